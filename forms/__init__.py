@@ -1,0 +1,1 @@
+"""WTForms classes; each form exposes the data its service takes."""

@@ -1,0 +1,18 @@
+"""Validators shared by several forms."""
+from wtforms.validators import ValidationError
+
+from workflow import creditcode
+
+
+def credit_code(form, field) -> None:
+    reason = creditcode.problem(field.data or "")
+    if reason:
+        raise ValidationError(reason)
+    field.data = creditcode.normalize(field.data)
+
+
+def no_control_chars(form, field) -> None:
+    if field.data and any(ord(c) < 32 and c not in "\r\n\t" for c in str(field.data)):
+        from flask_babel import gettext as _
+
+        raise ValidationError(_("Remove the control characters from this text."))

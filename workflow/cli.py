@@ -1,0 +1,78 @@
+"""flask commands: create-user, stats, seed-demo."""
+import getpass
+import json
+import sys
+
+import click
+from flask import Flask
+
+from workflow.extensions import db
+from workflow.services import queries
+from workflow.services.accounts import create_user, find_organization
+from workflow.services.errors import ServiceError
+from workflow.states import Role
+
+LOGIN_ROLES = [r.value for r in Role if r != Role.SYSTEM]
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(LOGIN_ROLES),
+              help="Role to give; repeat for several.")
+@click.option("--name", default=None, help="Display name (default: the part before @).")
+@click.option("--org", "credit_code", default=None, help="Credit code of the user's organization.")
+@click.option("--password", default=None, help="Password; asked for when not given.")
+def create_user_command(email, roles, name, credit_code, password):
+    """Create a user with one or more roles."""
+    org = None
+    if credit_code:
+        org = find_organization(credit_code)
+        if org is None:
+            raise click.BadParameter(f"no organization has the credit code {credit_code}",
+                                     param_hint="--org")
+    if Role.APPLICANT in roles and org is None:
+        raise click.BadParameter("an applicant belongs to an organization", param_hint="--org")
+    if password is None:
+        password = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline()
+        password = password.rstrip("\n")
+    try:
+        user = create_user(email=email, name=name or email.split("@")[0], password=password,
+                           roles=roles, organization=org)
+    except ServiceError as error:
+        db.session.rollback()
+        raise click.ClickException("; ".join(error.problems)) from error
+    db.session.commit()
+    click.echo(f"created user {user.email} with roles {', '.join(sorted(roles))}")
+
+
+@click.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def stats_command(as_json):
+    """Per call: the number of applications by state, by city and by technical field."""
+    data = [queries.call_stats(call) for call in queries.all_calls()]
+    if as_json:
+        click.echo(json.dumps({"calls": data}, ensure_ascii=False, indent=2))
+        return
+    for call in data:
+        click.echo(f"{call['year']} {call['title']} ({call['state']}): {call['total']}")
+        for group in ("by_state", "by_city", "by_field"):
+            click.echo("  " + group + ": " + ", ".join(f"{k} {v}" for k, v in call[group].items()))
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Load the 2022 Shandong demo once; running it again changes nothing."""
+    from workflow import demo
+
+    created = demo.seed()
+    db.session.commit()
+    click.echo("demo loaded" if created else "demo already present; nothing changed")
+    for email, password, roles in demo.LOGINS:
+        click.echo(f"  {email:38} {password:16} {roles}")
+
+
+def register(app: Flask) -> None:
+    for command in (create_user_command, stats_command, seed_demo_command):
+        app.cli.add_command(command)
+
+

@@ -1,0 +1,70 @@
+"""Template filters: local times, states and cities in words, time left."""
+from datetime import datetime
+
+from flask import Flask
+from flask_babel import format_datetime, gettext as _, lazy_gettext as _l
+
+from workflow import clock
+from workflow.reference import city_name
+
+STATE_LABELS = {
+    "draft": _l("Draft"), "expired": _l("Expired"), "submitted": _l("Submitted"),
+    "withdrawn": _l("Withdrawn"), "returned": _l("Returned for revision"),
+    "recommended": _l("Recommended"), "not_recommended": _l("Not recommended"),
+    "correction_requested": _l("Correction requested"), "formal_passed": _l("Formal review passed"),
+    "formal_rejected": _l("Formal review failed"), "expert_review": _l("Expert review"),
+    "reviewed": _l("Reviewed"), "proposed": _l("Proposed"), "not_selected": _l("Not selected"),
+    "publicity": _l("Public announcement"), "objection_review": _l("Objection review"),
+    "approval_pending": _l("Approval pending"),
+    "rejected_after_publicity": _l("Rejected after announcement"), "approved": _l("Approved"),
+    "planned": _l("Planned"), "open": _l("Open"), "closed": _l("Closed"),
+    "reviewing": _l("Reviewing"), "decided": _l("Decided"), "archived": _l("Archived"),
+}
+
+ACTION_LABELS = {
+    "submit": _l("Submit"), "expire": _l("Expire"), "withdraw": _l("Withdraw"),
+    "return": _l("Return for revision"), "resubmit": _l("Resubmit"),
+    "recommend": _l("Recommend"), "decline": _l("Decline"),
+    "request_correction": _l("Request corrections"),
+    "resubmit_correction": _l("Resubmit corrections"),
+    "expire_correction": _l("Correction deadline missed"),
+    "pass_formal_review": _l("Pass formal review"), "fail_formal_review": _l("Fail formal review"),
+    "open_review": _l("Open expert review"), "close_review": _l("Close expert review"),
+    "record_defense": _l("Record defense"), "record_site_visit": _l("Record site visit"),
+    "shortlist": _l("Shortlist"), "not_select": _l("Do not select"),
+    "publish_publicity": _l("Publish announcement"), "end_publicity": _l("End announcement"),
+    "raise_objection_review": _l("Objection to review"),
+    "dismiss_objection": _l("Dismiss objection"), "uphold_objection": _l("Uphold objection"),
+    "issue_notice": _l("Issue notice"),
+    "create_application": _l("Application started"), "add_cobuilder": _l("Co-builder added"),
+    "remove_cobuilder": _l("Co-builder removed"),
+    "confirm_cobuilding": _l("Co-builder confirmed"),
+    "upload_attachment": _l("Attachment uploaded"),
+    "register_organization": _l("Organization registered"),
+    "create_call": _l("Call created"), "call_open": _l("Call opened"),
+    "call_closed": _l("Call closed"),
+}
+
+
+def local_time(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+    return "" if value is None else format_datetime(value, fmt)
+
+
+def time_left(deadline: datetime) -> str:
+    seconds = int((deadline - clock.now()).total_seconds())
+    if seconds <= 0:
+        return _("closed")
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    if days:
+        return _("%(d)d days %(h)d hours left", d=days, h=hours)
+    return _("%(h)d hours %(m)d minutes left", h=hours, m=rest // 60)
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(time_left, "time_left")
+    app.add_template_filter(city_name, "city_name")
+    app.add_template_filter(lambda s: STATE_LABELS.get(str(s), s), "state_label")
+    app.add_template_filter(lambda s: ACTION_LABELS.get(str(s), s), "action_label")
+    app.add_template_global(clock.local, "to_local")

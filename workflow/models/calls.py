@@ -1,0 +1,85 @@
+"""Platform types and calls with their fields and required attachments."""
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workflow.clock import now
+from workflow.models.base import Base, UTCDateTime
+from workflow.states import CallState
+
+
+class PlatformType(Base):
+    __tablename__ = "platform_types"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+    issuing_department: Mapped[str] = mapped_column(String(100))
+
+
+class Call(Base):
+    __tablename__ = "calls"
+    __table_args__ = (
+        CheckConstraint("closes_at > opens_at", name="window_order"),
+        CheckConstraint("quota > 0", name="quota_positive"),
+        CheckConstraint("recommender_quota > 0", name="recommender_quota_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_type_id: Mapped[int] = mapped_column(ForeignKey("platform_types.id"))
+    year: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(String(4000), default="")
+    state: Mapped[str] = mapped_column(String(20), default=CallState.PLANNED, index=True)
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    quota: Mapped[int] = mapped_column(default=30)
+    recommender_quota: Mapped[int] = mapped_column(default=5)
+    # Eligibility settings (DOMAIN.md section 4): evaluated by the eligibility rules.
+    eligibility: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+    platform_type: Mapped[PlatformType] = relationship(lazy="joined")
+    fields: Mapped[list["CallField"]] = relationship(
+        back_populates="call", cascade="all, delete-orphan", order_by="CallField.position",
+        lazy="selectin",
+    )
+    required_attachments: Mapped[list["RequiredAttachment"]] = relationship(
+        back_populates="call", cascade="all, delete-orphan",
+        order_by="RequiredAttachment.position", lazy="selectin",
+    )
+
+    def accepts_filings(self, at: datetime) -> bool:
+        return self.state == CallState.OPEN and self.opens_at <= at < self.closes_at
+
+
+class CallField(Base):
+    """A technical field (技术领域) applications of a call choose from."""
+
+    __tablename__ = "call_fields"
+    __table_args__ = (UniqueConstraint("call_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    industry: Mapped[str] = mapped_column(String(50), default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    call: Mapped[Call] = relationship(back_populates="fields")
+
+
+class RequiredAttachment(Base):
+    __tablename__ = "required_attachments"
+    __table_args__ = (UniqueConstraint("call_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(200))
+    mandatory: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    call: Mapped[Call] = relationship(back_populates="required_attachments")

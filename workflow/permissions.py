@@ -1,0 +1,179 @@
+"""Who may do what: small predicates, one table from action to predicate, and `can`.
+
+Every view and every service asks `can`; nothing else decides access.
+"""
+from collections.abc import Callable
+
+from workflow.models import Application, Attachment, Call, User
+from workflow.states import Action, AppState, CallState, Role, actions_from
+
+HIDDEN_FROM_REVIEWERS = frozenset({AppState.DRAFT, AppState.EXPIRED})
+
+
+class SystemActor:
+    """The clock acting through `flask tick`; holds only the system role."""
+
+    id = None
+    is_authenticated = True
+    roles = frozenset({Role.SYSTEM})
+
+    def has_role(self, role: Role) -> bool:
+        return role == Role.SYSTEM
+
+
+SYSTEM = SystemActor()
+
+
+def _has(user, role: Role) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and user.has_role(role)
+
+
+def _org_id(user) -> int | None:
+    return getattr(user, "organization_id", None)
+
+
+def _as_application(obj) -> Application | None:
+    if isinstance(obj, Application):
+        return obj
+    if isinstance(obj, Attachment):
+        return obj.application
+    return getattr(obj, "application", None)
+
+
+def is_system(user, obj=None) -> bool:
+    return _has(user, Role.SYSTEM)
+
+
+def is_officer(user, obj=None) -> bool:
+    return _has(user, Role.OFFICER)
+
+
+def is_leader(user, obj=None) -> bool:
+    return _has(user, Role.LEADER)
+
+
+def is_applicant(user, obj=None) -> bool:
+    return _has(user, Role.APPLICANT) and _org_id(user) is not None
+
+
+def is_lead_member(user, obj) -> bool:
+    app = _as_application(obj)
+    return is_applicant(user) and app is not None and app.lead_org_id == _org_id(user)
+
+
+def is_cobuilder_member(user, obj) -> bool:
+    app = _as_application(obj)
+    return (
+        is_applicant(user)
+        and app is not None
+        and any(c.organization_id == _org_id(user) for c in app.cobuilders)
+    )
+
+
+def is_region_recommender(user, obj) -> bool:
+    app = _as_application(obj)
+    return (
+        _has(user, Role.RECOMMENDER)
+        and app is not None
+        and user.organization is not None
+        and app.region_code == user.organization.region_code
+        and app.state not in HIDDEN_FROM_REVIEWERS
+    )
+
+
+def is_filed_leader(user, obj) -> bool:
+    app = _as_application(obj)
+    return is_leader(user) and app is not None and app.state not in HIDDEN_FROM_REVIEWERS
+
+
+def can_view_application(user, obj) -> bool:
+    return (
+        is_lead_member(user, obj)
+        or is_cobuilder_member(user, obj)
+        or is_officer(user)
+        or is_filed_leader(user, obj)
+        or is_region_recommender(user, obj)
+    )
+
+
+def can_edit_application(user, obj) -> bool:
+    app = _as_application(obj)
+    return is_lead_member(user, app) and app.state in (AppState.DRAFT, AppState.RETURNED)
+
+
+def can_confirm_cobuilding(user, obj) -> bool:
+    app = _as_application(obj)
+    return is_cobuilder_member(user, app) and app.state in (AppState.DRAFT, AppState.RETURNED)
+
+
+def can_apply(user, call) -> bool:
+    return is_applicant(user) and isinstance(call, Call) and call.state == CallState.OPEN
+
+
+def can_view_call(user, call) -> bool:
+    return isinstance(call, Call) and (call.state != CallState.PLANNED or is_officer(user))
+
+
+def anyone(user, obj=None) -> bool:
+    return True
+
+
+Predicate = Callable[[object, object], bool]
+
+PERMISSIONS: dict[str, Predicate] = {
+    "call.view": can_view_call,
+    "call.apply": can_apply,
+    "call.manage": is_officer,
+    "call.list_applications": is_officer,
+    "application.list_own": is_applicant,
+    "application.view": can_view_application,
+    "application.edit": can_edit_application,
+    "application.confirm_cobuilding": can_confirm_cobuilding,
+    "attachment.download": can_view_application,
+    "version.view": can_view_application,
+    "stats.view": lambda u, o=None: is_officer(u) or is_leader(u),
+    # State changes: who may ask for each action of the transition table.
+    Action.SUBMIT: is_lead_member,
+    Action.WITHDRAW: is_lead_member,
+    Action.RESUBMIT: is_lead_member,
+    Action.RESUBMIT_CORRECTION: is_lead_member,
+    Action.RETURN: is_region_recommender,
+    Action.RECOMMEND: is_region_recommender,
+    Action.DECLINE: is_region_recommender,
+    Action.REQUEST_CORRECTION: is_officer,
+    Action.PASS_FORMAL_REVIEW: is_officer,
+    Action.FAIL_FORMAL_REVIEW: is_officer,
+    Action.OPEN_REVIEW: is_officer,
+    Action.RECORD_DEFENSE: is_officer,
+    Action.RECORD_SITE_VISIT: is_officer,
+    Action.PUBLISH_PUBLICITY: is_officer,
+    Action.ISSUE_NOTICE: is_officer,
+    Action.SHORTLIST: is_leader,
+    Action.NOT_SELECT: is_leader,
+    Action.DISMISS_OBJECTION: is_leader,
+    Action.UPHOLD_OBJECTION: is_leader,
+    Action.EXPIRE: is_system,
+    Action.EXPIRE_CORRECTION: is_system,
+    Action.CLOSE_REVIEW: is_system,
+    Action.END_PUBLICITY: is_system,
+    Action.RAISE_OBJECTION_REVIEW: is_system,
+}
+
+
+# Actions an anonymous visitor may ask for; every other one needs a login.
+PUBLIC_ACTIONS = frozenset({"call.view"})
+
+
+def can(user: User | SystemActor | None, action: str, obj=None) -> bool:
+    """True when `user` may do `action` on `obj`. Unknown actions are refused."""
+    predicate = PERMISSIONS.get(action)
+    if predicate is None:
+        return False
+    if action not in PUBLIC_ACTIONS and not getattr(user, "is_authenticated", False):
+        return False
+    return bool(predicate(user, obj))
+
+
+def available_actions(app: Application, user) -> list[Action]:
+    """The state changes `user` may ask for now: the buttons a page shows."""
+    return [t.action for t in actions_from(AppState(app.state)) if can(user, t.action, app)]

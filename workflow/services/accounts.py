@@ -1,0 +1,79 @@
+"""Accounts: organization registration and users with roles."""
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from workflow import creditcode
+from workflow.extensions import db
+from workflow.models import CoBuilder, Organization, User, UserRole
+from workflow.reference import city_of
+from workflow.services import audit
+from workflow.services.errors import ServiceError
+from workflow.states import Role
+
+MIN_PASSWORD = 10
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def find_organization(credit_code: str) -> Organization | None:
+    return db.session.scalar(
+        select(Organization).where(Organization.credit_code == creditcode.normalize(credit_code))
+    )
+
+
+def create_user(*, email: str, name: str, password: str, roles, organization=None,
+                phone: str = "") -> User:
+    """Create an active user with the given roles. Refuses a taken email or a short password."""
+    email = email.strip().lower()
+    if find_user_by_email(email) is not None:
+        raise ServiceError(_("An account with this email address exists already."))
+    if len(password) < MIN_PASSWORD:
+        raise ServiceError(_("The password needs at least %(n)d characters.", n=MIN_PASSWORD))
+    user = User(email=email, name=name.strip(), phone=phone.strip(), organization=organization)
+    user.set_password(password)
+    user.role_rows = [UserRole(role=Role(r)) for r in sorted(set(roles))]
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def register_organization(*, org_name: str, credit_code: str, region_code: str | None,
+                          kind: str, independent_legal_person: bool, legal_representative: str,
+                          user_name: str, email: str, password: str, phone: str = "") -> User:
+    """Create an organization and its first applicant account; link waiting co-builder rows.
+
+    Refuses an invalid credit code (with the reason) and a code registered already.
+    """
+    code = creditcode.normalize(credit_code)
+    reason = creditcode.problem(code)
+    if reason:
+        raise ServiceError(reason)
+    if find_organization(code) is not None:
+        raise ServiceError(
+            _("An organization with this credit code is registered already. Ask its "
+              "administrator for an account.")
+        )
+    org = Organization(
+        name=org_name.strip(), credit_code=code,
+        region_code=region_code or city_of(creditcode.region_of(code)), kind=kind,
+        independent_legal_person=independent_legal_person,
+        legal_representative=legal_representative.strip(),
+    )
+    db.session.add(org)
+    db.session.flush()
+    user = create_user(email=email, name=user_name, password=password, phone=phone,
+                       roles=[Role.APPLICANT], organization=org)
+    for row in db.session.scalars(select(CoBuilder).where(CoBuilder.credit_code == code)):
+        row.organization = org
+    audit.record(actor=user, action="register_organization", comment=f"{org.name} {code}")
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_user_by_email(email or "")
+    if user is None or not user.active or not user.check_password(password or ""):
+        return None
+    return user

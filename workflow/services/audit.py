@@ -1,0 +1,39 @@
+"""Writing and reading the audit trail."""
+from sqlalchemy import select
+
+from workflow.extensions import db
+from workflow.models import AuditEntry
+from workflow.states import Role
+
+
+def primary_role(actor) -> str:
+    roles = getattr(actor, "roles", frozenset())
+    for role in (Role.SYSTEM, Role.OFFICER, Role.LEADER, Role.RECOMMENDER, Role.EXPERT):
+        if role in roles:
+            return role
+    return Role.APPLICANT
+
+
+def record(*, actor, action: str, application=None, call=None, role=None,
+           from_state=None, to_state=None, comment: str = "") -> AuditEntry:
+    """Add one audit row for a decision or an event; the caller's transaction commits it."""
+    entry = AuditEntry(
+        application_id=application.id if application is not None else None,
+        call_id=call.id if call is not None else (application.call_id if application else None),
+        actor_id=getattr(actor, "id", None),
+        role=str(role or primary_role(actor)),
+        action=str(action),
+        from_state=str(from_state) if from_state is not None else None,
+        to_state=str(to_state) if to_state is not None else None,
+        comment=comment,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def timeline(application) -> list[AuditEntry]:
+    return list(db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.application_id == application.id)
+        .order_by(AuditEntry.at, AuditEntry.id)
+    ))

@@ -1,0 +1,61 @@
+"""The one function that changes an application's state.
+
+It checks the transition table, the permission table and the action's guard, sets the
+state, runs the action's effect (a version snapshot on submission, ...), writes the audit
+row and flushes. The caller commits. There is no override: an exception is its own action.
+"""
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from workflow.extensions import db
+from workflow.models import Application
+from workflow.permissions import can
+from workflow.services import audit
+from workflow.services.errors import PermissionDenied, ServiceError
+from workflow.services.rules import EFFECTS, GUARDS
+from workflow.states import Action, AppState, find_transition
+
+
+def _lock(app: Application) -> Application:
+    """Re-read the row under a write lock so two concurrent requests cannot both move it."""
+    if app.id is None:
+        return app
+    return db.session.scalars(
+        select(Application)
+        .where(Application.id == app.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def transition(app: Application, action: Action | str, *, actor, comment: str = ""):
+    """Apply `action` to `app` for `actor`. Raises PermissionDenied or ServiceError.
+
+    Side effects: the state, the action's effect, one audit row; flushed, not committed.
+    """
+    action = Action(action)
+    app = _lock(app)
+    step = find_transition(AppState(app.state), action)
+    if step is None:
+        raise ServiceError(
+            _("This application is %(state)s; “%(action)s” is not possible now.",
+              state=app.state, action=action)
+        )
+    if not can(actor, action, app):
+        raise PermissionDenied(action)
+    comment = (comment or "").strip()
+    if step.needs_comment and not comment:
+        raise ServiceError(_("Please give your reasons."))
+    problems = GUARDS[action](app, actor) if action in GUARDS else []
+    if problems:
+        raise ServiceError(*problems)
+    source = app.state
+    app.state = step.target
+    if action in EFFECTS:
+        EFFECTS[action](app, actor)
+    entry = audit.record(
+        actor=actor, action=action, application=app, role=step.role,
+        from_state=source, to_state=step.target, comment=comment,
+    )
+    db.session.flush()
+    return entry

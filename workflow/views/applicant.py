@@ -1,0 +1,160 @@
+"""The lead unit's and co-builder's pages: starting and filling an application."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from forms.applications import (
+    ApplicationBasicsForm,
+    AttachmentForm,
+    CoBuilderForm,
+    section_data,
+    section_form_class,
+)
+from workflow.extensions import db
+from workflow.models import Application, Call, CoBuilder
+from workflow.sections import BY_KEY
+from workflow.services import attachments, intake, queries
+from workflow.services.errors import ServiceError
+from workflow.views.context import detail_context
+from workflow.views.helpers import flash_problems, load_or_404, require
+
+bp = Blueprint("applicant", __name__)
+
+
+@bp.get("/my")
+@login_required
+def home():
+    require("application.list_own")
+    page = queries.organization_applications(
+        current_user.organization_id, page=request.args.get("page", 1, type=int)
+    )
+    cobuilding = db.session.scalars(
+        select(CoBuilder).where(CoBuilder.organization_id == current_user.organization_id)
+    ).all()
+    return render_template("applicant/home.html", page=page, cobuilding=cobuilding)
+
+
+@bp.route("/calls/<int:call_id>/apply", methods=["GET", "POST"])
+@login_required
+def start(call_id: int):
+    call = load_or_404(Call, call_id)
+    require("call.apply", call)
+    form = ApplicationBasicsForm().set_fields(call)
+    if form.validate_on_submit():
+        try:
+            app = intake.start_application(call, title=form.title.data,
+                                           field_id=form.field_id.data, actor=current_user)
+        except ServiceError as error:
+            flash_problems(error)
+        else:
+            db.session.commit()
+            flash(_("Your draft is saved. Fill the sections in any order."), "success")
+            return redirect(url_for("applications.detail", app_id=app.id))
+    return render_template("applicant/application_start.html", form=form, call=call)
+
+
+@bp.route("/applications/<int:app_id>/basics", methods=["GET", "POST"])
+@login_required
+def edit_basics(app_id: int):
+    app = load_or_404(Application, app_id)
+    require("application.edit", app)
+    form = ApplicationBasicsForm(obj=app).set_fields(app.call)
+    if form.validate_on_submit():
+        try:
+            intake.update_basics(app, title=form.title.data, field_id=form.field_id.data,
+                                 actor=current_user)
+        except ServiceError as error:
+            flash_problems(error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("applications.detail", app_id=app.id))
+    return render_template("applicant/basics_edit.html", form=form, app=app)
+
+
+@bp.route("/applications/<int:app_id>/sections/<key>", methods=["GET", "POST"])
+@login_required
+def edit_section(app_id: int, key: str):
+    app = load_or_404(Application, app_id)
+    require("application.edit", app)
+    if key not in BY_KEY:
+        return render_template("errors/error.html", code=404,
+                               message=_("There is no such section.")), 404
+    form = section_form_class(key)(data=app.section_data(key))
+    if form.validate_on_submit():
+        intake.save_section(app, key, section_data(form), actor=current_user)
+        db.session.commit()
+        flash(_("Section saved."), "success")
+        return redirect(url_for("applications.detail", app_id=app.id, _anchor=f"s-{key}"))
+    return render_template("applicant/section_edit.html", form=form, app=app,
+                           section=BY_KEY[key])
+
+
+@bp.post("/applications/<int:app_id>/cobuilders")
+@login_required
+def add_cobuilder(app_id: int):
+    app = load_or_404(Application, app_id)
+    require("application.edit", app)
+    form = CoBuilderForm()
+    if form.validate_on_submit():
+        try:
+            intake.add_cobuilder(app, credit_code=form.credit_code.data, name=form.name.data,
+                                 division=form.division.data or "", actor=current_user)
+        except ServiceError as error:
+            form.credit_code.errors.extend(error.problems)
+        else:
+            db.session.commit()
+            flash(_("Co-builder added. It confirms through its own account."), "success")
+            return redirect(url_for("applications.detail", app_id=app.id, _anchor="cobuilders"))
+    return render_template("applications/detail.html", **detail_context(app, cobuilder_form=form)), 422
+
+
+@bp.post("/applications/<int:app_id>/cobuilders/<int:cobuilder_id>/remove")
+@login_required
+def remove_cobuilder(app_id: int, cobuilder_id: int):
+    app = load_or_404(Application, app_id)
+    require("application.edit", app)
+    try:
+        intake.remove_cobuilder(app, cobuilder_id, actor=current_user)
+    except ServiceError as error:
+        flash_problems(error)
+    else:
+        db.session.commit()
+    return redirect(url_for("applications.detail", app_id=app.id, _anchor="cobuilders"))
+
+
+@bp.post("/applications/<int:app_id>/confirm")
+@login_required
+def confirm_cobuilding(app_id: int):
+    app = load_or_404(Application, app_id)
+    require("application.confirm_cobuilding", app)
+    try:
+        intake.confirm_cobuilding(app, actor=current_user)
+    except ServiceError as error:
+        flash_problems(error)
+    else:
+        db.session.commit()
+        flash(_("Thank you: your participation is confirmed."), "success")
+    return redirect(url_for("applications.detail", app_id=app.id))
+
+
+@bp.post("/applications/<int:app_id>/attachments")
+@login_required
+def upload_attachment(app_id: int):
+    app = load_or_404(Application, app_id)
+    require("application.edit", app)
+    form = AttachmentForm().set_kinds(app.call)
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            attachments.store_attachment(app, kind=form.kind.data, filename=upload.filename,
+                                         stream=upload.stream, actor=current_user)
+        except ServiceError as error:
+            form.file.errors.extend(error.problems)
+        else:
+            db.session.commit()
+            flash(_("Attachment uploaded."), "success")
+            return redirect(url_for("applications.detail", app_id=app.id, _anchor="attachments"))
+    return render_template("applications/detail.html",
+                           **detail_context(app, attachment_form=form)), 422

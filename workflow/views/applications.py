@@ -1,0 +1,77 @@
+"""An application as every allowed role sees it: detail, timeline, versions, attachments,
+and the state changes the transition table offers."""
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from forms.applications import CommentForm
+from workflow.extensions import db
+from workflow.formatting import STATE_LABELS
+from workflow.models import Application, ApplicationVersion, Attachment
+from workflow.sections import SECTIONS
+from workflow.services import attachments
+from workflow.services.errors import ServiceError
+from workflow.services.transitions import transition
+from workflow.states import Action
+from workflow.views.context import detail_context
+from workflow.views.helpers import flash_problems, load_or_404, require
+
+bp = Blueprint("applications", __name__)
+
+
+@bp.get("/applications/<int:app_id>")
+@login_required
+def detail(app_id: int):
+    app = load_or_404(Application, app_id)
+    require("application.view", app)
+    return render_template("applications/detail.html", **detail_context(app))
+
+
+@bp.post("/applications/<int:app_id>/actions/<action>")
+@login_required
+def act(app_id: int, action: str):
+    app = load_or_404(Application, app_id)
+    if action not in Action.__members__.values():
+        abort(404)
+    require("application.view", app)
+    require(action, app)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        for error in form.comment.errors:
+            flash(error, "danger")
+        return redirect(url_for(".detail", app_id=app.id))
+    try:
+        transition(app, action, actor=current_user, comment=form.comment.data or "")
+    except ServiceError as error:
+        db.session.rollback()
+        flash_problems(error)
+    else:
+        db.session.commit()
+        flash(_("Done: the application is now “%(state)s”.", state=STATE_LABELS.get(app.state, app.state)),
+              "success")
+    return redirect(url_for(".detail", app_id=app.id))
+
+
+@bp.get("/applications/<int:app_id>/versions/<int:number>")
+@login_required
+def version(app_id: int, number: int):
+    app = load_or_404(Application, app_id)
+    require("version.view", app)
+    row = db.session.query(ApplicationVersion).filter_by(application_id=app.id,
+                                                         number=number).one_or_none()
+    if row is None:
+        abort(404)
+    return render_template("applications/version.html", app=app, version=row,
+                           sections=SECTIONS)
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@login_required
+def download(attachment_id: int):
+    attachment = load_or_404(Attachment, attachment_id)
+    require("attachment.download", attachment)
+    path = attachments.path_of(attachment)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype="application/pdf", as_attachment=True,
+                     download_name=attachment.original_name, max_age=0)

@@ -1,0 +1,25 @@
+"""Pages anyone can read: the open calls."""
+from flask import Blueprint, render_template
+from sqlalchemy import select
+
+from workflow.extensions import db
+from workflow.models import Call
+from workflow.states import CallState
+from workflow.views.helpers import load_or_404, require
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def index():
+    calls = db.session.scalars(
+        select(Call).where(Call.state != CallState.PLANNED).order_by(Call.closes_at.desc())
+    ).all()
+    return render_template("public/index.html", calls=calls)
+
+
+@bp.get("/calls/<int:call_id>")
+def call_detail(call_id: int):
+    call = load_or_404(Call, call_id)
+    require("call.view", call)
+    return render_template("public/call_detail.html", call=call)

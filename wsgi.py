@@ -1,0 +1,3 @@
+from workflow import create_app
+
+app = create_app()
