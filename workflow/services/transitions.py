@@ -23,7 +23,7 @@ def _lock(app: Application) -> Application:
     return db.session.scalars(
         select(Application)
         .where(Application.id == app.id)
-        .with_for_update()
+        .with_for_update(of=Application)
         .execution_options(populate_existing=True)
     ).one()
 
