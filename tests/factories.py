@@ -41,7 +41,7 @@ def user(*roles: Role, organization: Organization | None = None, email: str | No
     roles = roles or (Role.APPLICANT,)
     if Role.APPLICANT in roles and organization is None:
         organization = org()
-    row = User(email=email or f"user{next(_seq)}@example.test", name=f"用户{next(_seq)}",
+    row = User(email=email or f"user{next(_seq)}@example.com", name=f"用户{next(_seq)}",
                password_hash=_HASH, organization=organization)
     row.role_rows = [UserRole(role=r) for r in roles]
     db.session.add(row)
@@ -85,7 +85,7 @@ def call(state: CallState = CallState.OPEN, **overrides):
     return row
 
 
-SAMPLE = {"number": "100", "text": "示例", "textarea": "示例内容", "email": "a@example.test",
+SAMPLE = {"number": "100", "text": "示例", "textarea": "示例内容", "email": "a@example.com",
           "phone": "0531-88888888", "industry": "高端装备"}
 
 

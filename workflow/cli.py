@@ -71,8 +71,17 @@ def seed_demo_command():
         click.echo(f"  {email:38} {password:16} {roles}")
 
 
+@click.command("lifecycle-doc")
+def lifecycle_doc_command():
+    """Print docs/lifecycle.md, generated from the transition table."""
+    from workflow.lifecycle_doc import render
+
+    click.echo(render(), nl=False)
+
+
 def register(app: Flask) -> None:
-    for command in (create_user_command, stats_command, seed_demo_command):
+    for command in (create_user_command, stats_command, seed_demo_command,
+                    lifecycle_doc_command):
         app.cli.add_command(command)
 
 

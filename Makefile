@@ -1,0 +1,61 @@
+# Two commands: `make run` serves the demo on http://127.0.0.1:5000, `make test` runs every test
+# (on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set).
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+# Debian packages: WeasyPrint's libraries and fonts; the tests also drive Chromium and read PDFs.
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
+
+.PHONY: run test install system-run system-test translations db demo lifecycle-doc lint clean
+
+run: install system-run translations db demo
+	@echo "Serving Centerflow on http://$(HOST):$(PORT)  (Ctrl-C stops it)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install system-test translations
+	TEST_DATABASE_URL= $(PY) -m pytest -p no:cacheprovider
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL: $$TEST_DATABASE_URL"; \
+		$(PY) -m pytest -p no:cacheprovider; \
+	else \
+		echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped."; \
+	fi
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+system-run:
+	@sh scripts/system-packages.sh $(RUN_PACKAGES)
+
+system-test:
+	@sh scripts/system-packages.sh $(TEST_PACKAGES)
+
+translations: install
+	$(VENV)/bin/pybabel compile --use-fuzzy -q -d workflow/translations
+
+db: install
+	@mkdir -p instance
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) seed-demo
+
+lifecycle-doc: install
+	$(FLASK) lifecycle-doc > docs/lifecycle.md
+
+lint: install
+	$(VENV)/bin/ruff check workflow forms tests bench
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,94 @@
+"""An applicant, in headless Chromium, logs in, fills an application, uploads a PDF, submits."""
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from workflow.extensions import db
+from workflow.models import Application
+from workflow.sections import SECTIONS
+from workflow.states import AppState
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+FILL = {"number": "1200", "text": "李四", "textarea": "面向半导体激光产业的共性技术研发。",
+        "email": "lisi@example.com", "phone": "0531-88888888"}
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def live_server(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def browser():
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is missing: `make test` installs it when run as root")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield instance
+        instance.close()
+
+
+def test_applicant_fills_uploads_and_submits(make, live_server, browser, tmp_path):
+    lead = make.applicant()
+    call = make.call()
+    db.session.commit()
+    pdf = tmp_path / "licence.pdf"
+    pdf.write_bytes(make.PDF)
+    page = browser.new_page()
+
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=email]", lead.email)
+    page.fill("input[name=password]", make.PASSWORD)
+    page.click("form:has(input[name=password]) button[type=submit]")
+    page.goto(f"{live_server}/calls/{call.id}")
+    page.click(f"a[href='/calls/{call.id}/apply']")
+    page.fill("input[name=title]", "山东省半导体激光技术创新中心")
+    page.click("main form button[type=submit]")
+    app_url = page.url
+    assert "/applications/" in app_url
+
+    for section in SECTIONS:
+        page.goto(f"{app_url}/sections/{section.key}")
+        for field in section.fields:
+            if field.kind == "industry":
+                page.select_option(f"select[name={field.key}]", "高端装备")
+            else:
+                page.fill(f"[name={field.key}]", FILL[field.kind])
+        page.click("main form button[type=submit]")
+        assert page.url.startswith(app_url)
+        assert page.locator(".alert-success").count() == 1, section.key
+
+    page.select_option("select[name=kind]", "licence")
+    page.set_input_files("input[name=file]", str(pdf))
+    page.click("form[enctype='multipart/form-data'] button[type=submit]")
+    assert page.locator("#attachments a", has_text="licence.pdf").count() == 1
+
+    assert page.locator("#problems").count() == 0, page.locator("#problems").inner_text()
+    page.click("button[data-action=submit]")
+    page.wait_for_selector("#timeline")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "applicant_submitted.png"), full_page=True)
+
+    db.session.expire_all()
+    app = db.session.scalars(db.select(Application)).one()
+    assert app.state == AppState.SUBMITTED
+    assert app.version_count == 1
+    assert page.locator("button[data-action=withdraw]").count() == 1
+    assert page.locator("button[data-action=submit]").count() == 0
