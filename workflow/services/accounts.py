@@ -39,12 +39,12 @@ def create_user(*, email: str, name: str, password: str, roles, organization=Non
     return user
 
 
-def register_organization(*, org_name: str, credit_code: str, region_code: str | None,
-                          kind: str, independent_legal_person: bool, legal_representative: str,
-                          user_name: str, email: str, password: str, phone: str = "") -> User:
-    """Create an organization and its first applicant account; link waiting co-builder rows.
+def create_organization(*, name: str, credit_code: str, region_code: str | None = None,
+                        kind: str = "enterprise", independent_legal_person: bool = True,
+                        legal_representative: str = "") -> Organization:
+    """Create an organization; refuses an invalid or registered credit code (with the reason).
 
-    Refuses an invalid credit code (with the reason) and a code registered already.
+    Links co-builder rows that named this code before the unit had an account.
     """
     code = creditcode.normalize(credit_code)
     reason = creditcode.problem(code)
@@ -56,18 +56,31 @@ def register_organization(*, org_name: str, credit_code: str, region_code: str |
               "administrator for an account.")
         )
     org = Organization(
-        name=org_name.strip(), credit_code=code,
+        name=name.strip(), credit_code=code,
         region_code=region_code or city_of(creditcode.region_of(code)), kind=kind,
         independent_legal_person=independent_legal_person,
         legal_representative=legal_representative.strip(),
     )
     db.session.add(org)
     db.session.flush()
-    user = create_user(email=email, name=user_name, password=password, phone=phone,
-                       roles=[Role.APPLICANT], organization=org)
     for row in db.session.scalars(select(CoBuilder).where(CoBuilder.credit_code == code)):
         row.organization = org
-    audit.record(actor=user, action="register_organization", comment=f"{org.name} {code}")
+    return org
+
+
+def register_organization(*, org_name: str, credit_code: str, region_code: str | None,
+                          kind: str, independent_legal_person: bool, legal_representative: str,
+                          user_name: str, email: str, password: str, phone: str = "") -> User:
+    """Create an organization and its first applicant account (see create_organization)."""
+    org = create_organization(
+        name=org_name, credit_code=credit_code, region_code=region_code, kind=kind,
+        independent_legal_person=independent_legal_person,
+        legal_representative=legal_representative,
+    )
+    user = create_user(email=email, name=user_name, password=password, phone=phone,
+                       roles=[Role.APPLICANT], organization=org)
+    audit.record(actor=user, action="register_organization",
+                 comment=f"{org.name} {org.credit_code}")
     db.session.flush()
     return user
 

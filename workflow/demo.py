@@ -1,0 +1,326 @@
+"""The Shandong demo of DOMAIN.md section 9, loaded once through the services.
+
+`seed()` registers the units and users, runs the 2022 call of technology innovation centers
+to its decision (25 approved, the rest in the other end states) and fills the current call (open around the day it is loaded),
+which is open now. Every state change goes through `transition` or `advance_call` with the
+actor of its role, while the clock is frozen at the date it happened on, so the audit trail
+reads like the real year. Attachments are tiny generated PDFs under UPLOAD_DIR.
+"""
+import io
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from workflow import creditcode
+from workflow import demo_data as data
+from workflow.clock import LOCAL, freeze, now
+from workflow.extensions import db
+from workflow.models import Application, Call, Organization, OrgKind, PlatformType, User
+from workflow.permissions import SYSTEM
+from workflow.reference import CITIES, PROVINCE_CODE, city_of
+from workflow.services import accounts, attachments, calls, intake
+from workflow.services.transitions import transition
+from workflow.states import Action, CallState, Role
+
+
+def _email(name: str) -> str:
+    return f"{name}@{data.DOMAIN}"
+
+
+OFFICER_EMAIL = _email("officer")
+LOGINS: list[tuple[str, str, str]] = [
+    (OFFICER_EMAIL, data.PASSWORD, "officer, 山东省科学技术厅"),
+    (_email("leader"), data.PASSWORD, "leader, 山东省科学技术厅"),
+    (_email("expert"), data.PASSWORD, "expert (no assignments yet)"),
+    (_email("applicant"), data.PASSWORD,
+     "applicant, 山东华光光电子股份有限公司 (济南); no application in the open call yet"),
+    (_email("applicant2"), data.PASSWORD,
+     "applicant, 济南历山视界数字科技有限公司; application in the open call returned"),
+    (_email("cobuilder"), data.PASSWORD,
+     "applicant, 山东大学 (co-builder); 1 confirmation pending"),
+] + [
+    (_email(f"rec-{slug}"), data.PASSWORD, f"recommender, {CITIES[code]}科学技术局")
+    for code, slug in data.CITY_SLUGS.items()
+]
+
+TITLE_2022 = "2022年度山东省技术创新中心建设申报"
+TITLE_CURRENT = "{year}年度山东省技术创新中心建设申报"
+DESCRIPTION = ("根据《山东省技术创新中心管理办法》，组织开展{year}年度山东省技术创新中心建设申报。"
+               "申报单位通过系统在线填报，经所在市科技局审核推荐后报送省科技厅。")
+
+
+@dataclass
+class _People:
+    officer: User
+    leader: User
+    recommenders: dict[str, User] = field(default_factory=dict)  # by city code
+    partners: dict[str, User] = field(default_factory=dict)  # by key of data.PARTNERS
+    leads: list[User] = field(default_factory=list)  # in the order of data.LEADS
+
+
+def seed() -> bool:
+    """Load the demo unless its officer exists already; True when something was created.
+
+    Side effects: organizations, users, two calls with their applications, audit rows and
+    attachment files; flushed, not committed. The clock is frozen while loading and
+    released afterwards, also on failure.
+    """
+    if accounts.find_user_by_email(OFFICER_EMAIL) is not None:
+        return False
+    today = now().astimezone(LOCAL)
+    try:
+        people = _register_people()
+        _run_call_2022(people)
+        _fill_current_call(people, today)
+    finally:
+        freeze(None)
+    return True
+
+
+def _at(month: int, day: int, hour: int = 9, minute: int = 0, *, year: int = 2022) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=LOCAL)
+
+
+def _credit_code(prefix: str, region: str, n: int) -> str:
+    # The organization-code body differs for every n, so no two demo units share a code.
+    body = ("MA" if prefix == "91" else "0" + prefix[1]) + f"{n * 7919 % 1_000_000:06d}"
+    return creditcode.make(prefix, region, body)
+
+
+def _government_body(name: str, region: str, n: int) -> Organization:
+    return accounts.create_organization(
+        name=name, credit_code=_credit_code("11", region, n), region_code=region,
+        kind=OrgKind.GOVERNMENT, legal_representative=data.person(n + 400),
+    )
+
+
+def _register_people() -> _People:
+    freeze(_at(5, 16))
+    department = _government_body("山东省科学技术厅", PROVINCE_CODE, 0)
+
+    def staff(name: str, role: Role, n: int, org) -> User:
+        return accounts.create_user(email=_email(name), name=data.person(n), roles=[role],
+                                    password=data.PASSWORD, organization=org)
+
+    people = _People(officer=staff("officer", Role.OFFICER, 1, department),
+                     leader=staff("leader", Role.LEADER, 2, department))
+    staff("expert", Role.EXPERT, 3, None)
+    for n, (code, slug) in enumerate(data.CITY_SLUGS.items(), start=1):
+        bureau = _government_body(f"{CITIES[code]}科学技术局", code, n)
+        people.recommenders[code] = staff(f"rec-{slug}", Role.RECOMMENDER, 10 + n, bureau)
+    for n, (key, (name, region, kind)) in enumerate(data.PARTNERS.items()):
+        freeze(_at(5, 16, 10) + timedelta(hours=5 * n))
+        email = "cobuilder" if key == data.COBUILDER_PARTNER else f"partner-{key}"
+        people.partners[key] = _register(name, _credit_code("12", region, 20 + n), kind,
+                                         email, 30 + n)
+    for i, (region, name, *_rest) in enumerate(data.LEADS):
+        freeze(_at(5, 18 + i // 4, 9 + i % 4 * 2))
+        email = {data.HUAGUANG: "applicant", data.RETURNED_2027: "applicant2"}.get(
+            i, f"lead{i + 1:02d}")
+        people.leads.append(_register(name, _credit_code("91", region, 40 + i),
+                                      OrgKind.ENTERPRISE, email, 60 + i))
+    return people
+
+
+def _register(name: str, code: str, kind: str, email: str, n: int) -> User:
+    return accounts.register_organization(
+        org_name=name, credit_code=code, region_code=None, kind=kind,
+        independent_legal_person=True, legal_representative=data.person(n + 200),
+        user_name=data.person(n), email=_email(email), password=data.PASSWORD,
+        phone=data.phone(creditcode.region_of(code), n),
+    )
+
+
+def _pdf(text: str) -> bytes:
+    """A one-page PDF with one line of ASCII `text` and a correct cross-reference table."""
+    content = f"BT /F1 12 Tf 72 770 Td ({text}) Tj ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _file(call, people: _People, index: int, field_name: str, partner_keys, start: datetime, *,
+          sections: int = 9, files: int = 7, confirm: bool = True,
+          submit: bool = True) -> Application:
+    """One application of lead `index` as its users would make it, over a few days."""
+    lead = people.leads[index]
+    freeze(start)
+    field_id = next(f.id for f in call.fields if f.name == field_name)
+    app = intake.start_application(call, title=f"山东省{field_name}技术创新中心",
+                                   field_id=field_id, actor=lead)
+    partners = [people.partners[key] for key in partner_keys]
+    content = data.sections(index, lead.organization.name, field_name,
+                            [p.organization.name for p in partners])
+    freeze(start + timedelta(hours=3))
+    for key in list(content)[:sections]:
+        intake.save_section(app, key, content[key], actor=lead)
+    for partner in partners:
+        org = partner.organization
+        intake.add_cobuilder(app, credit_code=org.credit_code, name=org.name,
+                             division=data.division(org.name, field_name), actor=lead)
+    if confirm:
+        freeze(start + timedelta(days=1, hours=2))
+        for partner in partners:
+            intake.confirm_cobuilding(app, actor=partner)
+    freeze(start + timedelta(days=2, hours=1))
+    for required in call.required_attachments[:files]:
+        pdf = _pdf(f"Centerflow demo: {required.code}, {lead.organization.credit_code}, "
+                   f"{call.year}")
+        attachments.store_attachment(app, kind=required.code, filename=f"{required.label}.pdf",
+                                     stream=io.BytesIO(pdf), actor=lead)
+    if submit:
+        freeze(start + timedelta(days=4, hours=-1))
+        transition(app, Action.SUBMIT, actor=lead)
+    return app
+
+
+def _act(when: datetime, app: Application, action: Action, actor, comment: str = "") -> None:
+    freeze(when)
+    transition(app, action, actor=actor, comment=comment)
+
+
+def _create_call(people: _People, year: int, title: str, opens_at: datetime,
+                 closes_at: datetime) -> Call:
+    platform_type = db.session.scalar(
+        select(PlatformType).where(PlatformType.code == "tech_innovation_center"))
+    return calls.create_call(
+        platform_type=platform_type, year=year, title=title,
+        description=DESCRIPTION.format(year=year), opens_at=opens_at, closes_at=closes_at,
+        quota=30, recommender_quota=5, fields=[name for name, _ in data.FIELDS],
+        attachments=calls.DEFAULT_ATTACHMENTS, actor=people.officer,
+    )
+
+
+def _advance(call, target: CallState, when: datetime, people: _People, comment="") -> None:
+    freeze(when)
+    calls.advance_call(call, target, actor=people.officer, comment=comment)
+
+
+def _recommendation(rank: int, app: Application) -> str:
+    return (f"推荐排序第{rank}位。{app.lead_org.name}在{app.field.name}领域技术基础扎实，"
+            "共建单位分工明确，地方配套资金已落实，同意推荐。")
+
+
+def _run_call_2022(people: _People) -> None:
+    freeze(_at(5, 20, 10))
+    call = _create_call(people, 2022, TITLE_2022, _at(6, 1, 0), _at(7, 15, 23, 59))
+    _advance(call, CallState.OPEN, _at(6, 1, 9), people)
+    filed: list[tuple[Application, str]] = []
+    for i, (_region, _name, field_name, outcome, partner_keys) in enumerate(data.LEADS):
+        start = _at(6, 2, 9) + timedelta(days=i * 3 // 4, hours=i % 4 * 2)
+        complete = outcome != data.EXPIRED
+        app = _file(call, people, i, field_name, partner_keys, start,
+                    files=7 if complete else 3, submit=complete)
+        filed.append((app, outcome))
+
+    def having(*outcomes):
+        return [app for app, outcome in filed if outcome in outcomes]
+
+    def recommender(app):
+        return people.recommenders[city_of(app.region_code)]
+
+    lead_of = {app.id: people.leads[i] for i, (app, _) in enumerate(filed)}
+    for app in having(data.RETURNED_THEN_APPROVED):
+        _act(_at(7, 5, 15), app, Action.RETURN, recommender(app), data.REASONS["return"])
+        _act(_at(7, 8, 11), app, Action.RESUBMIT, lead_of[app.id])
+    for app in having(data.WITHDRAWN):
+        _act(_at(7, 12, 16), app, Action.WITHDRAW, lead_of[app.id], data.REASONS["withdraw"])
+    for app in having(data.EXPIRED):
+        _act(_at(7, 16, 0, 5), app, Action.EXPIRE, SYSTEM)
+    _advance(call, CallState.CLOSED, _at(7, 16, 9), people)
+
+    recommended = sorted(data.APPROVED_OUTCOMES | {data.NOT_SELECTED, data.FORMAL_REJECTED})
+    for n, code in enumerate(data.CITY_SLUGS):
+        day = _at(7, 18 + n % 5, 10, n * 3)
+        in_city = [app for app, _ in filed if app.region_code == code]
+        for rank, app in enumerate(a for a in in_city if a in having(*recommended)):
+            _act(day, app, Action.RECOMMEND, recommender(app), _recommendation(rank + 1, app))
+        for app in (a for a in in_city if a in having(data.DECLINED)):
+            _act(day, app, Action.DECLINE, recommender(app), data.REASONS["decline"])
+
+    officer, leader = people.officer, people.leader
+    for app in having(data.CORRECTED_THEN_APPROVED):
+        _act(_at(8, 1, 10), app, Action.REQUEST_CORRECTION, officer, data.REASONS["correction"])
+        _act(_at(8, 4, 14), app, Action.RESUBMIT_CORRECTION, lead_of[app.id])
+    for app in having(data.FORMAL_REJECTED):
+        _act(_at(8, 3, 15), app, Action.FAIL_FORMAL_REVIEW, officer, data.REASONS["formal_fail"])
+    passing = having(*data.APPROVED_OUTCOMES, data.NOT_SELECTED)
+    corrected = having(data.CORRECTED_THEN_APPROVED)
+    for n, app in enumerate(passing):
+        when = _at(8, 8, 10) if app in corrected else _at(8, 2 + n % 4, 10, n)
+        _act(when, app, Action.PASS_FORMAL_REVIEW, officer,
+             "形式审查通过：附件齐全，签章完整，数据前后一致。")
+    _advance(call, CallState.REVIEWING, _at(8, 15, 9), people)
+    for app in passing:
+        _act(_at(8, 22, 10), app, Action.OPEN_REVIEW, officer)
+    for app in passing:
+        _act(_at(9, 28, 17), app, Action.CLOSE_REVIEW, SYSTEM, "各评审组评分已提交，组长已确认。")
+    for app in having(*data.APPROVED_OUTCOMES):
+        _act(_at(10, 25, 15), app, Action.SHORTLIST, leader, "列入2022年度拟建设名单。")
+    for app in having(data.NOT_SELECTED):
+        _act(_at(10, 25, 15), app, Action.NOT_SELECT, leader, data.REASONS["not_select"])
+
+    _advance(call, CallState.PUBLICITY, _at(11, 4, 9), people)
+    approved = having(*data.APPROVED_OUTCOMES)
+    for app in approved:
+        _act(_at(11, 4, 9, 30), app, Action.PUBLISH_PUBLICITY, officer,
+             "公示期为2022年11月4日至11月10日（5个工作日）。")
+    for app in approved:
+        if app in having(data.OBJECTION_THEN_APPROVED):
+            _act(_at(11, 11, 0, 10), app, Action.RAISE_OBJECTION_REVIEW, SYSTEM,
+                 data.REASONS["objection"])
+            _act(_at(11, 17, 16), app, Action.DISMISS_OBJECTION, leader, data.REASONS["dismiss"])
+        else:
+            _act(_at(11, 11, 0, 10), app, Action.END_PUBLICITY, SYSTEM, "公示期满，无异议。")
+    for app in approved:
+        _act(_at(11, 21, 10), app, Action.ISSUE_NOTICE, officer, data.REASONS["notice"])
+    _advance(call, CallState.DECIDED, _at(11, 21, 10, 30), people, "鲁科字〔2022〕154号")
+
+
+def current_window(today: datetime) -> tuple[datetime, datetime]:
+    """The current call's filing window, placed around the day the demo is loaded so that
+    `make run` always shows an open call: opened three weeks ago, open for ten more weeks."""
+    opens = datetime(today.year, today.month, today.day, tzinfo=LOCAL) - timedelta(days=21)
+    return opens, opens + timedelta(days=91, hours=23, minutes=59)
+
+
+def _fill_current_call(people: _People, today: datetime) -> None:
+    opens, closes = current_window(today)
+    freeze(opens - timedelta(days=10))
+    call = _create_call(people, closes.year, TITLE_CURRENT.format(year=closes.year), opens, closes)
+    _advance(call, CallState.OPEN, opens + timedelta(hours=9), people)
+    for n, (index, field_name, state, partner_keys) in enumerate(data.CURRENT):
+        start = opens + timedelta(days=1 + n, hours=9 + n % 3 * 2)
+        filled = int(state.split(":")[1]) if state.startswith("draft:") else 9
+        draft = state.startswith("draft:") or state == "pending"
+        app = _file(call, people, index, field_name, partner_keys, start, sections=filled,
+                    files=7 if filled == 9 else filled // 2, confirm=state != "pending",
+                    submit=not draft)
+        recommender = people.recommenders[city_of(app.region_code)]
+        lead = people.leads[index]
+        later = start + timedelta(days=6)
+        if state in ("returned", "resubmitted"):
+            _act(later, app, Action.RETURN, recommender, data.REASONS["return"])
+        if state == "resubmitted":
+            _act(later + timedelta(days=2), app, Action.RESUBMIT, lead)
+        if state == "recommended":
+            _act(later, app, Action.RECOMMEND, recommender, _recommendation(1, app))
+        if state == "withdrawn":
+            _act(later, app, Action.WITHDRAW, lead, data.REASONS["withdraw"])
