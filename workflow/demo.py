@@ -1,10 +1,11 @@
 """The Shandong demo of DOMAIN.md section 9, loaded once through the services.
 
 `seed()` registers the units and users, runs the 2022 call of technology innovation centers
-to its decision (25 approved, the rest in the other end states) and fills the current call (open around the day it is loaded),
-which is open now. Every state change goes through `transition` or `advance_call` with the
-actor of its role, while the clock is frozen at the date it happened on, so the audit trail
-reads like the real year. Attachments are tiny generated PDFs under UPLOAD_DIR.
+to its decision (25 approved, the rest in the other end states) and fills the current call,
+placed so that it is open on the day the demo is loaded. Every state change goes through
+`transition` or `advance_call` with the actor of its role, while the clock is frozen at the
+date it happened on, so the audit trail reads like the real year. Attachments are tiny
+generated PDFs under UPLOAD_DIR.
 """
 import io
 from dataclasses import dataclass, field
