@@ -6,7 +6,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DecimalField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
-from forms.validators import credit_code, no_control_chars
+from forms.validators import credit_code, no_control_chars, quiet_nan
 from workflow.reference import PRIORITY_INDUSTRIES
 from workflow.sections import BY_KEY
 
@@ -25,7 +25,7 @@ def _field_for(definition):
     # Drafts are kept incomplete, so no field is required here; submission checks completeness.
     common = [Optional()]
     if definition.kind == "number":
-        return DecimalField(definition.label, places=None,
+        return DecimalField(definition.label, places=None, filters=[quiet_nan],
                             validators=common + [NumberRange(0, definition.limit)])
     if definition.kind == "email":
         return EmailField(definition.label, validators=common + [Email(), Length(max=254)])

@@ -10,7 +10,8 @@ from workflow.services.accounts import MIN_PASSWORD
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254),
+                                                no_control_chars])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 

@@ -15,7 +15,8 @@ class CallForm(FlaskForm):
                         default=lambda: date.today().year)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200),
                                                   no_control_chars])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
+    description = TextAreaField(_l("Description"),
+                                validators=[Optional(), Length(max=4000), no_control_chars])
     opens_at = DateTimeLocalField(_l("Filing opens (Beijing time)"), format="%Y-%m-%dT%H:%M",
                                   validators=[DataRequired()])
     closes_at = DateTimeLocalField(_l("Filing closes (Beijing time)"), format="%Y-%m-%dT%H:%M",
@@ -25,10 +26,10 @@ class CallForm(FlaskForm):
     recommender_quota = IntegerField(_l("Places per recommender"),
                                      validators=[DataRequired(), NumberRange(1, 100)], default=5)
     fields = TextAreaField(_l("Technical fields, one per line"),
-                           validators=[DataRequired(), Length(max=5000)])
+                           validators=[DataRequired(), Length(max=5000), no_control_chars])
     attachments = TextAreaField(
         _l("Required attachments, one per line as code: label"),
-        validators=[DataRequired(), Length(max=5000)],
+        validators=[DataRequired(), Length(max=5000), no_control_chars],
     )
 
     def validate_closes_at(self, field):

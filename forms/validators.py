@@ -1,4 +1,6 @@
-"""Validators shared by several forms."""
+"""Validators and filters shared by several forms."""
+from decimal import Decimal
+
 from wtforms.validators import ValidationError
 
 from workflow import creditcode
@@ -16,3 +18,9 @@ def no_control_chars(form, field) -> None:
         from flask_babel import gettext as _
 
         raise ValidationError(_("Remove the control characters from this text."))
+
+
+def quiet_nan(value):
+    """Decimal reads "sNaN" as a signalling NaN, which NumberRange cannot even compare (a
+    server error); make it a quiet NaN, which NumberRange refuses like any other bad number."""
+    return Decimal("NaN") if isinstance(value, Decimal) and value.is_snan() else value

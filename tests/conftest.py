@@ -6,6 +6,7 @@ connections at once.
 """
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,8 +54,9 @@ def app():
     return application
 
 
-@pytest.fixture(autouse=True)
-def _context(app):
+@contextmanager
+def emptied_afterwards(app):
+    """An app context whose rows are all deleted when it ends."""
     with app.app_context():
         yield
         db.session.rollback()
@@ -63,13 +65,21 @@ def _context(app):
         db.session.remove()
 
 
+@pytest.fixture(autouse=True)
+def _context(app):
+    """Each test in an app context of its own, against empty tables.
+
+    A module whose tests only read, or undo what they write, may override this fixture to
+    share rows built once (see test_permissions.py)."""
+    with emptied_afterwards(app):
+        yield
+
+
 def _empty_tables() -> None:
-    tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in KEEP]
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(t.name for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
+    # DELETE, child tables first, on both backends: on PostgreSQL a TRUNCATE of these tables
+    # costs about 33 ms per test, DELETE about 1 ms. Ids keep counting up; no test relies on them.
+    for table in reversed(Base.metadata.sorted_tables):
+        if table.name not in KEEP:
             db.session.execute(table.delete())
     db.session.commit()
 

@@ -30,7 +30,8 @@ def credit_code(region: str = JINAN, prefix: str = "91") -> str:
 
 
 def org(region: str = JINAN, name: str | None = None, kind: str = "enterprise") -> Organization:
-    row = Organization(name=name or f"测试企业{next(_seq)}有限公司", credit_code=credit_code(region),
+    row = Organization(name=name or f"测试企业{next(_seq)}有限公司",
+                       credit_code=credit_code(region),
                        region_code=region, kind=kind, legal_representative="张三")
     db.session.add(row)
     db.session.flush()

@@ -2,7 +2,7 @@
 import ctypes.util
 import logging
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -25,7 +25,9 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.close()
 
 
-def select_locale() -> str:
+def select_locale() -> str | None:
+    if not has_request_context():
+        return None  # a service called from the CLI or a test: the default locale
     chosen = session.get("locale")
     if chosen in ("zh_CN", "en"):
         return chosen

@@ -1,0 +1,111 @@
+"""Start-up configuration and the security settings that follow from it."""
+import re
+
+import pytest
+from sqlalchemy import text
+
+from workflow import create_app
+from workflow.config import ConfigError
+from workflow.extensions import db
+from workflow.models import User
+from workflow.services.accounts import authenticate, create_user
+from workflow.states import Role
+
+
+def other_app(app, *, drop=(), **changes):
+    """An app like the test app (same database), without the settings in `drop` and with
+    `changes`."""
+    config = {k: v for k, v in app.config.items() if k.isupper() and k not in drop}
+    config.update(changes)
+    return create_app(config)
+
+
+def test_production_without_secret_key_stops_with_a_clear_message(monkeypatch, tmp_path):
+    monkeypatch.setenv("CENTERFLOW_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
+    with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
+        create_app()
+
+
+def test_production_with_secret_key_starts_with_secure_cookies(monkeypatch, tmp_path):
+    monkeypatch.setenv("CENTERFLOW_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a" * 64)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
+    production = create_app()
+    assert production.config["SECRET_KEY"] == "a" * 64
+    assert production.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_a_malformed_number_in_the_environment_stops_start_up(monkeypatch):
+    monkeypatch.setenv("MAX_ATTACHMENT_MB", "twenty")
+    with pytest.raises(ConfigError, match="MAX_ATTACHMENT_MB"):
+        create_app({"TESTING": True})
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(client, make):
+    user = make.applicant()
+    db.session.commit()
+    response = client.post("/login", data={"email": user.email, "password": make.PASSWORD})
+    assert response.status_code == 302
+    (cookie,) = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_csrf_is_on_by_default(app, make):
+    user = make.applicant()
+    db.session.commit()
+    protected = other_app(app, drop=("WTF_CSRF_ENABLED",))
+    assert protected.config["WTF_CSRF_ENABLED"] is True  # the default of the extension
+    client = protected.test_client()
+    credentials = {"email": user.email, "password": make.PASSWORD}
+
+    assert client.post("/login", data=credentials).status_code == 400
+    assert client.post("/language/en", data={"next": "/"}).status_code == 400
+
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                      client.get("/login").get_data(as_text=True)).group(1)
+    assert client.post("/login", data={**credentials, "csrf_token": token}).status_code == 302
+
+
+def test_passwords_are_stored_hashed(app):
+    user = create_user(email="Hash@Example.com", name="哈希", password="a-long-password",
+                       roles=[Role.OFFICER])
+    db.session.commit()
+    stored = db.session.get(User, user.id).password_hash
+    assert "a-long-password" not in stored
+    assert stored.startswith(("scrypt:", "pbkdf2:"))
+    assert authenticate("hash@example.com", "a-long-password") == user
+    assert authenticate("hash@example.com", "a-long-passwort") is None
+
+
+def test_cli_create_user_stores_a_hash_and_explains_a_short_password(app):
+    runner = app.test_cli_runner()
+    short = runner.invoke(args=["create-user", "officer@example.com", "--role", "officer",
+                                "--password", "short"])
+    assert short.exit_code != 0 and "10" in short.output
+    assert db.session.query(User).count() == 0
+
+    done = runner.invoke(args=["create-user", "officer@example.com", "--role", "officer",
+                               "--password", "a-long-password"])
+    assert done.exit_code == 0, done.output
+    user = db.session.query(User).one()
+    assert user.roles == {Role.OFFICER} and "a-long-password" not in user.password_hash
+
+
+def test_sqlite_uses_wal_and_a_busy_timeout(app, tmp_path):
+    sqlite_app = other_app(app, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'wal.db'}")
+    with sqlite_app.app_context():
+        with db.engine.connect() as conn:
+            assert conn.scalar(text("PRAGMA journal_mode")) == "wal"
+            assert conn.scalar(text("PRAGMA busy_timeout")) >= 5000
+            assert conn.scalar(text("PRAGMA foreign_keys")) == 1
+        db.engine.dispose()
+
+
+def test_responses_carry_the_security_headers(client):
+    response = client.get("/login")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Cache-Control"] == "no-store"

@@ -1,0 +1,246 @@
+"""The transition table as transition() applies it: every (state, action) pair, reasons,
+the guards of submission, versions, and the agreement of each row's role with permissions."""
+import copy
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from tests import factories
+from tests.conftest import emptied_afterwards
+from workflow import clock
+from workflow.extensions import db
+from workflow.formatting import STATE_LABELS
+from workflow.models import Application, ApplicationVersion, AuditEntry, User
+from workflow.permissions import PERMISSIONS, SYSTEM, can
+from workflow.sections import BY_KEY, SECTIONS
+from workflow.services import intake
+from workflow.services.errors import ServiceError
+from workflow.services.transitions import transition
+from workflow.states import TRANSITIONS, Action, AppState, Role, find_transition
+
+COMMENT = "经审核，依据第三条办理"
+ROLE_OF = {t.action: t.role for t in TRANSITIONS}
+PAIRS = [(s, a) for s in AppState for a in Action]
+MOVES = [(s, a) for s, a in PAIRS if find_transition(s, a)]
+REFUSALS = [(s, a) for s, a in PAIRS if not find_transition(s, a)]
+
+
+def _pair_id(pair) -> str:
+    return f"{pair[0]}-{pair[1]}"
+
+
+class World:
+    """One committed application per state (lead unit in Qingdao) and one user per role."""
+
+    def __init__(self):
+        self.apps = {s: factories.application(lead=factories.applicant(factories.QINGDAO),
+                                              state=s) for s in AppState}
+        self.users = {
+            Role.RECOMMENDER: factories.recommender(factories.QINGDAO),
+            Role.OFFICER: factories.officer(),
+            Role.LEADER: factories.leader(),
+            Role.EXPERT: factories.user(Role.EXPERT),
+        }
+
+    def actor(self, role: Role, app: Application):
+        """A user holding only `role`, in the relation the role acts in."""
+        if role == Role.APPLICANT:
+            return db.session.get(User, app.created_by_id)
+        if role == Role.SYSTEM:
+            return SYSTEM
+        return self.users[role]
+
+
+@pytest.fixture(scope="module")
+def world(app):
+    with emptied_afterwards(app):
+        built = World()
+        db.session.commit()
+        yield built
+
+
+@pytest.fixture(autouse=True)
+def _context(world):
+    """Replaces conftest's: the tests here share `world` and roll back what they write."""
+    yield
+    db.session.rollback()
+    clock.freeze(None)
+
+
+def audit_rows(app) -> list[AuditEntry]:
+    return list(db.session.scalars(
+        select(AuditEntry).where(AuditEntry.application_id == app.id).order_by(AuditEntry.id)))
+
+
+def audit_count(app) -> int:
+    return db.session.scalar(select(func.count()).select_from(AuditEntry)
+                             .where(AuditEntry.application_id == app.id))
+
+
+def stored_state(app) -> str:
+    return db.session.scalar(select(Application.state).where(Application.id == app.id))
+
+
+def version_count(app) -> int:
+    return db.session.scalar(select(func.count()).select_from(ApplicationVersion)
+                             .where(ApplicationVersion.application_id == app.id))
+
+
+@pytest.mark.parametrize(("source", "action"), MOVES, ids=map(_pair_id, MOVES))
+def test_transition_moves_to_target_with_one_audit_row(world, source, action):
+    step = find_transition(source, action)
+    app = world.apps[source]
+    actor = world.actor(step.role, app)
+    before = audit_rows(app)
+
+    entry = transition(app, action, actor=actor, comment=COMMENT)
+
+    assert app.state == stored_state(app) == step.target
+    new = audit_rows(app)[len(before):]
+    assert new == [entry]
+    assert (entry.actor_id, entry.role, entry.action, entry.from_state, entry.to_state,
+            entry.comment) == (actor.id, step.role, action, source, step.target, COMMENT)
+
+
+@pytest.mark.parametrize(("source", "action"), REFUSALS, ids=map(_pair_id, REFUSALS))
+def test_action_without_transition_is_refused_and_changes_nothing(world, source, action):
+    app = world.apps[source]
+    # Even the role that owns the action elsewhere in the table is refused here.
+    actor = world.actor(ROLE_OF[action], app)
+    rows, versions = audit_count(app), version_count(app)
+
+    with pytest.raises(ServiceError) as refused:
+        transition(app, action, actor=actor, comment=COMMENT)
+
+    assert str(STATE_LABELS[source]) in str(refused.value)
+    assert stored_state(app) == source
+    assert audit_count(app) == rows
+    assert version_count(app) == versions
+
+
+def test_every_pair_is_either_a_move_or_a_refusal():
+    assert len(MOVES) == len(TRANSITIONS) and len(MOVES) + len(REFUSALS) == len(PAIRS)
+
+
+NEEDS_COMMENT = [t for t in TRANSITIONS if t.needs_comment]
+
+
+@pytest.mark.parametrize("comment", ["", "   \n\t"], ids=["empty", "blank"])
+@pytest.mark.parametrize("step", NEEDS_COMMENT, ids=lambda t: str(t.action))
+def test_action_needing_reasons_refuses_empty_comment(world, step, comment):
+    app = world.apps[step.source]
+    rows = audit_count(app)
+
+    with pytest.raises(ServiceError):
+        transition(app, step.action, actor=world.actor(step.role, app), comment=comment)
+
+    assert stored_state(app) == step.source
+    assert audit_count(app) == rows
+
+
+def test_actions_without_reasons_accept_an_empty_comment(world):
+    app = world.apps[AppState.SUBMITTED]
+    entry = transition(app, Action.WITHDRAW, actor=world.actor(Role.APPLICANT, app))
+    assert entry.comment == "" and stored_state(app) == AppState.WITHDRAWN
+
+
+def test_submit_lists_missing_sections_attachments_and_unconfirmed_cobuilders():
+    call = factories.call()
+    lead = factories.applicant()
+    app = factories.application(call, lead, complete=False)
+    intake.save_section(app, "basic", {"project_head": "李四"}, actor=lead)
+    intake.save_section(app, "risks", {"risks": "技术风险与应对"}, actor=lead)
+    intake.add_cobuilder(app, credit_code=factories.credit_code(), name="尚未注册的研究院",
+                         division="联合攻关", actor=lead)
+    rows = audit_count(app)
+
+    with pytest.raises(ServiceError) as refused:
+        transition(app, Action.SUBMIT, actor=lead)
+
+    problems = refused.value.problems
+    incomplete = [s for s in SECTIONS if s.key != "risks"]
+    for section in incomplete:
+        assert sum(str(section.title) in p for p in problems) == 1, section.key
+    assert not any(str(BY_KEY["risks"].title) in p for p in problems)
+    assert any("营业执照" in p for p in problems)
+    assert any("尚未注册的研究院" in p for p in problems)
+    assert len(problems) == len(incomplete) + 2
+    assert stored_state(app) == AppState.DRAFT
+    assert audit_count(app) == rows and version_count(app) == 0
+
+
+def test_submit_after_closing_time_is_refused():
+    app = factories.application()
+    lead = db.session.get(User, app.created_by_id)
+    clock.freeze(app.call.closes_at + timedelta(seconds=1))
+
+    with pytest.raises(ServiceError) as refused:
+        transition(app, Action.SUBMIT, actor=lead)
+
+    assert len(refused.value.problems) == 1  # the window, not the content
+    assert stored_state(app) == AppState.DRAFT and version_count(app) == 0
+
+
+def test_submit_just_before_closing_time_goes_through():
+    app = factories.application()
+    lead = db.session.get(User, app.created_by_id)
+    clock.freeze(app.call.closes_at - timedelta(seconds=1))
+
+    transition(app, Action.SUBMIT, actor=lead)
+
+    assert stored_state(app) == AppState.SUBMITTED
+    assert app.submitted_at == app.call.closes_at - timedelta(seconds=1)
+
+
+def test_submission_records_version_one_with_a_snapshot():
+    app = factories.application()
+    lead = db.session.get(User, app.created_by_id)
+
+    transition(app, Action.SUBMIT, actor=lead)
+
+    (version,) = db.session.scalars(select(ApplicationVersion)
+                                    .where(ApplicationVersion.application_id == app.id)).all()
+    assert version.number == app.version_count == 1
+    assert version.submitted_by_id == lead.id
+    snap = version.snapshot
+    assert snap["title"] == app.title
+    assert snap["lead_org"]["credit_code"] == app.lead_org.credit_code
+    assert snap["sections"] == {s.key: s.data for s in app.sections}
+    assert len(snap["sections"]) == len(SECTIONS)
+    assert [a["sha256"] for a in snap["attachments"]] == [
+        a.sha256 for a in app.current_attachments()]
+
+
+def test_resubmit_after_return_records_version_two_and_keeps_version_one(world):
+    app = world.apps[AppState.RETURNED]
+    lead = world.actor(Role.APPLICANT, app)
+    (first,) = app.versions
+    kept = copy.deepcopy(first.snapshot)
+
+    intake.save_section(app, "risks", {"risks": "按推荐单位意见补充的风险应对"}, actor=lead)
+    transition(app, Action.RESUBMIT, actor=lead)
+    db.session.flush()
+    db.session.expire_all()
+
+    versions = db.session.scalars(select(ApplicationVersion).where(
+        ApplicationVersion.application_id == app.id).order_by(ApplicationVersion.number)).all()
+    assert [v.number for v in versions] == [1, 2]
+    assert versions[0].snapshot == kept
+    assert versions[1].snapshot["sections"]["risks"] == {"risks": "按推荐单位意见补充的风险应对"}
+    assert kept["sections"]["risks"] != versions[1].snapshot["sections"]["risks"]
+    assert stored_state(app) == AppState.SUBMITTED
+
+
+def test_every_action_has_a_permission():
+    assert set(Action) <= set(PERMISSIONS)
+
+
+ROLES = [Role.APPLICANT, Role.RECOMMENDER, Role.OFFICER, Role.LEADER, Role.EXPERT, Role.SYSTEM]
+
+
+@pytest.mark.parametrize("step", TRANSITIONS, ids=lambda t: f"{t.source}-{t.action}")
+def test_transition_role_agrees_with_permission(world, step):
+    app = world.apps[step.source]
+    allowed = {role for role in ROLES if can(world.actor(role, app), step.action, app)}
+    assert allowed == {step.role}
