@@ -11,13 +11,14 @@ PORT ?= 5000
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 
-.PHONY: run test install system-run system-test translations db demo lifecycle-doc lint clean
+.PHONY: run test install system-run system-test translations i18n-update db demo lifecycle-doc lint clean
 
 run: install system-run translations db demo
 	@echo "Serving Centerflow on http://$(HOST):$(PORT)  (Ctrl-C stops it)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install system-test translations
+	$(VENV)/bin/ruff check workflow forms tests bench
 	TEST_DATABASE_URL= $(PY) -m pytest -p no:cacheprovider
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL: $$TEST_DATABASE_URL"; \
@@ -42,7 +43,14 @@ system-test:
 	@sh scripts/system-packages.sh $(TEST_PACKAGES)
 
 translations: install
-	$(VENV)/bin/pybabel compile --use-fuzzy -q -d workflow/translations
+	$(VENV)/bin/pybabel -q compile -d workflow/translations
+
+# After changing user-facing strings: refresh the catalogs, then translate the new entries in
+# workflow/translations/zh_Hans_CN/LC_MESSAGES/messages.po (tests/test_i18n.py lists them).
+i18n-update: install
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs='.*' \
+		--project=Centerflow -o workflow/translations/messages.pot workflow forms templates
+	$(VENV)/bin/pybabel -q update -i workflow/translations/messages.pot -d workflow/translations
 
 db: install
 	@mkdir -p instance

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 
 from workflow.clock import now
 from workflow.extensions import db
+from workflow.formatting import STATE_LABELS
 from workflow.models import Call, CallField, RequiredAttachment
 from workflow.permissions import can
 from workflow.services import audit
@@ -57,8 +58,9 @@ def advance_call(call: Call, target: CallState, *, actor, comment: str = "") -> 
         raise PermissionDenied("call.manage")
     if CALL_TRANSITIONS.get(CallState(call.state)) != target:
         raise ServiceError(
-            _("A call that is %(state)s cannot become %(target)s.", state=call.state,
-              target=target)
+            _("A call that is %(state)s cannot become %(target)s.",
+              state=STATE_LABELS.get(call.state, call.state),
+              target=STATE_LABELS.get(target, target))
         )
     if target == CallState.OPEN and call.closes_at <= now():
         raise ServiceError(_("The filing window has ended; change the closing time first."))

@@ -1,5 +1,5 @@
 """Enterprise intake: starting, filling, co-builders, and the rules of submission."""
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -144,7 +144,7 @@ def submission_problems(app: Application) -> list[str]:
         if missing:
             problems.append(_("Section %(n)d “%(title)s”: %(fields)s missing.", n=section.number,
                               title=section.title,
-                              fields="、".join(str(f.label) for f in missing)))
+                              fields=_(", ").join(str(f.label) for f in missing)))
     present = {a.kind for a in app.current_attachments()}
     for req in app.call.required_attachments:
         if req.mandatory and req.code not in present:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from workflow.extensions import db
+from workflow.formatting import ACTION_LABELS, STATE_LABELS
 from workflow.models import Application
 from workflow.permissions import can
 from workflow.services import audit
@@ -39,7 +40,8 @@ def transition(app: Application, action: Action | str, *, actor, comment: str = 
     if step is None:
         raise ServiceError(
             _("This application is %(state)s; “%(action)s” is not possible now.",
-              state=app.state, action=action)
+              state=STATE_LABELS.get(app.state, app.state),
+              action=ACTION_LABELS.get(action, action))
         )
     if not can(actor, action, app):
         raise PermissionDenied(action)

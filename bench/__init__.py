@@ -1,0 +1,1 @@
+"""Benchmarks: each module prints JSON; run with `python -m bench.<name>`."""
