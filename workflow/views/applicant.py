@@ -3,6 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from forms.applications import (
     ApplicationBasicsForm,
@@ -31,6 +32,8 @@ def home():
     )
     cobuilding = db.session.scalars(
         select(CoBuilder).where(CoBuilder.organization_id == current_user.organization_id)
+        .options(selectinload(CoBuilder.application))
+        .order_by(CoBuilder.confirmed_at.is_not(None), CoBuilder.id.desc())
     ).all()
     return render_template("applicant/home.html", page=page, cobuilding=cobuilding)
 
@@ -107,7 +110,8 @@ def add_cobuilder(app_id: int):
             db.session.commit()
             flash(_("Co-builder added. It confirms through its own account."), "success")
             return redirect(url_for("applications.detail", app_id=app.id, _anchor="cobuilders"))
-    return render_template("applications/detail.html", **detail_context(app, cobuilder_form=form)), 422
+    return render_template("applications/detail.html",
+                           **detail_context(app, cobuilder_form=form)), 422
 
 
 @bp.post("/applications/<int:app_id>/cobuilders/<int:cobuilder_id>/remove")

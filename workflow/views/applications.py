@@ -47,8 +47,8 @@ def act(app_id: int, action: str):
         flash_problems(error)
     else:
         db.session.commit()
-        flash(_("Done: the application is now “%(state)s”.", state=STATE_LABELS.get(app.state, app.state)),
-              "success")
+        flash(_("Done: the application is now “%(state)s”.",
+                state=STATE_LABELS.get(app.state, app.state)), "success")
     return redirect(url_for(".detail", app_id=app.id))
 
 

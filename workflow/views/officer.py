@@ -90,4 +90,5 @@ def call_applications(call_id: int):
     return render_template("officer/call_applications.html", call=call, page=page,
                            stats=queries.call_stats(call),
                            filters={"state": state, "city": city, "field": field_id},
-                           states=list(AppState), next_state=CALL_TRANSITIONS.get(CallState(call.state)))
+                           states=list(AppState),
+                           next_state=CALL_TRANSITIONS.get(CallState(call.state)))

@@ -1,11 +1,13 @@
 """Pages anyone can read: the open calls."""
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template
+from flask_login import current_user
 from sqlalchemy import select
 
 from workflow.extensions import db
 from workflow.models import Call
+from workflow.permissions import can
 from workflow.states import CallState
-from workflow.views.helpers import load_or_404, require
+from workflow.views.helpers import load_or_404
 
 bp = Blueprint("public", __name__)
 
@@ -21,5 +23,6 @@ def index():
 @bp.get("/calls/<int:call_id>")
 def call_detail(call_id: int):
     call = load_or_404(Call, call_id)
-    require("call.view", call)
+    if not can(current_user, "call.view", call):
+        abort(404)  # a planned call is not announced: do not confirm that it exists
     return render_template("public/call_detail.html", call=call)
