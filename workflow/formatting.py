@@ -2,7 +2,9 @@
 from datetime import datetime
 
 from flask import Flask
-from flask_babel import format_datetime, gettext as _, lazy_gettext as _l
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from workflow import clock
 from workflow.reference import city_name
