@@ -71,6 +71,31 @@ def seed_demo_command():
         click.echo(f"  {email:38} {password:16} {roles}")
 
 
+@click.command("tick")
+@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
+def tick_command(as_json):
+    """Apply what time has made due: expiries, reminders, waiting mails. Safe to run twice
+    or concurrently. Cron, every 10 minutes:
+    */10 * * * * cd /srv/centerflow && .venv/bin/flask --app wsgi tick"""
+    from workflow.services import notifications, tick
+
+    done = {"expire": 0, "expire_correction": 0, "skipped": 0}
+    for app_id, action in tick.due_expiries():
+        try:
+            tick.apply_expiry(app_id, action)
+            db.session.commit()
+            done[str(action)] += 1
+        except ServiceError:  # someone (or another tick) acted first: nothing is due any more
+            db.session.rollback()
+            done["skipped"] += 1
+    done["reminders"] = tick.send_reminders()
+    db.session.commit()
+    done["mails_sent"] = notifications.send_outbox()
+    db.session.commit()
+    click.echo(json.dumps(done) if as_json else
+               ", ".join(f"{k}: {v}" for k, v in done.items()))
+
+
 @click.command("lifecycle-doc")
 def lifecycle_doc_command():
     """Print docs/lifecycle.md, generated from the transition table."""
@@ -80,7 +105,7 @@ def lifecycle_doc_command():
 
 
 def register(app: Flask) -> None:
-    for command in (create_user_command, stats_command, seed_demo_command,
+    for command in (create_user_command, stats_command, seed_demo_command, tick_command,
                     lifecycle_doc_command):
         app.cli.add_command(command)
 

@@ -3,6 +3,7 @@
 Every view and every service asks `can`; nothing else decides access.
 """
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from workflow.models import Application, Attachment, Call, User
 from workflow.states import Action, AppState, CallState, Role, actions_from
@@ -101,9 +102,59 @@ def can_edit_application(user, obj) -> bool:
     return is_lead_member(user, app) and app.state in (AppState.DRAFT, AppState.RETURNED)
 
 
-def can_confirm_cobuilding(user, obj) -> bool:
+@dataclass(frozen=True)
+class Part:
+    """A part of an application to change: basics, section:<key>, attachment:<code> or
+    cobuilders (the scopes of checklist items)."""
+
+    application: Application
+    name: str
+
+
+def open_correction_scopes(app: Application) -> set[str]:
+    if app.state != AppState.CORRECTION_REQUESTED:
+        return set()
+    pending = [c for c in app.corrections if c.answered_at is None]
+    return pending[-1].scopes if pending else set()
+
+
+def can_edit_part(user, part) -> bool:
+    """The lead unit edits everything of a draft or returned application; while corrections
+    are requested, only the parts the request lists (the basics go with section 1)."""
+    if not isinstance(part, Part) or not is_lead_member(user, part.application):
+        return False
+    app = part.application
+    if app.state in (AppState.DRAFT, AppState.RETURNED):
+        return True
+    scopes = open_correction_scopes(app)
+    return part.name in scopes or (part.name == "basics" and "section:basic" in scopes)
+
+
+def can_see_eligibility(user, obj) -> bool:
+    """The rule results help the lead unit and inform those who decide."""
+    return is_lead_member(user, obj) or is_officer(user) or is_region_recommender(user, obj)
+
+
+def is_recommender(user, obj=None) -> bool:
+    return _has(user, Role.RECOMMENDER) and getattr(user, "organization", None) is not None
+
+
+def can_formal_review(user, obj) -> bool:
     app = _as_application(obj)
-    return is_cobuilder_member(user, app) and app.state in (AppState.DRAFT, AppState.RETURNED)
+    return is_officer(user) and app is not None and app.state == AppState.RECOMMENDED
+
+
+def is_person(user, obj=None) -> bool:
+    return getattr(user, "id", None) is not None
+
+
+def can_confirm_cobuilding(user, obj) -> bool:
+    """While the lead unit can change the co-builders: in draft or returned, or when a
+    correction request lists them (a co-builder added then must confirm before resubmission)."""
+    app = _as_application(obj)
+    return is_cobuilder_member(user, app) and (
+        app.state in (AppState.DRAFT, AppState.RETURNED)
+        or "cobuilders" in open_correction_scopes(app))
 
 
 def can_apply(user, call) -> bool:
@@ -128,6 +179,16 @@ PERMISSIONS: dict[str, Predicate] = {
     "application.list_own": is_applicant,
     "application.view": can_view_application,
     "application.edit": can_edit_application,
+    "application.edit_part": can_edit_part,
+    "application.formal_review": can_formal_review,
+    "application.eligibility": can_see_eligibility,
+    "recommender.queue": is_recommender,
+    "call.recommendation_sheet": lambda u, c: is_recommender(u) and can_view_call(u, c),
+    "call.formal_review_queue": is_officer,
+    "call.edit_rules": is_officer,
+    "calendar.manage": is_officer,
+    "outbox.view": is_officer,
+    "notifications.view": is_person,
     "application.confirm_cobuilding": can_confirm_cobuilding,
     "attachment.download": can_view_application,
     "version.view": can_view_application,

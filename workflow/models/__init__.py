@@ -8,12 +8,17 @@ from workflow.models.applications import (
 )
 from workflow.models.audit import AuditEntry
 from workflow.models.base import Base
+from workflow.models.calendar import CalendarDay
 from workflow.models.calls import Call, CallField, PlatformType, RequiredAttachment
+from workflow.models.formal_review import ChecklistItem, CorrectionRequest, FormalReview
+from workflow.models.notifications import Notification, OutboxMail
 from workflow.models.organizations import Organization, OrgKind
+from workflow.models.recommendations import Recommendation
 from workflow.models.users import User, UserRole
 
 __all__ = [
     "Application", "ApplicationSection", "ApplicationVersion", "Attachment", "AuditEntry",
-    "Base", "Call", "CallField", "CoBuilder", "Organization", "OrgKind", "PlatformType",
-    "RequiredAttachment", "User", "UserRole",
+    "Base", "CalendarDay", "Call", "CallField", "ChecklistItem", "CoBuilder",
+    "CorrectionRequest", "FormalReview", "Notification", "Organization", "OrgKind",
+    "OutboxMail", "PlatformType", "Recommendation", "RequiredAttachment", "User", "UserRole",
 ]

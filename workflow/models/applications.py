@@ -31,6 +31,9 @@ class Application(Base):
     state: Mapped[str] = mapped_column(String(30), default=AppState.DRAFT)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version_count: Mapped[int] = mapped_column(default=0)
+    # Optimistic lock: an UPDATE that finds another writer got there first fails instead of
+    # silently overwriting (SQLite has no SELECT ... FOR UPDATE).
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, onupdate=now)
@@ -51,6 +54,15 @@ class Application(Base):
         back_populates="application", cascade="all, delete-orphan",
         order_by="ApplicationVersion.number",
     )
+    corrections: Mapped[list["CorrectionRequest"]] = relationship(  # noqa: F821
+        back_populates="application", cascade="all, delete-orphan",
+        order_by="CorrectionRequest.round",
+    )
+    recommendation: Mapped["Recommendation | None"] = relationship(  # noqa: F821
+        cascade="all, delete-orphan", viewonly=False,
+    )
+
+    __mapper_args__ = {"version_id_col": lock_version}
 
     def section_data(self, key: str) -> dict:
         for section in self.sections:

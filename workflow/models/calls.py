@@ -25,6 +25,8 @@ class Call(Base):
         CheckConstraint("closes_at > opens_at", name="window_order"),
         CheckConstraint("quota > 0", name="quota_positive"),
         CheckConstraint("recommender_quota > 0", name="recommender_quota_positive"),
+        CheckConstraint("correction_workdays BETWEEN 1 AND 60", name="correction_workdays_range"),
+        CheckConstraint("correction_rounds BETWEEN 0 AND 5", name="correction_rounds_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,6 +39,10 @@ class Call(Base):
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
     quota: Mapped[int] = mapped_column(default=30)
     recommender_quota: Mapped[int] = mapped_column(default=5)
+    # Recommenders act, and returned applications are resubmitted, before this moment.
+    recommend_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    correction_workdays: Mapped[int] = mapped_column(default=5, server_default="5")
+    correction_rounds: Mapped[int] = mapped_column(default=1, server_default="1")
     # Eligibility settings (DOMAIN.md section 4): evaluated by the eligibility rules.
     eligibility: Mapped[dict] = mapped_column(JSON, default=dict)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

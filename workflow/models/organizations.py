@@ -1,7 +1,7 @@
 """Organizations: lead units, co-builders, recommending bureaus and departments."""
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workflow.clock import now
@@ -32,6 +32,8 @@ class Organization(Base):
     kind: Mapped[str] = mapped_column(String(20), default=OrgKind.ENTERPRISE)
     independent_legal_person: Mapped[bool] = mapped_column(default=True)
     legal_representative: Mapped[str] = mapped_column(String(50), default="")
+    # A serious bad-credit record (严重失信) as kept by the department; blocks eligibility.
+    bad_credit: Mapped[bool] = mapped_column(default=False, server_default=false())
     address: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[object] = mapped_column(UTCDateTime(), default=now)
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from workflow.clock import now
 from workflow.extensions import db
 from workflow.models import Application, Attachment
-from workflow.permissions import can
+from workflow.permissions import Part, can
 from workflow.services import audit
 from workflow.services.errors import PermissionDenied, ServiceError
 
@@ -47,11 +47,11 @@ def store_attachment(app: Application, *, kind: str, filename: str, stream, acto
     Side effects: a file under UPLOAD_DIR named by a random token, a row with its SHA-256,
     the replaced row marked (its file stays for earlier versions), one audit row.
     """
-    if not can(actor, "application.edit", app):
-        raise PermissionDenied("application.edit")
     kinds = {r.code for r in app.call.required_attachments}
     if kind not in kinds:
         raise ServiceError(_("Choose which attachment this file is."))
+    if not can(actor, "application.edit_part", Part(app, f"attachment:{kind}")):
+        raise PermissionDenied("application.edit_part")
     limit = current_app.config["MAX_ATTACHMENT_MB"] * 1024 * 1024
     data = _read_limited(stream, limit)
     if not data:

@@ -6,7 +6,7 @@ from workflow.extensions import db
 from workflow.formatting import STATE_LABELS
 from workflow.models import Call, CallField, RequiredAttachment
 from workflow.permissions import can
-from workflow.services import audit
+from workflow.services import audit, checklist, eligibility
 from workflow.services.errors import PermissionDenied, ServiceError
 from workflow.states import CALL_TRANSITIONS, CallState
 
@@ -23,10 +23,13 @@ DEFAULT_ATTACHMENTS = (
 
 def create_call(*, platform_type, year: int, title: str, opens_at, closes_at, quota: int,
                 recommender_quota: int, fields: list[str], attachments, actor,
-                description: str = "", eligibility: dict | None = None) -> Call:
+                description: str = "", eligibility: dict | None = None,
+                recommend_deadline=None, correction_workdays: int = 5,
+                correction_rounds: int = 1) -> Call:
     """Create a planned call with its fields and required attachments; writes an audit row."""
     if not can(actor, "call.manage"):
         raise PermissionDenied("call.manage")
+    _check_settings(closes_at, recommend_deadline, correction_workdays, correction_rounds)
     names = [f.strip() for f in fields if f.strip()]
     if not names:
         raise ServiceError(_("Name at least one technical field."))
@@ -38,7 +41,8 @@ def create_call(*, platform_type, year: int, title: str, opens_at, closes_at, qu
         platform_type=platform_type, year=year, title=title.strip(), description=description,
         opens_at=opens_at, closes_at=closes_at, quota=quota,
         recommender_quota=recommender_quota, eligibility=eligibility or {},
-        created_by_id=actor.id, state=CallState.PLANNED,
+        recommend_deadline=recommend_deadline, correction_workdays=correction_workdays,
+        correction_rounds=correction_rounds, created_by_id=actor.id, state=CallState.PLANNED,
     )
     call.fields = [CallField(name=n, position=i) for i, n in enumerate(names)]
     call.required_attachments = [
@@ -47,6 +51,7 @@ def create_call(*, platform_type, year: int, title: str, opens_at, closes_at, qu
     ]
     db.session.add(call)
     db.session.flush()
+    checklist.ensure_checklist(call)
     audit.record(actor=actor, action="create_call", call=call, to_state=call.state)
     return call
 
@@ -69,3 +74,50 @@ def advance_call(call: Call, target: CallState, *, actor, comment: str = "") -> 
     audit.record(actor=actor, action=f"call_{target}", call=call, from_state=source,
                  to_state=target, comment=comment)
     db.session.flush()
+
+
+def _check_settings(closes_at, recommend_deadline, correction_workdays: int,
+                    correction_rounds: int) -> None:
+    problems = []
+    if recommend_deadline is not None and recommend_deadline <= closes_at:
+        problems.append(_("The recommendation deadline must come after the call closes."))
+    if not 1 <= correction_workdays <= 60:
+        problems.append(_("The correction period must be 1 to 60 working days."))
+    if not 0 <= correction_rounds <= 5:
+        problems.append(_("The correction rounds must be 0 to 5."))
+    if problems:
+        raise ServiceError(*problems)
+
+
+def update_call_settings(call: Call, *, recommend_deadline, correction_workdays: int,
+                         correction_rounds: int, actor) -> None:
+    """Set the recommendation deadline and the correction period and rounds of a call;
+    writes an audit row."""
+    if not can(actor, "call.manage", call):
+        raise PermissionDenied("call.manage")
+    _check_settings(call.closes_at, recommend_deadline, correction_workdays, correction_rounds)
+    call.recommend_deadline = recommend_deadline
+    call.correction_workdays = correction_workdays
+    call.correction_rounds = correction_rounds
+    deadline = recommend_deadline.isoformat() if recommend_deadline else "-"
+    audit.record(actor=actor, action="call_settings", call=call,
+                 comment=f"recommend_deadline={deadline} correction_workdays="
+                         f"{correction_workdays} correction_rounds={correction_rounds}")
+    db.session.flush()
+
+
+def set_eligibility_rules(call: Call, rules: list[dict], *, actor) -> list[dict]:
+    """Replace the eligibility rules of a call after checking them; writes an audit row.
+    Raises ServiceError with the reason when a rule is unknown, repeated or lacks its value."""
+    if not can(actor, "call.edit_rules", call):
+        raise PermissionDenied("call.edit_rules")
+    try:
+        clean = eligibility.validate_rules(rules)
+    except ValueError as exc:
+        raise ServiceError(str(exc)) from exc
+    call.eligibility = {**(call.eligibility or {}), "rules": clean}
+    audit.record(actor=actor, action="call_eligibility", call=call,
+                 comment="; ".join(f"{r['rule']}{'*' if r['hard'] else ''}"
+                                   + (f"={r['value']}" if "value" in r else "") for r in clean))
+    db.session.flush()
+    return clean

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from workflow import creditcode
 from workflow.clock import now
 from workflow.extensions import db
-from workflow.models import Application, ApplicationSection, ApplicationVersion, CoBuilder
-from workflow.permissions import can
+from workflow.models import Application, ApplicationSection, CoBuilder
+from workflow.permissions import Part, can
 from workflow.sections import BY_KEY, SECTIONS, missing_fields
 from workflow.services import audit
 from workflow.services.errors import PermissionDenied, ServiceError
@@ -52,7 +52,7 @@ def start_application(call, *, title: str, field_id: int, actor) -> Application:
 
 
 def update_basics(app: Application, *, title: str, field_id: int, actor) -> None:
-    _require(actor, "application.edit", app)
+    _require(actor, "application.edit_part", Part(app, "basics"))
     field = next((f for f in app.call.fields if f.id == field_id), None)
     if field is None:
         raise ServiceError(_("Choose one of the call's technical fields."))
@@ -63,9 +63,9 @@ def update_basics(app: Application, *, title: str, field_id: int, actor) -> None
 
 def save_section(app: Application, key: str, data: dict, *, actor) -> ApplicationSection:
     """Keep what was typed in one section (a draft may be incomplete)."""
-    _require(actor, "application.edit", app)
     if key not in BY_KEY:
         raise ServiceError(_("There is no such section."))
+    _require(actor, "application.edit_part", Part(app, f"section:{key}"))
     allowed = {f.key for f in BY_KEY[key].fields}
     clean = {k: _jsonable(v) for k, v in data.items() if k in allowed}
     row = next((s for s in app.sections if s.key == key), None)
@@ -87,7 +87,7 @@ def _jsonable(value):
 def add_cobuilder(app: Application, *, credit_code: str, name: str, division: str,
                   actor) -> CoBuilder:
     """Name a partner unit by credit code; it is linked when that unit has an account."""
-    _require(actor, "application.edit", app)
+    _require(actor, "application.edit_part", Part(app, "cobuilders"))
     code = creditcode.normalize(credit_code)
     reason = creditcode.problem(code)
     if reason:
@@ -109,7 +109,7 @@ def add_cobuilder(app: Application, *, credit_code: str, name: str, division: st
 
 
 def remove_cobuilder(app: Application, cobuilder_id: int, *, actor) -> None:
-    _require(actor, "application.edit", app)
+    _require(actor, "application.edit_part", Part(app, "cobuilders"))
     row = next((c for c in app.cobuilders if c.id == cobuilder_id), None)
     if row is None:
         raise ServiceError(_("There is no such co-builder."))
@@ -155,17 +155,6 @@ def submission_problems(app: Application) -> list[str]:
     return problems
 
 
-def guard_submit(app: Application, actor) -> list[str]:
-    if not app.call.accepts_filings(now()):
-        return [_("The filing window of this call has closed; applications can no longer be "
-                  "submitted.")]
-    return submission_problems(app)
-
-
-def guard_resubmit(app: Application, actor) -> list[str]:
-    return submission_problems(app)
-
-
 def snapshot(app: Application) -> dict:
     return {
         "title": app.title,
@@ -183,14 +172,4 @@ def snapshot(app: Application) -> dict:
             for a in app.current_attachments()
         ],
     }
-
-
-def record_version(app: Application, actor) -> None:
-    app.version_count += 1
-    if app.submitted_at is None:
-        app.submitted_at = now()
-    db.session.add(ApplicationVersion(
-        application=app, number=app.version_count, snapshot=snapshot(app),
-        submitted_by_id=actor.id,
-    ))
 

@@ -1,11 +1,24 @@
 """Read-side queries: paginated lists with a fixed number of SQL statements, and statistics."""
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from workflow.extensions import db
-from workflow.models import Application, Call, CallField
+from workflow.models import (
+    Application,
+    CalendarDay,
+    Call,
+    CallField,
+    FormalReview,
+    Notification,
+    OutboxMail,
+    Recommendation,
+)
+from workflow.permissions import HIDDEN_FROM_REVIEWERS
 from workflow.reference import CITIES
+from workflow.states import AppState, CallState
 
 
 @dataclass
@@ -75,3 +88,70 @@ def call_stats(call: Call) -> dict:
 
 def all_calls() -> list[Call]:
     return list(db.session.scalars(select(Call).order_by(Call.year.desc(), Call.id.desc())))
+
+
+FILED = ~Application.state.in_([s.value for s in HIDDEN_FROM_REVIEWERS])
+IN_FORMAL_REVIEW = (AppState.RECOMMENDED, AppState.CORRECTION_REQUESTED)
+
+
+def recommender_calls(region_code: str) -> list[tuple[Call, int]]:
+    """The announced calls, newest first, each with how many filed applications the region has."""
+    filed = (select(Application.call_id, func.count().label("n"))
+             .where(Application.region_code == region_code, FILED)
+             .group_by(Application.call_id).subquery())
+    return [(call, n or 0) for call, n in db.session.execute(
+        select(Call, filed.c.n).outerjoin(filed, filed.c.call_id == Call.id)
+        .where(Call.state != CallState.PLANNED).order_by(Call.year.desc(), Call.id.desc()))]
+
+
+def recommender_queue(call: Call, region_code: str, *, state=None) -> list[Application]:
+    """The filed applications of one region in a call, sections and recommendation loaded
+    (the eligibility check reads them)."""
+    stmt = (select(Application)
+            .where(Application.call_id == call.id, Application.region_code == region_code, FILED)
+            .options(selectinload(Application.sections),
+                     selectinload(Application.recommendation))
+            .order_by(Application.submitted_at, Application.id))
+    if state:
+        stmt = stmt.where(Application.state == state)
+    return list(db.session.scalars(stmt).unique())
+
+
+def states_of_region(call: Call, region_code: str) -> dict[str, int]:
+    return dict(db.session.execute(
+        select(Application.state, func.count())
+        .where(Application.call_id == call.id, Application.region_code == region_code, FILED)
+        .group_by(Application.state)).all())
+
+
+def formal_review_queue(call: Call, *, state=None) -> list[tuple[Application, dict]]:
+    """Recommended applications and those asked for corrections, with the officer's findings."""
+    states = [state] if state in IN_FORMAL_REVIEW else list(IN_FORMAL_REVIEW)
+    rows = db.session.execute(
+        select(Application, FormalReview.findings)
+        .outerjoin(FormalReview, FormalReview.application_id == Application.id)
+        .outerjoin(Recommendation, Recommendation.application_id == Application.id)
+        .where(Application.call_id == call.id, Application.state.in_(states))
+        .options(selectinload(Application.recommendation),
+                 selectinload(Application.corrections))
+        .order_by(Application.region_code, Recommendation.rank, Application.id))
+    return [(app, findings or {}) for app, findings in rows]
+
+
+def notifications_of(user, *, page=1, per_page=25) -> Page:
+    stmt = (select(Notification).where(Notification.user_id == user.id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc()))
+    return paginate(stmt, page=page, per_page=per_page)
+
+
+def outbox(*, page=1, per_page=25) -> Page:
+    stmt = select(OutboxMail).order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc())
+    return paginate(stmt, page=page, per_page=per_page)
+
+
+def calendar_entries(year: int, month: int) -> dict[date, CalendarDay]:
+    """The officers' own entries of one month, by day."""
+    first = date(year, month, 1)
+    after = date(year + month // 12, month % 12 + 1, 1)
+    return {row.day: row for row in db.session.scalars(
+        select(CalendarDay).where(CalendarDay.day >= first, CalendarDay.day < after))}

@@ -1,19 +1,28 @@
 """Which guard and which effect belong to which action; the transition function reads this.
 
 A guard returns the problems that stop the action (empty when it may go ahead); an effect
-runs after the state is set, inside the same transaction.
+runs after the state is set, inside the same transaction. Both live in services/guards.py.
 """
 from collections.abc import Callable
 
-from workflow.services import intake
+from workflow.services import guards
 from workflow.states import Action
 
 GUARDS: dict[Action, Callable] = {
-    Action.SUBMIT: intake.guard_submit,
-    Action.RESUBMIT: intake.guard_resubmit,
+    Action.SUBMIT: guards.submit,
+    Action.RESUBMIT: guards.resubmit,
+    Action.EXPIRE: guards.expire,
+    Action.RETURN: guards.recommender_deadline,
+    Action.DECLINE: guards.recommender_deadline,
+    Action.RECOMMEND: guards.recommend,
+    Action.REQUEST_CORRECTION: guards.request_correction,
+    Action.PASS_FORMAL_REVIEW: guards.pass_formal_review,
+    Action.RESUBMIT_CORRECTION: guards.resubmit_correction,
+    Action.EXPIRE_CORRECTION: guards.expire_correction,
 }
 
 EFFECTS: dict[Action, Callable] = {
-    Action.SUBMIT: intake.record_version,
-    Action.RESUBMIT: intake.record_version,
+    Action.SUBMIT: guards.record_version,
+    Action.RESUBMIT: guards.record_version,
+    Action.RESUBMIT_CORRECTION: guards.answer_correction,
 }

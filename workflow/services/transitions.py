@@ -6,12 +6,13 @@ row and flushes. The caller commits. There is no override: an exception is its o
 """
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from workflow.extensions import db
 from workflow.formatting import ACTION_LABELS, STATE_LABELS
 from workflow.models import Application
 from workflow.permissions import can
-from workflow.services import audit
+from workflow.services import alerts, audit
 from workflow.services.errors import PermissionDenied, ServiceError
 from workflow.services.rules import EFFECTS, GUARDS
 from workflow.states import Action, AppState, find_transition
@@ -52,12 +53,20 @@ def transition(app: Application, action: Action | str, *, actor, comment: str = 
     if problems:
         raise ServiceError(*problems)
     source = app.state
-    app.state = step.target
-    if action in EFFECTS:
-        EFFECTS[action](app, actor)
-    entry = audit.record(
-        actor=actor, action=action, application=app, role=step.role,
-        from_state=source, to_state=step.target, comment=comment,
-    )
+    # Any flush from here on (an effect's query autoflushes) writes the new state; where
+    # another writer changed the row first (SQLite has no FOR UPDATE) it finds it stale.
+    try:
+        app.state = step.target
+        if action in EFFECTS:
+            EFFECTS[action](app, actor)
+        entry = audit.record(
+            actor=actor, action=action, application=app, role=step.role,
+            from_state=source, to_state=step.target, comment=comment,
+        )
+        db.session.flush()
+    except StaleDataError as exc:
+        raise ServiceError(_("Someone else changed this application a moment ago. Reload the "
+                             "page and try again.")) from exc
+    alerts.after_transition(app, action, actor, comment)
     db.session.flush()
     return entry

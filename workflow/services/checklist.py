@@ -1,0 +1,82 @@
+"""The formal-review checklist of a call and the officer's findings; read by guards and views."""
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from workflow.extensions import db
+from workflow.models import Application, ChecklistItem, CorrectionRequest, FormalReview
+from workflow.permissions import can
+from workflow.services.errors import PermissionDenied, ServiceError
+from workflow.states import AppState
+
+FIXED_ITEMS = (
+    ("basic_info", "申报书基本信息完整、准确", "section:basic"),
+    ("positioning", "建设必要性与功能定位符合申报指南", "section:necessity"),
+    ("figures", "研发投入、营业收入等数据真实且前后一致", "section:foundation"),
+    ("budget", "经费预算合理、资金来源明确", "section:budget"),
+    ("cobuilders", "共建单位齐全并已确认", "cobuilders"),
+)
+
+
+def ensure_checklist(call) -> list[ChecklistItem]:
+    """The call's checklist; on first use, the defaults: fixed items plus one per attachment."""
+    items = list(db.session.scalars(select(ChecklistItem).where(ChecklistItem.call_id == call.id)
+                                    .order_by(ChecklistItem.position)))
+    if items:
+        return items
+    rows = list(FIXED_ITEMS) + [(f"att_{r.code}", f"附件齐全有效：{r.label}",
+                                 f"attachment:{r.code}") for r in call.required_attachments]
+    rows.append(("eligibility", "符合申报条件（资格审查）", "general"))
+    items = [ChecklistItem(call_id=call.id, code=code, label=label, scope=scope, position=n)
+             for n, (code, label, scope) in enumerate(rows)]
+    db.session.add_all(items)
+    db.session.flush()
+    return items
+
+
+def review_of(app: Application) -> FormalReview:
+    review = db.session.scalar(select(FormalReview).where(FormalReview.application_id == app.id))
+    if review is None:
+        review = FormalReview(application_id=app.id, findings={})
+        db.session.add(review)
+    return review
+
+
+def record_findings(app: Application, findings: dict, *, actor) -> FormalReview:
+    """Keep the officer's finding per item: {code: {"ok": True/False/None, "note": str}}."""
+    if not can(actor, "application.formal_review", app):
+        raise PermissionDenied("application.formal_review")
+    codes = {i.code for i in ensure_checklist(app.call)}
+    unknown = set(findings) - codes
+    if unknown:
+        raise ServiceError(_("Unknown checklist items: %(codes)s", codes=", ".join(unknown)))
+    review = review_of(app)
+    review.findings = {code: {"ok": f.get("ok"), "note": (f.get("note") or "").strip()[:500]}
+                       for code, f in findings.items()}
+    review.reviewer_id = actor.id
+    db.session.flush()
+    return review
+
+
+def failed_items(app: Application) -> list[dict]:
+    findings = review_of(app).findings
+    return [{"code": i.code, "label": i.label, "scope": i.scope,
+             "note": findings.get(i.code, {}).get("note", "")}
+            for i in ensure_checklist(app.call) if findings.get(i.code, {}).get("ok") is False]
+
+
+def unchecked_items(app: Application) -> list[ChecklistItem]:
+    findings = review_of(app).findings
+    return [i for i in ensure_checklist(app.call) if findings.get(i.code, {}).get("ok") is None]
+
+
+def rounds_used(app: Application) -> int:
+    return db.session.scalar(select(func.count()).select_from(CorrectionRequest).where(
+        CorrectionRequest.application_id == app.id)) or 0
+
+
+def open_correction(app: Application) -> CorrectionRequest | None:
+    if app.state != AppState.CORRECTION_REQUESTED:
+        return None
+    return db.session.scalar(select(CorrectionRequest).where(
+        CorrectionRequest.application_id == app.id, CorrectionRequest.answered_at.is_(None)
+    ).order_by(CorrectionRequest.round.desc()).limit(1))

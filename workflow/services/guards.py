@@ -1,0 +1,99 @@
+"""Guards and effects of the transition table's actions, registered in services/rules.py.
+
+A guard returns the problems that stop an action (empty: it may go ahead); an effect runs
+after the state is set, in the same transaction. Neither calls `transition`.
+"""
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from workflow.clock import now
+from workflow.extensions import db
+from workflow.models import Application, ApplicationVersion, CorrectionRequest, Recommendation
+from workflow.services import checklist, eligibility
+from workflow.services.intake import snapshot, submission_problems
+
+
+def submit(app: Application, actor) -> list[str]:
+    if not app.call.accepts_filings(now()):
+        return [_("The filing window of this call has closed; applications can no longer be "
+                  "submitted.")]
+    return submission_problems(app) + eligibility.hard_failures(app)
+
+
+def resubmit(app: Application, actor) -> list[str]:
+    return (recommender_deadline(app, actor) + submission_problems(app)
+            + eligibility.hard_failures(app))
+
+
+def expire(app: Application, actor) -> list[str]:
+    if now() < app.call.closes_at:
+        return [_("The filing window is still open.")]
+    return []
+
+
+def recommender_deadline(app: Application, actor) -> list[str]:
+    deadline = app.call.recommend_deadline
+    if deadline is not None and now() >= deadline:
+        return [_("The recommendation deadline of this call has passed.")]
+    return []
+
+
+def recommend(app: Application, actor) -> list[str]:
+    """The state change needs the Recommendation row that recommend_application writes."""
+    problems = recommender_deadline(app, actor)
+    if db.session.scalar(select(Recommendation.id).where(
+            Recommendation.application_id == app.id)) is None:
+        problems.append(_("Recommend with a rank and an opinion through the recommendation "
+                          "form."))
+    return problems
+
+
+def request_correction(app: Application, actor) -> list[str]:
+    if db.session.scalar(select(CorrectionRequest.id).where(
+            CorrectionRequest.application_id == app.id,
+            CorrectionRequest.answered_at.is_(None))) is None:
+        return [_("Request corrections through the checklist.")]
+    return []
+
+
+def pass_formal_review(app: Application, actor) -> list[str]:
+    problems = [_("Checklist item not checked: %(label)s", label=i.label)
+                for i in checklist.unchecked_items(app)]
+    problems += [_("Checklist item failed: %(label)s", label=i["label"])
+                 for i in checklist.failed_items(app)]
+    return problems
+
+
+def resubmit_correction(app: Application, actor) -> list[str]:
+    correction = checklist.open_correction(app)
+    if correction is None:
+        return [_("There is no open correction request.")]
+    if now() > correction.deadline_at:
+        return [_("The correction deadline has passed.")]
+    return submission_problems(app)
+
+
+def expire_correction(app: Application, actor) -> list[str]:
+    correction = checklist.open_correction(app)
+    if correction is None or now() <= correction.deadline_at:
+        return [_("The correction deadline has not passed.")]
+    return []
+
+
+def record_version(app: Application, actor) -> None:
+    """Effect of a submission: a frozen copy of what was filed."""
+    app.version_count += 1
+    if app.submitted_at is None:
+        app.submitted_at = now()
+    db.session.add(ApplicationVersion(
+        application=app, number=app.version_count, snapshot=snapshot(app),
+        submitted_by_id=actor.id,
+    ))
+
+
+def answer_correction(app: Application, actor) -> None:
+    """Effect of resubmitting corrections: the request is answered and a version recorded."""
+    correction = db.session.scalar(select(CorrectionRequest).where(
+        CorrectionRequest.application_id == app.id, CorrectionRequest.answered_at.is_(None)))
+    correction.answered_at = now()
+    record_version(app, actor)
