@@ -1,0 +1,1 @@
+"""Documents generated from workflow data: spreadsheets and PDFs for download and print."""
