@@ -70,8 +70,9 @@ class AttachmentForm(FlaskForm):
     kind = SelectField(_l("Attachment"), validators=[DataRequired()])
     file = FileField(_l("PDF file"), validators=[FileRequired()])
 
-    def set_kinds(self, call) -> "AttachmentForm":
-        self.kind.choices = [(r.code, r.label) for r in call.required_attachments]
+    def set_kinds(self, kinds: list[tuple[str, str]]) -> "AttachmentForm":
+        """Offer only the attachment kinds (code, label) the user may change now."""
+        self.kind.choices = list(kinds)
         return self
 
 

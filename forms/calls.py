@@ -1,15 +1,42 @@
-"""Creating a call."""
+"""Creating a call, its recommendation and correction settings, its eligibility rules."""
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from forms.validators import no_control_chars
+from workflow.services.eligibility import DEFAULT_RULES, RULES
 
 
-class CallForm(FlaskForm):
+class CallSettingsForm(FlaskForm):
+    recommend_deadline = DateTimeLocalField(
+        _l("Recommendation deadline (Beijing time, optional)"), format="%Y-%m-%dT%H:%M",
+        validators=[Optional()])
+    correction_workdays = IntegerField(
+        _l("Working days to answer a correction request"), default=5,
+        validators=[InputRequired(), NumberRange(1, 60, _l("Give 1 to 60 working days."))])
+    correction_rounds = IntegerField(
+        _l("Correction rounds allowed"), default=1,
+        validators=[InputRequired(), NumberRange(0, 5, _l("Give 0 to 5 rounds."))])
+
+
+class CallForm(CallSettingsForm):
     platform_type_id = SelectField(_l("Platform type"), coerce=int, validators=[DataRequired()])
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(2000, 2100)],
                         default=lambda: date.today().year)
@@ -35,6 +62,11 @@ class CallForm(FlaskForm):
     def validate_closes_at(self, field):
         if self.opens_at.data and field.data and field.data <= self.opens_at.data:
             raise ValidationError(_l("The filing window must close after it opens."))
+
+    def validate_recommend_deadline(self, field):
+        if self.closes_at.data and field.data and field.data <= self.closes_at.data:
+            raise ValidationError(_l("The recommendation deadline must come after the call "
+                                     "closes."))
 
     def validate_fields(self, field):
         names = self.field_names()
@@ -68,3 +100,47 @@ class CallForm(FlaskForm):
                 raise ValueError(line)
             pairs.append((code, label))
         return pairs
+
+
+def _rule_fields() -> dict:
+    defaults = {r["rule"]: r for r in DEFAULT_RULES}
+    attrs = {}
+    for code, rule in RULES.items():
+        attrs[f"enabled_{code}"] = BooleanField(rule.label)
+        attrs[f"hard_{code}"] = BooleanField(_l("Hard rule: blocks the submission"),
+                                             default=defaults.get(code, {}).get("hard", False))
+        if rule.needs_value:
+            attrs[f"value_{code}"] = StringField(rule.value_label, validators=[
+                Optional(), Length(max=200), no_control_chars])
+    return attrs
+
+
+EligibilityForm = type("EligibilityForm", (FlaskForm,), _rule_fields())
+
+
+def eligibility_form(rules: list[dict], formdata=None) -> FlaskForm:
+    """The rule editor: one row per known rule, filled from the call's rules (a rule the
+    call does not use shows its default hard flag and value, unticked)."""
+    current = {r["rule"]: r for r in rules}
+    defaults = {r["rule"]: r for r in DEFAULT_RULES}
+    data = {}
+    for code in RULES:
+        rule = current.get(code) or defaults.get(code, {})
+        data[f"enabled_{code}"] = code in current
+        data[f"hard_{code}"] = bool(rule.get("hard"))
+        data[f"value_{code}"] = str(rule.get("value", ""))
+    form = EligibilityForm(formdata=formdata, data=data)
+    form.rows = [(code, RULES[code], form[f"enabled_{code}"], form[f"hard_{code}"],
+                  form._fields.get(f"value_{code}")) for code in RULES]
+    return form
+
+
+def rules_of_form(form) -> list[dict]:
+    rules = []
+    for code, _rule, enabled, hard, value in form.rows:
+        if enabled.data:
+            rule = {"rule": code, "hard": bool(hard.data)}
+            if value is not None:
+                rule["value"] = (value.data or "").strip()
+            rules.append(rule)
+    return rules

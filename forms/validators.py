@@ -1,4 +1,5 @@
 """Validators and filters shared by several forms."""
+import re
 from decimal import Decimal
 
 from wtforms.validators import ValidationError
@@ -24,3 +25,14 @@ def quiet_nan(value):
     """Decimal reads "sNaN" as a signalling NaN, which NumberRange cannot even compare (a
     server error); make it a quiet NaN, which NumberRange refuses like any other bad number."""
     return Decimal("NaN") if isinstance(value, Decimal) and value.is_snan() else value
+
+
+_MARKUP = re.compile(r"<\s*[A-Za-z/!?]|&#?\w+;")
+
+
+def no_markup(form, field) -> None:
+    """Short notes are plain text; a tag or an entity in one is a mistake or an attack."""
+    if field.data and _MARKUP.search(str(field.data)):
+        from flask_babel import gettext as _
+
+        raise ValidationError(_("Write plain text: HTML tags and entities are not accepted."))

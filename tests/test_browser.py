@@ -80,7 +80,7 @@ def test_applicant_fills_uploads_and_submits(make, live_server, browser, tmp_pat
     page.click("form[enctype='multipart/form-data'] button[type=submit]")
     assert page.locator("#attachments a", has_text="licence.pdf").count() == 1
 
-    assert page.locator("#problems").count() == 0, page.locator("#problems").inner_text()
+    assert page.locator(".refusals").count() == 0, page.locator(".refusals").inner_text()
     page.click("button[data-action=submit]")
     page.wait_for_selector("#timeline")
     ARTIFACTS.mkdir(exist_ok=True)

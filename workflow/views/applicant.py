@@ -1,5 +1,5 @@
 """The lead unit's and co-builder's pages: starting and filling an application."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -14,10 +14,11 @@ from forms.applications import (
 )
 from workflow.extensions import db
 from workflow.models import Application, Call, CoBuilder
+from workflow.permissions import Part
 from workflow.sections import BY_KEY
 from workflow.services import attachments, intake, queries
 from workflow.services.errors import ServiceError
-from workflow.views.context import detail_context
+from workflow.views.context import attachment_kinds, detail_context, editable_parts
 from workflow.views.helpers import flash_problems, load_or_404, require
 
 bp = Blueprint("applicant", __name__)
@@ -61,7 +62,7 @@ def start(call_id: int):
 @login_required
 def edit_basics(app_id: int):
     app = load_or_404(Application, app_id)
-    require("application.edit", app)
+    require("application.edit_part", Part(app, "basics"))
     form = ApplicationBasicsForm(obj=app).set_fields(app.call)
     if form.validate_on_submit():
         try:
@@ -80,10 +81,10 @@ def edit_basics(app_id: int):
 @login_required
 def edit_section(app_id: int, key: str):
     app = load_or_404(Application, app_id)
-    require("application.edit", app)
     if key not in BY_KEY:
         return render_template("errors/error.html", code=404,
                                message=_("There is no such section.")), 404
+    require("application.edit_part", Part(app, f"section:{key}"))
     form = section_form_class(key)(data=app.section_data(key))
     if form.validate_on_submit():
         intake.save_section(app, key, section_data(form), actor=current_user)
@@ -98,7 +99,7 @@ def edit_section(app_id: int, key: str):
 @login_required
 def add_cobuilder(app_id: int):
     app = load_or_404(Application, app_id)
-    require("application.edit", app)
+    require("application.edit_part", Part(app, "cobuilders"))
     form = CoBuilderForm()
     if form.validate_on_submit():
         try:
@@ -118,7 +119,7 @@ def add_cobuilder(app_id: int):
 @login_required
 def remove_cobuilder(app_id: int, cobuilder_id: int):
     app = load_or_404(Application, app_id)
-    require("application.edit", app)
+    require("application.edit_part", Part(app, "cobuilders"))
     try:
         intake.remove_cobuilder(app, cobuilder_id, actor=current_user)
     except ServiceError as error:
@@ -147,8 +148,10 @@ def confirm_cobuilding(app_id: int):
 @login_required
 def upload_attachment(app_id: int):
     app = load_or_404(Application, app_id)
-    require("application.edit", app)
-    form = AttachmentForm().set_kinds(app.call)
+    kinds = attachment_kinds(app, editable_parts(app, current_user))
+    if not kinds:
+        abort(403)
+    form = AttachmentForm().set_kinds(kinds)
     if form.validate_on_submit():
         upload = form.file.data
         try:

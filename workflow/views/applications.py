@@ -13,7 +13,7 @@ from workflow.services import attachments
 from workflow.services.errors import ServiceError
 from workflow.services.transitions import transition
 from workflow.states import Action
-from workflow.views.context import detail_context
+from workflow.views.context import OWN_FORMS, detail_context
 from workflow.views.helpers import flash_problems, load_or_404, require
 
 bp = Blueprint("applications", __name__)
@@ -31,8 +31,8 @@ def detail(app_id: int):
 @login_required
 def act(app_id: int, action: str):
     app = load_or_404(Application, app_id)
-    if action not in Action.__members__.values():
-        abort(404)
+    if action not in Action.__members__.values() or action in OWN_FORMS:
+        abort(404)  # recommending and requesting corrections have forms and routes of their own
     require("application.view", app)
     require(action, app)
     form = CommentForm()

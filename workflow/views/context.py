@@ -2,16 +2,48 @@
 from flask_login import current_user
 
 from forms.applications import AttachmentForm, CoBuilderForm, CommentForm
-from workflow.permissions import available_actions, can
+from forms.recommendation import RecommendForm
+from workflow.permissions import Part, available_actions, can
 from workflow.sections import SECTIONS, missing_fields
-from workflow.services import audit, intake
-from workflow.states import AppState, find_transition
+from workflow.services import audit, checklist, eligibility, recommendation
+from workflow.services.rules import GUARDS
+from workflow.states import Action, AppState, find_transition
+
+# Actions with a form of their own: the generic action route refuses them.
+OWN_FORMS = frozenset({Action.RECOMMEND, Action.REQUEST_CORRECTION})
 
 
-def detail_context(app, *, cobuilder_form=None, attachment_form=None) -> dict:
-    editable = can(current_user, "application.edit", app)
-    actions = [find_transition(AppState(app.state), a) for a in
-               available_actions(app, current_user)]
+def editable_parts(app, user) -> set[str]:
+    """The parts of `app` the user may change now: all of a draft, only the listed ones
+    while corrections are requested."""
+    names = (["basics", "cobuilders"] + [f"section:{s.key}" for s in SECTIONS]
+             + [f"attachment:{r.code}" for r in app.call.required_attachments])
+    return {n for n in names if can(user, "application.edit_part", Part(app, n))}
+
+
+def attachment_kinds(app, parts: set[str]) -> list[tuple[str, str]]:
+    return [(r.code, r.label) for r in app.call.required_attachments
+            if f"attachment:{r.code}" in parts]
+
+
+def _recommend_context(app, offered, form) -> dict:
+    if Action.RECOMMEND not in offered:
+        return {"recommend_form": None}
+    free = recommendation.free_ranks(app.call, current_user.organization_id)
+    return {"recommend_form": (form or RecommendForm(formdata=None)).set_ranks(free),
+            "free_ranks": free}
+
+
+def refusals(app, offered) -> dict:
+    """What each offered action's guard would refuse now: the page shows those buttons
+    disabled with the reasons, so it never offers what the server refuses."""
+    return {a: GUARDS[a](app, current_user) for a in offered if a in GUARDS and a not in OWN_FORMS}
+
+
+def detail_context(app, *, cobuilder_form=None, attachment_form=None,
+                   recommend_form=None) -> dict:
+    parts = editable_parts(app, current_user)
+    offered = available_actions(app, current_user)
     timeline = audit.timeline(app)
     return {
         "app": app,
@@ -19,12 +51,19 @@ def detail_context(app, *, cobuilder_form=None, attachment_form=None) -> dict:
                                if e.to_state == app.state and e.from_state and e.comment), None),
         "sections": [(s, app.section_data(s.key), missing_fields(s, app.section_data(s.key)))
                      for s in SECTIONS],
-        "editable": editable,
-        "actions": actions,
+        "editable_parts": parts,
+        "actions": [find_transition(AppState(app.state), a) for a in offered
+                    if a not in OWN_FORMS],
+        "checklist_offered": Action.REQUEST_CORRECTION in offered,
+        **_recommend_context(app, offered, recommend_form),
         "action_form": CommentForm(),
-        "problems": intake.submission_problems(app) if editable else [],
+        "refused": refusals(app, offered),
+        "eligibility": (eligibility.evaluate(app)
+                        if can(current_user, "application.eligibility", app) else None),
+        "correction": checklist.open_correction(app),
         "cobuilder_form": cobuilder_form or CoBuilderForm(formdata=None),
-        "attachment_form": attachment_form or AttachmentForm(formdata=None).set_kinds(app.call),
+        "attachment_form": attachment_form or AttachmentForm(formdata=None).set_kinds(
+            attachment_kinds(app, parts)),
         "attachments": app.current_attachments(),
         "timeline": timeline,
         "can_confirm": can(current_user, "application.confirm_cobuilding", app),

@@ -44,7 +44,10 @@ def call_new():
                 opens_at=from_local(form.opens_at.data), closes_at=from_local(form.closes_at.data),
                 quota=form.quota.data, recommender_quota=form.recommender_quota.data,
                 fields=form.field_names(), attachments=form.attachment_pairs(),
-                actor=current_user,
+                recommend_deadline=(from_local(form.recommend_deadline.data)
+                                    if form.recommend_deadline.data else None),
+                correction_workdays=form.correction_workdays.data,
+                correction_rounds=form.correction_rounds.data, actor=current_user,
             )
         except ServiceError as error:
             flash_problems(error)

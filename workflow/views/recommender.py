@@ -1,0 +1,89 @@
+"""The recommender's pages: its region's applications per call with the quota left, the
+recommendation form's route, and the summary sheet (推荐汇总表) as Excel and PDF."""
+from io import BytesIO
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from forms.recommendation import RecommendForm
+from workflow.exports.recommendation_sheet import to_pdf, to_xlsx
+from workflow.extensions import db
+from workflow.models import Application, Call
+from workflow.permissions import can
+from workflow.services import eligibility, queries, recommendation
+from workflow.services.errors import ServiceError
+from workflow.states import Action, AppState
+from workflow.views.context import detail_context
+from workflow.views.helpers import flash_problems, load_or_404, require
+
+bp = Blueprint("recommender", __name__, url_prefix="/recommender")
+SHEET_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def _announced_call(call_id: int) -> Call:
+    call = load_or_404(Call, call_id)
+    require("recommender.queue")
+    if not can(current_user, "call.view", call):
+        abort(404)  # a planned call is not announced: do not confirm that it exists
+    return call
+
+
+@bp.get("")
+@login_required
+def index():
+    require("recommender.queue")
+    return render_template("recommender/call_list.html",
+                           calls=queries.recommender_calls(current_user.organization.region_code))
+
+
+@bp.get("/calls/<int:call_id>")
+@login_required
+def queue(call_id: int):
+    call = _announced_call(call_id)
+    org = current_user.organization
+    state = request.args.get("state")
+    state = state if state in set(AppState) else None
+    apps = queries.recommender_queue(call, org.region_code, state=state)
+    return render_template(
+        "recommender/queue.html", call=call, state=state,
+        rows=[(app, eligibility.evaluate(app)) for app in apps],
+        counts=queries.states_of_region(call, org.region_code),
+        quota_left=recommendation.quota_left(call, org.id),
+        free_ranks=recommendation.free_ranks(call, org.id))
+
+
+@bp.get("/calls/<int:call_id>/sheet.<any(xlsx, pdf):fmt>")
+@login_required
+def sheet(call_id: int, fmt: str):
+    call = _announced_call(call_id)
+    require("call.recommendation_sheet", call)
+    data = recommendation.summary_sheet(call, current_user.organization)
+    body = to_xlsx(data) if fmt == "xlsx" else to_pdf(data)
+    name = f"{current_user.organization.name}{data.title}.{fmt}".replace("/", "／")
+    return send_file(BytesIO(body), mimetype=SHEET_TYPES[fmt], as_attachment=True,
+                     download_name=name, max_age=0)
+
+
+@bp.post("/applications/<int:app_id>/recommend")
+@login_required
+def recommend(app_id: int):
+    app = load_or_404(Application, app_id)
+    require(Action.RECOMMEND, app)
+    form = RecommendForm()
+    if form.validate_on_submit():
+        try:
+            row = recommendation.recommend_application(
+                app, rank=form.rank.data, opinion=form.opinion.data, actor=current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            flash_problems(error)
+        else:
+            db.session.commit()
+            flash(_("Recommended at rank %(rank)d.", rank=row.rank), "success")
+            return redirect(url_for("applications.detail", app_id=app.id))
+    return render_template("applications/detail.html",
+                           **detail_context(app, recommend_form=form)), 422
