@@ -2,6 +2,7 @@
 along the shortest path of the transition table, each step by an actor of the right role."""
 import io
 from collections import deque
+from contextlib import contextmanager
 from datetime import timedelta
 from itertools import count
 
@@ -12,9 +13,9 @@ from workflow.extensions import db
 from workflow.models import Organization, PlatformType, User, UserRole
 from workflow.permissions import SYSTEM
 from workflow.sections import SECTIONS
-from workflow.services import attachments, calls, intake
+from workflow.services import attachments, calls, checklist, formal_review, intake, recommendation
 from workflow.services.transitions import transition
-from workflow.states import TRANSITIONS, AppState, CallState, Role
+from workflow.states import TRANSITIONS, Action, AppState, CallState, Role
 
 PASSWORD = "correct-horse-battery"
 # One cheap hash for every test user: the real login path, without seconds of hashing.
@@ -141,5 +142,46 @@ def actor_for(role: Role, app, lead: User):
 
 
 def drive(app, target: AppState, *, lead: User) -> None:
+    """Move `app` along the shortest path to `target`, each step the way a person would:
+    recommendations with a rank, formal review through the checklist."""
     for step in path_to(target):
-        transition(app, step.action, actor=actor_for(step.role, app, lead), comment="测试意见")
+        step_through(app, step.action, actor_for(step.role, app, lead))
+
+
+def step_through(app, action: Action, actor) -> None:
+    """One step of `drive`; the clock's steps (expiries) happen just after their deadline."""
+    if action == Action.EXPIRE:
+        with clock_at(app.call.closes_at + timedelta(seconds=1)):
+            transition(app, action, actor=actor)
+    elif action == Action.EXPIRE_CORRECTION:
+        with clock_at(checklist.open_correction(app).deadline_at + timedelta(seconds=1)):
+            transition(app, action, actor=actor)
+    elif action == Action.RECOMMEND:
+        recommendation.recommend_application(app, rank=None, opinion="同意推荐", actor=actor)
+    elif action == Action.PASS_FORMAL_REVIEW:
+        check_all(app, actor, ok=True)
+        transition(app, action, actor=actor)
+    elif action == Action.REQUEST_CORRECTION:
+        check_all(app, actor, ok=True, failing={"basic_info"})
+        formal_review.request_correction(app, actor=actor)
+    else:
+        transition(app, action, actor=actor, comment="测试意见")
+
+
+def check_all(app, officer_user, *, ok: bool, failing=frozenset()) -> None:
+    """The officer's findings: every checklist item `ok`, except `failing` ones."""
+    findings = {i.code: {"ok": ok and i.code not in failing,
+                         "note": "需补正" if i.code in failing else ""}
+                for i in checklist.ensure_checklist(app.call)}
+    checklist.record_findings(app, findings, actor=officer_user)
+
+
+@contextmanager
+def clock_at(at):
+    """The clock frozen at `at` for a block, then as it was before (frozen or running)."""
+    before = clock._frozen
+    clock.freeze(at)
+    try:
+        yield
+    finally:
+        clock.freeze(before)

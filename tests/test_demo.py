@@ -1,26 +1,38 @@
 """The demo loader: loaded once, the 2022 call decided as DOMAIN.md section 9 describes,
-every state reached through audited transitions, the current call open for a first try."""
+every state reached through audited transitions, the current call open with applications in
+every state of recommendation and formal review, and `flask stats` counting them.
+
+The demo is loaded once for the module (it takes a few seconds); the tests only read it."""
+import json
+from collections import Counter
+from datetime import date, timedelta
 from functools import partial
 
 import pytest
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
+from tests.conftest import emptied_afterwards
 from workflow import demo, demo_data
-from workflow.clock import now
+from workflow.clock import local, now
 from workflow.extensions import db
-from workflow.models import Application, AuditEntry, Call, CoBuilder, User
+from workflow.models import (
+    Application,
+    AuditEntry,
+    CalendarDay,
+    Call,
+    CoBuilder,
+    Organization,
+    Recommendation,
+    User,
+)
 from workflow.models import users as user_models
 from workflow.reference import CITIES
+from workflow.services import calendar, checklist, eligibility, recommendation
 from workflow.services.accounts import authenticate
-from workflow.states import AppState
+from workflow.states import AppState, Role
 
-
-@pytest.fixture(autouse=True)
-def cheap_hashing(monkeypatch):
-    # About 70 accounts: the default scrypt would spend most of each test hashing.
-    monkeypatch.setattr(user_models, "generate_password_hash",
-                        partial(generate_password_hash, method="pbkdf2:sha256:1"))
+JINAN = "370100"
 
 
 def _count(model) -> int:
@@ -31,14 +43,47 @@ def _call(title: str) -> Call:
     return db.session.scalar(select(Call).where(Call.title == title))
 
 
-def test_seed_twice_creates_the_demo_once():
-    assert demo.seed() is True
-    db.session.commit()
+def _current() -> Call:
+    return db.session.scalar(select(Call).where(Call.state == "open"))
+
+
+def _apps(call: Call, **where) -> list[Application]:
+    stmt = select(Application).where(Application.call_id == call.id).order_by(Application.id)
+    for name, value in where.items():
+        stmt = stmt.where(getattr(Application, name) == value)
+    return list(db.session.scalars(stmt))
+
+
+def _user(email: str) -> User:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+@pytest.fixture(scope="module")
+def seeded(app):
+    """The demo, loaded once; `seed()` answered True."""
+    with pytest.MonkeyPatch.context() as patch, emptied_afterwards(app):
+        # About 80 accounts: the default scrypt would spend most of the loading hashing.
+        patch.setattr(user_models, "generate_password_hash",
+                      partial(generate_password_hash, method="pbkdf2:sha256:1"))
+        created = demo.seed()
+        db.session.commit()
+        yield created
+
+
+@pytest.fixture(autouse=True)
+def _context(seeded):
+    """Replaces conftest's: the tests here read the demo loaded once."""
+    yield
+    db.session.rollback()
+
+
+def test_seed_twice_creates_the_demo_once(seeded):
     counts = (_count(User), _count(Application), _count(AuditEntry))
 
     assert demo.seed() is False
     db.session.commit()
 
+    assert seeded is True
     assert (_count(User), _count(Application), _count(AuditEntry)) == counts
     assert counts[1] == len(demo_data.LEADS) + len(demo_data.CURRENT)
     for email, password, _roles in demo.LOGINS:
@@ -46,9 +91,8 @@ def test_seed_twice_creates_the_demo_once():
 
 
 def test_seed_2022_call_has_25_approved_from_all_16_cities():
-    demo.seed()
     call = _call(demo.TITLE_2022)
-    apps = db.session.scalars(select(Application).where(Application.call_id == call.id)).all()
+    apps = _apps(call)
 
     assert call.state == "decided"
     assert sum(a.state == AppState.APPROVED for a in apps) == 25
@@ -61,8 +105,34 @@ def test_seed_2022_call_has_25_approved_from_all_16_cities():
     assert flagship["山东奥太电气有限公司"] == "山东省焊接装备技术创新中心"
 
 
+def test_seed_2022_recommendations_rank_within_each_city_quota():
+    call = _call(demo.TITLE_2022)
+    rows = db.session.scalars(select(Recommendation).where(Recommendation.call_id == call.id))
+    ranks: dict[int, list[int]] = {}
+    for row in rows:
+        ranks.setdefault(row.recommender_org_id, []).append(row.rank)
+    recommended_once = {AppState.APPROVED, AppState.NOT_SELECTED, AppState.FORMAL_REJECTED}
+
+    assert sum(map(len, ranks.values())) == sum(a.state in recommended_once for a in _apps(call))
+    for org_ranks in ranks.values():
+        assert sorted(org_ranks) == list(range(1, len(org_ranks) + 1))
+        assert len(org_ranks) <= call.recommender_quota
+    assert call.recommend_deadline > call.closes_at
+
+
+def test_seed_2022_correction_was_asked_once_and_answered_in_time():
+    call = _call(demo.TITLE_2022)
+    (corrected,) = [a for a in _apps(call) if a.corrections]
+    (request,) = corrected.corrections
+
+    assert corrected.state == AppState.APPROVED
+    assert {i["code"] for i in request.items} == set(demo_data.CORRECTION_2022)
+    assert request.requested_at < request.answered_at < request.deadline_at
+    assert local(request.deadline_at).date() == date(2022, 8, 8)  # 5 working days after 8/1
+    assert [v.number for v in corrected.versions] == [1, 2]
+
+
 def test_seed_every_state_matches_its_last_audit_row():
-    demo.seed()
     apps = db.session.scalars(select(Application)).all()
 
     for app in apps:
@@ -75,15 +145,19 @@ def test_seed_every_state_matches_its_last_audit_row():
     assert {a.state for a in apps} >= {
         AppState.APPROVED, AppState.NOT_RECOMMENDED, AppState.FORMAL_REJECTED,
         AppState.NOT_SELECTED, AppState.WITHDRAWN, AppState.DRAFT, AppState.SUBMITTED,
-        AppState.RETURNED, AppState.RECOMMENDED,
+        AppState.RETURNED, AppState.RECOMMENDED, AppState.CORRECTION_REQUESTED,
+        AppState.FORMAL_PASSED, AppState.EXPIRED,
     }
 
 
+def test_seed_audit_trail_lies_in_the_past():
+    assert db.session.scalar(select(func.max(AuditEntry.at))) <= now()
+
+
 def test_seed_current_call_is_open_and_leaves_room_to_try():
-    demo.seed()
-    call = db.session.scalar(select(Call).where(Call.state == "open"))
-    huaguang = db.session.scalar(select(User).where(User.email == "applicant@demo.centerflow.cn"))
-    partner = db.session.scalar(select(User).where(User.email == "cobuilder@demo.centerflow.cn"))
+    call = _current()
+    huaguang = _user("applicant@demo.centerflow.cn")
+    partner = _user("cobuilder@demo.centerflow.cn")
     pending = db.session.scalars(
         select(CoBuilder).where(CoBuilder.organization_id == partner.organization_id,
                                 CoBuilder.confirmed_at.is_(None))
@@ -91,9 +165,94 @@ def test_seed_current_call_is_open_and_leaves_room_to_try():
 
     assert call.opens_at < now() < call.closes_at
     assert call.accepts_filings(now())
-    assert not db.session.scalars(select(Application).where(
-        Application.call_id == call.id, Application.lead_org_id == huaguang.organization_id
-    )).all()
+    assert not _apps(call, lead_org_id=huaguang.organization_id)
     assert [(c.application.call_id, c.application.state) for c in pending] == [
         (call.id, AppState.DRAFT)
     ]
+
+
+def test_seed_current_call_has_every_state_of_recommendation_and_formal_review():
+    states = Counter(a.state for a in _apps(_current()))
+    for state in (AppState.SUBMITTED, AppState.RETURNED, AppState.RECOMMENDED,
+                  AppState.NOT_RECOMMENDED, AppState.CORRECTION_REQUESTED,
+                  AppState.FORMAL_PASSED, AppState.FORMAL_REJECTED, AppState.DRAFT,
+                  AppState.WITHDRAWN):
+        assert states[state] >= 1, state
+
+
+def test_seed_current_recommend_deadline_is_weeks_after_the_filing_closes():
+    call = _current()
+    assert timedelta(days=14) <= call.recommend_deadline - call.closes_at <= timedelta(days=35)
+
+
+def test_seed_jinan_has_a_queue_and_uses_3_of_its_5_places():
+    call = _current()
+    rec_jinan = _user("rec-jinan@demo.centerflow.cn")
+    bureau = rec_jinan.organization
+    queue = _apps(call, region_code=JINAN, state=AppState.SUBMITTED)
+
+    assert rec_jinan.has_role(Role.RECOMMENDER) and bureau.region_code == JINAN
+    assert len(queue) >= 3
+    assert recommendation.used_ranks(call.id, bureau.id) == [1, 2, 3]
+    assert recommendation.quota_left(call, bureau.id) == 2
+    sheet = recommendation.summary_sheet(call, bureau)
+    assert [r.rank for r in sheet.rows] == [1, 2, 3]
+    assert {r.city for r in sheet.rows} == {"济南市"}
+
+
+def test_seed_open_correction_lists_the_failed_items_with_a_deadline_ahead():
+    call = _current()
+    (app,) = _apps(call, state=AppState.CORRECTION_REQUESTED)
+    request = checklist.open_correction(app)
+    applicant3 = _user("applicant3@demo.centerflow.cn")
+
+    assert applicant3.organization_id == app.lead_org_id
+    assert {i["code"] for i in request.items} == set(demo_data.CORRECTION_CURRENT)
+    assert request.requested_at < now() < request.deadline_at
+    assert 1 <= calendar.working_days_left(now(), request.deadline_at) <= call.correction_workdays
+    assert {i["code"] for i in checklist.failed_items(app)} == set(demo_data.CORRECTION_CURRENT)
+
+
+def test_seed_formal_review_results_have_complete_checklists():
+    call = _current()
+    for app in _apps(call, state=AppState.FORMAL_PASSED):
+        assert not checklist.unchecked_items(app) and not checklist.failed_items(app)
+    (rejected,) = _apps(call, state=AppState.FORMAL_REJECTED)
+    assert {i["code"] for i in checklist.failed_items(rejected)} == set(demo_data.FORMAL_FAIL)
+
+
+def test_seed_one_filed_application_fails_a_soft_rule_and_a_draft_a_hard_one():
+    call = _current()
+    quantum = next(a for a in _apps(call) if a.lead_org.name == "济南量子信通科技有限公司")
+    results = eligibility.evaluate(quantum)
+    branch = db.session.scalar(select(Organization).where(
+        Organization.name == "济南鲁骐汽车集团有限公司智能网联分公司"))
+    (blocked,) = _apps(call, lead_org_id=branch.id)
+
+    assert quantum.state == AppState.SUBMITTED
+    assert [r.code for r in results if not r.passed] == ["revenue_min"]
+    assert not next(r for r in results if r.code == "revenue_min").hard
+    assert blocked.state == AppState.DRAFT
+    assert blocked.version_count == 0
+    assert [str(r.code) for r in eligibility.evaluate(blocked) if not r.passed] == [
+        "legal_person"]
+    assert len(eligibility.hard_failures(blocked)) == 1
+
+
+def test_seed_officer_entered_days_of_2027():
+    rows = {r.day: r for r in db.session.scalars(select(CalendarDay))}
+    assert set(rows) == {day for day, _workday, _note in demo_data.CALENDAR_2027}
+    assert all(r.day.year == 2027 for r in rows.values())
+    assert {r.is_workday for r in rows.values()} == {True, False}
+    assert rows[date(2027, 2, 20)].day.weekday() == 5 and rows[date(2027, 2, 20)].is_workday
+    assert not rows[date(2027, 2, 11)].is_workday and rows[date(2027, 2, 11)].day.weekday() < 5
+
+
+def test_stats_json_counts_the_demo(app):
+    result = app.test_cli_runner().invoke(args=["stats", "--json"])
+    calls = {c["title"]: c for c in json.loads(result.output)["calls"]}
+
+    current = calls[_current().title]
+    assert current["total"] == len(demo_data.CURRENT)
+    assert current["by_state"] == dict(Counter(a.state for a in _apps(_current())))
+    assert calls[demo.TITLE_2022]["by_state"]["approved"] == 25

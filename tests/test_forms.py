@@ -51,7 +51,9 @@ def _valid(call) -> dict:
         "call": ({"platform_type_id": "1", "year": "2026", "title": "2026年度申报",
                   "description": "说明", "opens_at": "2026-03-01T09:00",
                   "closes_at": "2026-04-30T17:00", "quota": "30", "recommender_quota": "5",
-                  "fields": "工业软件\n焊接装备", "attachments": "licence: 营业执照"},
+                  "fields": "工业软件\n焊接装备", "attachments": "licence: 营业执照",
+                  "recommend_deadline": "2026-05-20T17:00", "correction_workdays": "5",
+                  "correction_rounds": "1"},
                  lambda: _call_form()),
     }
 
@@ -101,6 +103,12 @@ BAD = [
     ("call", "closes_at", "2026-02-01T09:00"),  # before it opens
     ("call", "attachments", "营业执照"),  # no code
     ("call", "attachments", "licence: 营业执照\nlicence: 执照副本"),
+    ("call", "recommend_deadline", "2026-04-30T16:00"),  # before the filing closes
+    ("call", "correction_workdays", "0"),
+    ("call", "correction_workdays", "61"),
+    ("call", "correction_workdays", "五"),
+    ("call", "correction_rounds", "6"),
+    ("call", "correction_rounds", "-1"),
     # too long
     ("basics", "title", "创" * 201),
     ("basic", "project_head", "李" * 51),
@@ -123,6 +131,8 @@ BAD = [
     ("registration", "confirm", "another-password"),
     ("registration", "password", "short"),
     ("call", "fields", ""),
+    ("call", "correction_workdays", ""),
+    ("call", "correction_rounds", ""),
     # invalid codes and control characters
     ("cobuilder", "credit_code", "91370100MA3C12345X"),
     ("registration", "credit_code", "12345"),

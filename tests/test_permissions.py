@@ -6,8 +6,14 @@ The rules, as the expected values below state them:
   co-builders always; officers always; the recommender of the application's region and
   leaders once it is filed, never in draft or expired; other applicants, recommenders of
   other regions and experts (until review assignment exists) never.
-- Only the lead unit edits, and only in draft or returned.
+- Only the lead unit edits, and only in draft or returned; while corrections are requested
+  it changes only the parts the request lists (here section 1 with the basics, as the
+  factories fail the basic-information item).
 - Co-builders confirm their participation while the lead unit can still edit.
+- Only officers do the formal review, and only of recommended applications.
+- Queues and tools go by role: recommenders have a queue and a summary sheet of calls they
+  can see; officers the formal-review queue, rules, calendar and outbox; everyone logged in
+  has notifications.
 - A state change is asked for by the role the transition table names for that action, in
   its relation (the lead unit, the region's recommender), and never by someone who cannot
   see the application. Whether the state allows it now is the table's business, not can()'s:
@@ -22,14 +28,27 @@ from tests import factories
 from tests.conftest import emptied_afterwards
 from workflow.extensions import db
 from workflow.models import User
-from workflow.permissions import available_actions, can
-from workflow.states import TRANSITIONS, Action, AppState, Role, actions_from
+from workflow.permissions import Part, available_actions, can
+from workflow.states import TRANSITIONS, Action, AppState, CallState, Role, actions_from
 
 S = AppState
 WHO = ["lead", "cobuilder", "other_org", "recommender_same_region",
        "recommender_other_region", "officer", "leader", "expert", "anonymous"]
 SEEING = ["application.view", "attachment.download", "version.view"]
-ACTIONS = SEEING + ["application.edit", "application.confirm_cobuilding"] + list(Action)
+ACTIONS = (SEEING + ["application.edit", "application.confirm_cobuilding",
+                     "application.formal_review"] + list(Action))
+PARTS = ["basics", "section:basic", "section:risks", "attachment:licence", "cobuilders"]
+LISTED_FOR_CORRECTION = {"basics", "section:basic"}
+RECOMMENDERS = {"recommender_same_region", "recommender_other_region"}
+ROLE_ACTIONS = {
+    "recommender.queue": RECOMMENDERS,
+    "call.formal_review_queue": {"officer"},
+    "call.edit_rules": {"officer"},
+    "calendar.manage": {"officer"},
+    "outbox.view": {"officer"},
+    "stats.view": {"officer", "leader"},
+    "notifications.view": set(WHO) - {"anonymous"},
+}
 UNFILED = {S.DRAFT, S.EXPIRED}
 EDITABLE = {S.DRAFT, S.RETURNED}
 ROLE_OF = {t.action: t.role for t in TRANSITIONS}
@@ -52,6 +71,8 @@ def expected(who: str, state: AppState, action: str) -> bool:
         return who == "lead" and state in EDITABLE
     if action == "application.confirm_cobuilding":
         return who == "cobuilder" and state in EDITABLE
+    if action == "application.formal_review":
+        return who == "officer" and state == S.RECOMMENDED
     return ACTS_AS.get(ROLE_OF[Action(action)]) == who and sees(who, state)
 
 
@@ -73,8 +94,10 @@ def world(app):
             "leader": factories.leader(),
             "expert": factories.user(Role.EXPERT),
         }
+        calls = {"open": apps[S.SUBMITTED].call, "planned": factories.call(CallState.PLANNED)}
         db.session.commit()
-        yield SimpleNamespace(apps=apps, leads=leads, cobuilders=cobuilders, shared=shared)
+        yield SimpleNamespace(apps=apps, leads=leads, cobuilders=cobuilders, shared=shared,
+                              calls=calls)
 
 
 @pytest.fixture(autouse=True)
@@ -107,6 +130,30 @@ def test_can(world, who, state, action):
 def test_available_actions_are_the_allowed_rows_of_the_table(world, who, state):
     allowed = {t.action for t in actions_from(state) if expected(who, state, t.action)}
     assert set(available_actions(world.apps[state], user_for(world, who, state))) == allowed
+
+
+@pytest.mark.parametrize("part", PARTS)
+@pytest.mark.parametrize("state", list(AppState))
+@pytest.mark.parametrize("who", WHO)
+def test_edit_part(world, who, state, part):
+    allowed = who == "lead" and (
+        state in EDITABLE or (state == S.CORRECTION_REQUESTED and part in LISTED_FOR_CORRECTION))
+    app = world.apps[state]
+    assert can(user_for(world, who, state), "application.edit_part", Part(app, part)) is allowed
+
+
+@pytest.mark.parametrize("action", list(ROLE_ACTIONS))
+@pytest.mark.parametrize("who", WHO)
+def test_role_permission(world, who, action):
+    assert can(user_for(world, who, S.SUBMITTED), action) is (who in ROLE_ACTIONS[action])
+
+
+@pytest.mark.parametrize("call", ["open", "planned"])
+@pytest.mark.parametrize("who", WHO)
+def test_recommendation_sheet_of_a_call_the_recommender_can_see(world, who, call):
+    allowed = who in RECOMMENDERS and call == "open"
+    assert can(user_for(world, who, S.SUBMITTED), "call.recommendation_sheet",
+               world.calls[call]) is allowed
 
 
 def test_attachment_permissions_follow_its_application(world):

@@ -11,10 +11,10 @@ from tests.conftest import emptied_afterwards
 from workflow import clock
 from workflow.extensions import db
 from workflow.formatting import STATE_LABELS
-from workflow.models import Application, ApplicationVersion, AuditEntry, User
+from workflow.models import Application, ApplicationVersion, AuditEntry, Recommendation, User
 from workflow.permissions import PERMISSIONS, SYSTEM, can
 from workflow.sections import BY_KEY, SECTIONS
-from workflow.services import intake
+from workflow.services import checklist, eligibility, intake
 from workflow.services.errors import ServiceError
 from workflow.services.transitions import transition
 from workflow.states import TRANSITIONS, Action, AppState, Role, find_transition
@@ -31,10 +31,13 @@ def _pair_id(pair) -> str:
 
 
 class World:
-    """One committed application per state (lead unit in Qingdao) and one user per role."""
+    """One committed application per state (lead unit in Qingdao) and one user per role.
+    Each application has a technical field of its own, so that the approved one does not
+    make the field taken (one center per field) for the draft that is submitted."""
 
     def __init__(self):
-        self.apps = {s: factories.application(lead=factories.applicant(factories.QINGDAO),
+        self.apps = {s: factories.application(factories.call(fields=[f"测试领域-{s}"]),
+                                              lead=factories.applicant(factories.QINGDAO),
                                               state=s) for s in AppState}
         self.users = {
             Role.RECOMMENDER: factories.recommender(factories.QINGDAO),
@@ -87,12 +90,27 @@ def version_count(app) -> int:
                              .where(ApplicationVersion.application_id == app.id))
 
 
-@pytest.mark.parametrize(("source", "action"), MOVES, ids=map(_pair_id, MOVES))
+# Actions whose guard needs what a service writes first (the Recommendation row, the
+# checklist findings, the correction request): they are taken through that service, with
+# the comment the service composes.
+THROUGH_SERVICE = {Action.RECOMMEND, Action.PASS_FORMAL_REVIEW, Action.REQUEST_CORRECTION}
+# The clock's actions are due once their deadline has passed.
+DUE_AT = {
+    Action.EXPIRE: lambda app: app.call.closes_at,
+    Action.EXPIRE_CORRECTION: lambda app: checklist.open_correction(app).deadline_at,
+}
+DIRECT_MOVES = [m for m in MOVES if m[1] not in THROUGH_SERVICE]
+SERVICE_MOVES = [m for m in MOVES if m[1] in THROUGH_SERVICE]
+
+
+@pytest.mark.parametrize(("source", "action"), DIRECT_MOVES, ids=map(_pair_id, DIRECT_MOVES))
 def test_transition_moves_to_target_with_one_audit_row(world, source, action):
     step = find_transition(source, action)
     app = world.apps[source]
     actor = world.actor(step.role, app)
     before = audit_rows(app)
+    if action in DUE_AT:
+        clock.freeze(DUE_AT[action](app) + timedelta(seconds=1))
 
     entry = transition(app, action, actor=actor, comment=COMMENT)
 
@@ -101,6 +119,39 @@ def test_transition_moves_to_target_with_one_audit_row(world, source, action):
     assert new == [entry]
     assert (entry.actor_id, entry.role, entry.action, entry.from_state, entry.to_state,
             entry.comment) == (actor.id, step.role, action, source, step.target, COMMENT)
+
+
+@pytest.mark.parametrize(("source", "action"), SERVICE_MOVES, ids=map(_pair_id, SERVICE_MOVES))
+def test_service_move_goes_to_target_with_one_audit_row(world, source, action):
+    step = find_transition(source, action)
+    app = world.apps[source]
+    actor = world.actor(step.role, app)
+    before = audit_rows(app)
+
+    factories.step_through(app, action, actor)
+
+    assert app.state == stored_state(app) == step.target
+    (entry,) = audit_rows(app)[len(before):]
+    assert (entry.actor_id, entry.role, entry.action, entry.from_state, entry.to_state) == (
+        actor.id, step.role, action, source, step.target)
+    if action == Action.RECOMMEND:
+        assert "同意推荐" in entry.comment and db.session.scalar(select(Recommendation.rank).where(
+            Recommendation.application_id == app.id)) == 1
+    if action == Action.REQUEST_CORRECTION:
+        assert "需补正" in entry.comment and checklist.open_correction(app) is not None
+
+
+@pytest.mark.parametrize("action", sorted(DUE_AT))
+def test_clock_action_before_its_deadline_is_refused(world, action):
+    source = next(t.source for t in TRANSITIONS if t.action == action)
+    app = world.apps[source]
+    rows = audit_count(app)
+    clock.freeze(DUE_AT[action](app) - timedelta(seconds=1))
+
+    with pytest.raises(ServiceError):
+        transition(app, action, actor=SYSTEM)
+
+    assert stored_state(app) == source and audit_count(app) == rows
 
 
 @pytest.mark.parametrize(("source", "action"), REFUSALS, ids=map(_pair_id, REFUSALS))
@@ -165,7 +216,9 @@ def test_submit_lists_missing_sections_attachments_and_unconfirmed_cobuilders():
     assert not any(str(BY_KEY["risks"].title) in p for p in problems)
     assert any("营业执照" in p for p in problems)
     assert any("尚未注册的研究院" in p for p in problems)
-    assert len(problems) == len(incomplete) + 2
+    # The hard rule on the R&D share fails too: the figures of section 3 are missing.
+    assert sum(str(eligibility.RULES["rd_share_min"].label) in p for p in problems) == 1
+    assert len(problems) == len(incomplete) + 3
     assert stored_state(app) == AppState.DRAFT
     assert audit_count(app) == rows and version_count(app) == 0
 

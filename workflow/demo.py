@@ -2,25 +2,36 @@
 
 `seed()` registers the units and users, runs the 2022 call of technology innovation centers
 to its decision (25 approved, the rest in the other end states) and fills the current call,
-placed so that it is open on the day the demo is loaded. Every state change goes through
-`transition` or `advance_call` with the actor of its role, while the clock is frozen at the
-date it happened on, so the audit trail reads like the real year. Attachments are tiny
-generated PDFs under UPLOAD_DIR.
+placed so that it is open on the day the demo is loaded, with applications in every state
+from draft to formal review. Every change goes through a service with the actor of its role
+(`transition`, `recommend_application`, the checklist, `request_correction`, `advance_call`,
+`set_day`), while the clock is frozen at the date it happened on, so the audit trail reads
+like the real year. Attachments are tiny generated PDFs under UPLOAD_DIR.
 """
 import io
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from workflow import creditcode
+from workflow import creditcode, workdays
 from workflow import demo_data as data
 from workflow.clock import LOCAL, freeze, now
+from workflow.demo_steps import (
+    act,
+    answer_correction,
+    fail_review,
+    pass_review,
+    recommend,
+    request_correction,
+    tiny_pdf,
+)
 from workflow.extensions import db
 from workflow.models import Application, Call, Organization, OrgKind, PlatformType, User
 from workflow.permissions import SYSTEM
 from workflow.reference import CITIES, PROVINCE_CODE, city_of
-from workflow.services import accounts, attachments, calls, intake
+from workflow.services import accounts, attachments, calendar, calls, intake
 from workflow.services.transitions import transition
 from workflow.states import Action, CallState, Role
 
@@ -38,12 +49,20 @@ LOGINS: list[tuple[str, str, str]] = [
      "applicant, 山东华光光电子股份有限公司 (济南); no application in the open call yet"),
     (_email("applicant2"), data.PASSWORD,
      "applicant, 济南历山视界数字科技有限公司; application in the open call returned"),
+    (_email("applicant3"), data.PASSWORD,
+     "applicant, 济南天枢空天信息技术有限公司; corrections requested in the open call"),
+    (_email("applicant4"), data.PASSWORD,
+     "applicant, 济南鲁骐汽车集团有限公司智能网联分公司; draft a hard eligibility rule stops"),
     (_email("cobuilder"), data.PASSWORD,
      "applicant, 山东大学 (co-builder); 1 confirmation pending"),
 ] + [
-    (_email(f"rec-{slug}"), data.PASSWORD, f"recommender, {CITIES[code]}科学技术局")
+    (_email(f"rec-{slug}"), data.PASSWORD, f"recommender, {CITIES[code]}科学技术局"
+     + ("; 3 applications to decide, 3 of 5 places used" if slug == "jinan" else ""))
     for code, slug in data.CITY_SLUGS.items()
 ]
+# Lead units with a login of their own name (the others are lead01@, lead02@, ...).
+_LEAD_EMAILS = {data.HUAGUANG: "applicant", data.RETURNED_CURRENT: "applicant2",
+                data.SPACE: "applicant3", data.BRANCH: "applicant4"}
 
 TITLE_2022 = "2022年度山东省技术创新中心建设申报"
 TITLE_CURRENT = "{year}年度山东省技术创新中心建设申报"
@@ -117,44 +136,23 @@ def _register_people() -> _People:
                                          email, 30 + n)
     for i, (region, name, *_rest) in enumerate(data.LEADS):
         freeze(_at(5, 18 + i // 4, 9 + i % 4 * 2))
-        email = {data.HUAGUANG: "applicant", data.RETURNED_2027: "applicant2"}.get(
-            i, f"lead{i + 1:02d}")
-        people.leads.append(_register(name, _credit_code("91", region, 40 + i),
-                                      OrgKind.ENTERPRISE, email, 60 + i))
+        people.leads.append(_register_lead(i, region, name))
     return people
 
 
-def _register(name: str, code: str, kind: str, email: str, n: int) -> User:
+def _register_lead(i: int, region: str, name: str, legal_person: bool = True) -> User:
+    return _register(name, _credit_code("91", region, 40 + i), OrgKind.ENTERPRISE,
+                     _LEAD_EMAILS.get(i, f"lead{i + 1:02d}"), 60 + i, legal_person)
+
+
+def _register(name: str, code: str, kind: str, email: str, n: int,
+              legal_person: bool = True) -> User:
     return accounts.register_organization(
         org_name=name, credit_code=code, region_code=None, kind=kind,
-        independent_legal_person=True, legal_representative=data.person(n + 200),
+        independent_legal_person=legal_person, legal_representative=data.person(n + 200),
         user_name=data.person(n), email=_email(email), password=data.PASSWORD,
         phone=data.phone(creditcode.region_of(code), n),
     )
-
-
-def _pdf(text: str) -> bytes:
-    """A one-page PDF with one line of ASCII `text` and a correct cross-reference table."""
-    content = f"BT /F1 12 Tf 72 770 Td ({text}) Tj ET".encode("ascii")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
 
 
 def _file(call, people: _People, index: int, field_name: str, partner_keys, start: datetime, *,
@@ -182,8 +180,8 @@ def _file(call, people: _People, index: int, field_name: str, partner_keys, star
             intake.confirm_cobuilding(app, actor=partner)
     freeze(start + timedelta(days=2, hours=1))
     for required in call.required_attachments[:files]:
-        pdf = _pdf(f"Centerflow demo: {required.code}, {lead.organization.credit_code}, "
-                   f"{call.year}")
+        pdf = tiny_pdf(f"Centerflow demo: {required.code}, {lead.organization.credit_code}, "
+                       f"{call.year}")
         attachments.store_attachment(app, kind=required.code, filename=f"{required.label}.pdf",
                                      stream=io.BytesIO(pdf), actor=lead)
     if submit:
@@ -192,20 +190,16 @@ def _file(call, people: _People, index: int, field_name: str, partner_keys, star
     return app
 
 
-def _act(when: datetime, app: Application, action: Action, actor, comment: str = "") -> None:
-    freeze(when)
-    transition(app, action, actor=actor, comment=comment)
-
-
 def _create_call(people: _People, year: int, title: str, opens_at: datetime,
-                 closes_at: datetime) -> Call:
+                 closes_at: datetime, fields, recommend_deadline: datetime) -> Call:
     platform_type = db.session.scalar(
         select(PlatformType).where(PlatformType.code == "tech_innovation_center"))
     return calls.create_call(
         platform_type=platform_type, year=year, title=title,
         description=DESCRIPTION.format(year=year), opens_at=opens_at, closes_at=closes_at,
-        quota=30, recommender_quota=5, fields=[name for name, _ in data.FIELDS],
+        quota=30, recommender_quota=5, fields=[name for name, _ in fields],
         attachments=calls.DEFAULT_ATTACHMENTS, actor=people.officer,
+        recommend_deadline=recommend_deadline,
     )
 
 
@@ -214,14 +208,10 @@ def _advance(call, target: CallState, when: datetime, people: _People, comment="
     calls.advance_call(call, target, actor=people.officer, comment=comment)
 
 
-def _recommendation(rank: int, app: Application) -> str:
-    return (f"推荐排序第{rank}位。{app.lead_org.name}在{app.field.name}领域技术基础扎实，"
-            "共建单位分工明确，地方配套资金已落实，同意推荐。")
-
-
 def _run_call_2022(people: _People) -> None:
     freeze(_at(5, 20, 10))
-    call = _create_call(people, 2022, TITLE_2022, _at(6, 1, 0), _at(7, 15, 23, 59))
+    call = _create_call(people, 2022, TITLE_2022, _at(6, 1, 0), _at(7, 15, 23, 59),
+                        data.FIELDS, recommend_deadline=_at(7, 29, 17))
     _advance(call, CallState.OPEN, _at(6, 1, 9), people)
     filed: list[tuple[Application, str]] = []
     for i, (_region, _name, field_name, outcome, partner_keys) in enumerate(data.LEADS):
@@ -239,59 +229,57 @@ def _run_call_2022(people: _People) -> None:
 
     lead_of = {app.id: people.leads[i] for i, (app, _) in enumerate(filed)}
     for app in having(data.RETURNED_THEN_APPROVED):
-        _act(_at(7, 5, 15), app, Action.RETURN, recommender(app), data.REASONS["return"])
-        _act(_at(7, 8, 11), app, Action.RESUBMIT, lead_of[app.id])
+        act(_at(7, 5, 15), app, Action.RETURN, recommender(app), data.REASONS["return"])
+        act(_at(7, 8, 11), app, Action.RESUBMIT, lead_of[app.id])
     for app in having(data.WITHDRAWN):
-        _act(_at(7, 12, 16), app, Action.WITHDRAW, lead_of[app.id], data.REASONS["withdraw"])
+        act(_at(7, 12, 16), app, Action.WITHDRAW, lead_of[app.id], data.REASONS["withdraw"])
     for app in having(data.EXPIRED):
-        _act(_at(7, 16, 0, 5), app, Action.EXPIRE, SYSTEM)
+        act(_at(7, 16, 0, 5), app, Action.EXPIRE, SYSTEM)
     _advance(call, CallState.CLOSED, _at(7, 16, 9), people)
 
     recommended = sorted(data.APPROVED_OUTCOMES | {data.NOT_SELECTED, data.FORMAL_REJECTED})
     for n, code in enumerate(data.CITY_SLUGS):
         day = _at(7, 18 + n % 5, 10, n * 3)
         in_city = [app for app, _ in filed if app.region_code == code]
-        for rank, app in enumerate(a for a in in_city if a in having(*recommended)):
-            _act(day, app, Action.RECOMMEND, recommender(app), _recommendation(rank + 1, app))
+        for rank, app in enumerate((a for a in in_city if a in having(*recommended)), 1):
+            recommend(day + timedelta(minutes=rank), app, rank, recommender(app))
         for app in (a for a in in_city if a in having(data.DECLINED)):
-            _act(day, app, Action.DECLINE, recommender(app), data.REASONS["decline"])
+            act(day, app, Action.DECLINE, recommender(app), data.REASONS["decline"])
 
     officer, leader = people.officer, people.leader
     for app in having(data.CORRECTED_THEN_APPROVED):
-        _act(_at(8, 1, 10), app, Action.REQUEST_CORRECTION, officer, data.REASONS["correction"])
-        _act(_at(8, 4, 14), app, Action.RESUBMIT_CORRECTION, lead_of[app.id])
+        request_correction(_at(8, 1, 10), app, officer, data.CORRECTION_2022)
+        answer_correction(_at(8, 4, 14), app, lead_of[app.id])
     for app in having(data.FORMAL_REJECTED):
-        _act(_at(8, 3, 15), app, Action.FAIL_FORMAL_REVIEW, officer, data.REASONS["formal_fail"])
+        fail_review(_at(8, 3, 15), app, officer)
     passing = having(*data.APPROVED_OUTCOMES, data.NOT_SELECTED)
     corrected = having(data.CORRECTED_THEN_APPROVED)
     for n, app in enumerate(passing):
-        when = _at(8, 8, 10) if app in corrected else _at(8, 2 + n % 4, 10, n)
-        _act(when, app, Action.PASS_FORMAL_REVIEW, officer,
-             "形式审查通过：附件齐全，签章完整，数据前后一致。")
+        pass_review(_at(8, 8, 10) if app in corrected else _at(8, 2 + n % 4, 10, n), app, officer)
     _advance(call, CallState.REVIEWING, _at(8, 15, 9), people)
     for app in passing:
-        _act(_at(8, 22, 10), app, Action.OPEN_REVIEW, officer)
+        act(_at(8, 22, 10), app, Action.OPEN_REVIEW, officer)
     for app in passing:
-        _act(_at(9, 28, 17), app, Action.CLOSE_REVIEW, SYSTEM, "各评审组评分已提交，组长已确认。")
+        act(_at(9, 28, 17), app, Action.CLOSE_REVIEW, SYSTEM, "各评审组评分已提交，组长已确认。")
     for app in having(*data.APPROVED_OUTCOMES):
-        _act(_at(10, 25, 15), app, Action.SHORTLIST, leader, "列入2022年度拟建设名单。")
+        act(_at(10, 25, 15), app, Action.SHORTLIST, leader, "列入2022年度拟建设名单。")
     for app in having(data.NOT_SELECTED):
-        _act(_at(10, 25, 15), app, Action.NOT_SELECT, leader, data.REASONS["not_select"])
+        act(_at(10, 25, 15), app, Action.NOT_SELECT, leader, data.REASONS["not_select"])
 
     _advance(call, CallState.PUBLICITY, _at(11, 4, 9), people)
     approved = having(*data.APPROVED_OUTCOMES)
     for app in approved:
-        _act(_at(11, 4, 9, 30), app, Action.PUBLISH_PUBLICITY, officer,
-             "公示期为2022年11月4日至11月10日（5个工作日）。")
+        act(_at(11, 4, 9, 30), app, Action.PUBLISH_PUBLICITY, officer,
+            "公示期为2022年11月4日至11月10日（5个工作日）。")
     for app in approved:
         if app in having(data.OBJECTION_THEN_APPROVED):
-            _act(_at(11, 11, 0, 10), app, Action.RAISE_OBJECTION_REVIEW, SYSTEM,
-                 data.REASONS["objection"])
-            _act(_at(11, 17, 16), app, Action.DISMISS_OBJECTION, leader, data.REASONS["dismiss"])
+            act(_at(11, 11, 0, 10), app, Action.RAISE_OBJECTION_REVIEW, SYSTEM,
+                data.REASONS["objection"])
+            act(_at(11, 17, 16), app, Action.DISMISS_OBJECTION, leader, data.REASONS["dismiss"])
         else:
-            _act(_at(11, 11, 0, 10), app, Action.END_PUBLICITY, SYSTEM, "公示期满，无异议。")
+            act(_at(11, 11, 0, 10), app, Action.END_PUBLICITY, SYSTEM, "公示期满，无异议。")
     for app in approved:
-        _act(_at(11, 21, 10), app, Action.ISSUE_NOTICE, officer, data.REASONS["notice"])
+        act(_at(11, 21, 10), app, Action.ISSUE_NOTICE, officer, data.REASONS["notice"])
     _advance(call, CallState.DECIDED, _at(11, 21, 10, 30), people, "鲁科字〔2022〕154号")
 
 
@@ -302,26 +290,60 @@ def current_window(today: datetime) -> tuple[datetime, datetime]:
     return opens, opens + timedelta(days=91, hours=23, minutes=59)
 
 
+def _last_workday_before(today: datetime) -> date:
+    day, marks = today.date() - timedelta(days=1), calendar.overrides()
+    while not workdays.is_workday(day, marks):
+        day -= timedelta(days=1)
+    return day
+
+
 def _fill_current_call(people: _People, today: datetime) -> None:
     opens, closes = current_window(today)
     freeze(opens - timedelta(days=10))
-    call = _create_call(people, closes.year, TITLE_CURRENT.format(year=closes.year), opens, closes)
+    call = _create_call(people, closes.year, TITLE_CURRENT.format(year=closes.year), opens,
+                        closes, data.FIELDS + data.NEW_FIELDS,
+                        recommend_deadline=closes.replace(hour=18, minute=0) + timedelta(days=21))
     _advance(call, CallState.OPEN, opens + timedelta(hours=9), people)
+    for n, (region, name, legal_person) in enumerate(data.NEW_LEADS):
+        freeze(opens + timedelta(hours=10 + 2 * n))
+        people.leads.append(_register_lead(len(data.LEADS) + n, region, name, legal_person))
+    # The officer asks for corrections on the last working day, so the deadline lies ahead.
+    asked = datetime.combine(_last_workday_before(today), datetime.min.time(), LOCAL)
+    ranks: Counter = Counter()
     for n, (index, field_name, state, partner_keys) in enumerate(data.CURRENT):
-        start = opens + timedelta(days=1 + n, hours=9 + n % 3 * 2)
+        start = opens + timedelta(days=1 + n // 2, hours=9 + n % 2 * 5)
         filled = int(state.split(":")[1]) if state.startswith("draft:") else 9
-        draft = state.startswith("draft:") or state == "pending"
+        draft = state.startswith("draft:") or state in ("pending", "blocked")
         app = _file(call, people, index, field_name, partner_keys, start, sections=filled,
                     files=7 if filled == 9 else filled // 2, confirm=state != "pending",
                     submit=not draft)
-        recommender = people.recommenders[city_of(app.region_code)]
-        lead = people.leads[index]
-        later = start + timedelta(days=6)
-        if state in ("returned", "resubmitted"):
-            _act(later, app, Action.RETURN, recommender, data.REASONS["return"])
-        if state == "resubmitted":
-            _act(later + timedelta(days=2), app, Action.RESUBMIT, lead)
-        if state == "recommended":
-            _act(later, app, Action.RECOMMEND, recommender, _recommendation(1, app))
-        if state == "withdrawn":
-            _act(later, app, Action.WITHDRAW, lead, data.REASONS["withdraw"])
+        _decide(app, state, people, people.leads[index], start + timedelta(days=6), ranks,
+                asked + timedelta(hours=10))
+    freeze(asked + timedelta(hours=16))
+    for day, is_workday, note in data.CALENDAR_2027:
+        calendar.set_day(day, is_workday=is_workday, note=note, actor=people.officer)
+
+
+def _decide(app: Application, state: str, people: _People, lead: User, when: datetime,
+            ranks: Counter, asked: datetime) -> None:
+    """Take a filed application of the current call on to `state`: the recommender acts on
+    `when`, the officer two days later, a correction is requested at `asked`."""
+    city = city_of(app.region_code)
+    recommender, officer = people.recommenders[city], people.officer
+    if state in ("returned", "resubmitted"):
+        act(when, app, Action.RETURN, recommender, data.REASONS["return"])
+    if state == "resubmitted":
+        act(when + timedelta(days=2), app, Action.RESUBMIT, lead)
+    if state == "withdrawn":
+        act(when, app, Action.WITHDRAW, lead, data.REASONS["withdraw"])
+    if state == "declined":
+        act(when, app, Action.DECLINE, recommender, data.REASONS["decline"])
+    if state in ("recommended", "correction", "formal_passed", "formal_rejected"):
+        ranks[city] += 1
+        recommend(when, app, ranks[city], recommender)
+    if state == "formal_passed":
+        pass_review(when + timedelta(days=2), app, officer)
+    if state == "formal_rejected":
+        fail_review(when + timedelta(days=2), app, officer)
+    if state == "correction":
+        request_correction(asked, app, officer, data.CORRECTION_CURRENT)

@@ -4,6 +4,8 @@ Apart from the three lead units DOMAIN.md names and the universities that co-bui
 unit is invented; all credit codes are synthetic. `workflow.demo` loads this through the
 services.
 """
+from datetime import date
+
 from workflow.reference import CITIES
 
 DOMAIN = "demo.centerflow.cn"
@@ -41,7 +43,12 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("食品精深加工", "现代高效农业"),
     ("数字创意", "文化创意"), ("智慧文旅", "精品旅游"), ("金融科技", "现代金融"),
 )
-INDUSTRY_OF = dict(FIELDS)
+# Fields the current call adds (directions of the province's newer plans).
+NEW_FIELDS: tuple[tuple[str, str], ...] = (
+    ("量子信息", "新一代信息技术"), ("人工智能", "新一代信息技术"), ("空天信息", "高端装备"),
+    ("合成生物", "医养健康"), ("新型储能", "新能源新材料"), ("智能网联汽车", "高端装备"),
+)
+INDUSTRY_OF = dict(FIELDS + NEW_FIELDS)
 
 # Co-builders: key -> (name, region in the credit code, kind).
 PARTNERS: dict[str, tuple[str, str, str]] = {
@@ -119,21 +126,65 @@ LEADS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
     ("371700", "菏泽尧舜生物医药有限公司", "生物医药", APPROVED, ("qlu",)),
 )
 HUAGUANG = 0  # index in LEADS of the applicant@ login
-RETURNED_2027 = 5  # index in LEADS of the applicant2@ login, returned in the 2027 call
+RETURNED_CURRENT = 5  # index in LEADS of the applicant2@ login, returned in the current call
 
-# The 2027 call, filled in November 2026: (lead index, field, state, co-builder keys).
+# Units that lead an application for the first time in the current call:
+# (region in the credit code, name, independent legal person). Their lead indexes follow
+# those of LEADS.
+NEW_LEADS: tuple[tuple[str, str, bool], ...] = (
+    ("370100", "济南量子信通科技有限公司", True),
+    ("370100", "济南智算人工智能科技有限公司", True),
+    ("370100", "济南天枢空天信息技术有限公司", True),
+    ("370100", "济南华韵合成生物科技有限公司", True),
+    ("370100", "山东泉能储能科技有限公司", True),
+    # A branch (分公司) is no legal person of its own: the hard rule stops its submission.
+    ("370100", "济南鲁骐汽车集团有限公司智能网联分公司", False),
+)
+QUANTUM, AI, SPACE, SYNBIO, STORAGE, BRANCH = range(len(LEADS), len(LEADS) + len(NEW_LEADS))
+
+# A young company: its revenue is below the call's soft threshold (shown, not blocking).
+# lead index -> (revenue of the first year, staff), both as sections() uses them.
+FIGURES = {QUANTUM: (2600, 260)}
+
+# The current call, open while the demo is loaded: (lead index, field, state, co-builders).
 # "draft:n" keeps n sections filled and no attachments; "pending" is a complete draft whose
-# co-builder has not confirmed yet.
+# co-builder has not confirmed yet; "blocked" is a complete draft a hard eligibility rule
+# stops; "correction" has an open correction request. Jinan recommends three (ranks 1-3 of
+# its 5 places) and has three more to decide.
 CURRENT: tuple[tuple[int, str, str, tuple[str, ...]], ...] = (
-    (4, "金融科技", "submitted", ("ujn",)),
-    (RETURNED_2027, "虚拟现实", "returned", ("qlu", "sdu")),
-    (11, "智慧文旅", "pending", ("sdu",)),
+    (AI, "人工智能", "formal_passed", ("sdu",)),
+    (SPACE, "空天信息", "correction", ("sdu", "qlu")),
+    (SYNBIO, "合成生物", "recommended", ("qlu",)),
+    (27, "绿色农药", "formal_rejected", ("sdau",)),
+    (32, "数控机床", "formal_passed", ("ujn",)),
     (10, "海水淡化", "recommended", ("ouc",)),
+    (23, "虚拟现实", "declined", ("sdu",)),
+    (4, "金融科技", "submitted", ("ujn",)),
+    (QUANTUM, "量子信息", "submitted", ("sdu",)),
+    (STORAGE, "新型储能", "submitted", ("qlu", "ujn")),
+    (RETURNED_CURRENT, "虚拟现实", "returned", ("qlu", "sdu")),
+    (11, "智慧文旅", "pending", ("sdu",)),
     (13, "高端化工新材料", "submitted", ("sdut", "upc")),
     (24, "数控机床", "draft:3", ("sdut",)),
     (17, "油气钻采装备", "withdrawn", ("upc",)),
     (36, "新能源汽车关键零部件", "draft:6", ("sdut",)),
     (25, "数字创意", "resubmitted", ("ujn",)),
+    (BRANCH, "智能网联汽车", "blocked", ("sdu",)),
+)
+
+# Checklist findings (item code -> note) of the formal reviews.
+CORRECTION_2022 = {"att_agreement": "共建协议缺少共建单位签章页",
+                   "att_ip_list": "知识产权清单与申报书第三部分发明专利数量不一致"}
+FORMAL_FAIL = {"att_agreement": "共建协议未加盖共建单位公章",
+               "att_rd_audit": "研发费用专项审计报告缺少第一年度"}
+CORRECTION_CURRENT = {"figures": "第三部分第二年研发费用与专项审计报告数额不一致，请核实",
+                      "att_support_letter": "地方政府支持函未加盖市政府或市科技局公章"}
+
+# Days of 2027 an officer enters before the package knows the year: (day, workday, note).
+CALENDAR_2027 = (
+    (date(2027, 1, 1), False, "元旦"),
+    (date(2027, 2, 11), False, "春节"),
+    (date(2027, 2, 20), True, "春节调休上班"),
 )
 
 REASONS = {
@@ -141,8 +192,8 @@ REASONS = {
               "名单是否一致，修改后重新提交。",
     "decline": "经市科技局组织专家论证，该单位近三年研发投入强度和核心技术积累尚不突出，"
                "本年度不予推荐。",
-    "correction": "一次性告知：1. 共建协议缺少共建单位签章页；2. 知识产权清单与申报书第三部分"
-                  "发明专利数量不一致。请于5个工作日内补正。",
+    "correction": "一次性告知：请按以下清单补正，逾期未补正的视为形式审查不通过。",
+    "formal_pass": "形式审查通过：附件齐全，签章完整，数据前后一致。",
     "formal_fail": "形式审查不通过：共建协议未加盖共建单位公章，且研发费用专项审计报告年度不全。",
     "not_select": "综合专家评审得分和全省技术领域布局，本年度未列入拟建设名单。",
     "objection": "公示期内收到实名书面异议1件，反映核心专利权属存在争议，转入异议核查。",
@@ -165,15 +216,19 @@ def phone(region: str, n: int) -> str:
     return f"{AREA_CODES[region[:4] + '00']}-{86100000 + n * 7393 % 900000:08d}"
 
 
+def lead_region(index: int) -> str:
+    return (LEADS[index] if index < len(LEADS) else NEW_LEADS[index - len(LEADS)])[0]
+
+
 def sections(index: int, org: str, field: str, partners: list[str]) -> dict[str, dict]:
     """Plausible content of every section of an application, derived from its index."""
     industry = INDUSTRY_OF[field]
-    city = CITIES[LEADS[index][0][:4] + "00"]
+    city = CITIES[lead_region(index)[:4] + "00"]
     names = "、".join(partners)
     head = person(index + 50)
-    revenue = 18000 + index * 35711 % 160000  # 10,000 yuan
+    revenue, staff = FIGURES.get(index, (18000 + index * 35711 % 160000,  # 10,000 yuan
+                                         320 + index * 379 % 2600))
     rd_share = 4 + index % 5
-    staff = 320 + index * 379 % 2600
     total = 6000 + index * 1307 % 14000
     match = total // 10
     years = [revenue, revenue * 112 // 100, revenue * 125 // 100]
@@ -181,7 +236,7 @@ def sections(index: int, org: str, field: str, partners: list[str]) -> dict[str,
         "basic": {
             "project_head": head,
             "contact_name": person(index + 90),
-            "contact_phone": phone(LEADS[index][0], index),
+            "contact_phone": phone(lead_region(index), index),
             "contact_email": f"kjc{index + 1:02d}@example.cn",
             "summary": f"山东省{field}技术创新中心由{org}牵头，联合{names}共同建设，聚焦{field}"
                        f"关键核心技术攻关与成果转化，打造全省{industry}产业的创新策源地。",

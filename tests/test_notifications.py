@@ -1,0 +1,161 @@
+"""Notifications: who is told of a decision (the lead unit's applicant users, with the
+reasons), and the outbox that keeps mails in development and sends them with Flask-Mail
+when a mail server is configured."""
+import json
+
+import flask_mail
+import pytest
+from sqlalchemy import select
+
+from tests import factories
+from workflow import clock
+from workflow.extensions import db
+from workflow.models import Notification, OutboxMail, User
+from workflow.services import formal_review, recommendation
+from workflow.services.transitions import transition
+from workflow.states import Action, AppState, Role
+
+REASONS = "请补充近三年研发费用专项审计报告。"
+
+
+class Scene:
+    """An application with two active users and one inactive user in its lead unit, a
+    confirmed co-builder, an unrelated applicant, its region's recommender, an officer."""
+
+    def __init__(self, state: AppState):
+        self.lead = factories.applicant()
+        self.colleague = factories.user(Role.APPLICANT, organization=self.lead.organization)
+        self.former = factories.user(Role.APPLICANT, organization=self.lead.organization)
+        self.former.active = False
+        self.app = factories.application(lead=self.lead, state=state, cobuilder=True)
+        self.partner = db.session.get(User, self.app.cobuilders[0].confirmed_by_id)
+        self.other = factories.applicant()
+        self.recommender = factories.recommender(self.app.region_code)
+        self.officer = factories.officer()
+        self.before = set(db.session.scalars(select(Notification.id)))
+
+    def new_notifications(self) -> list[Notification]:
+        return [n for n in db.session.scalars(select(Notification).order_by(Notification.id))
+                if n.id not in self.before]
+
+
+def act(scene: Scene, action: Action) -> None:
+    if action == Action.RECOMMEND:
+        recommendation.recommend_application(scene.app, rank=None, opinion=REASONS,
+                                             actor=scene.recommender)
+    elif action == Action.REQUEST_CORRECTION:
+        factories.check_all(scene.app, scene.officer, ok=True, failing={"basic_info"})
+        formal_review.request_correction(scene.app, actor=scene.officer, message=REASONS)
+    else:
+        transition(scene.app, action, actor=scene.recommender, comment=REASONS)
+
+
+SOURCE = {Action.RETURN: AppState.SUBMITTED, Action.DECLINE: AppState.SUBMITTED,
+          Action.RECOMMEND: AppState.SUBMITTED, Action.REQUEST_CORRECTION: AppState.RECOMMENDED}
+
+
+@pytest.mark.parametrize("action", list(SOURCE))
+def test_decision_notifies_the_lead_units_active_applicants_with_the_reasons(action):
+    scene = Scene(SOURCE[action])
+
+    act(scene, action)
+
+    notes = scene.new_notifications()
+    assert sorted(n.user_id for n in notes) == sorted([scene.lead.id, scene.colleague.id])
+    for note in notes:
+        assert (note.kind, note.application_id, note.read_at) == (action, scene.app.id, None)
+        assert REASONS in note.body and scene.app.title in note.subject
+        (mail,) = db.session.scalars(select(OutboxMail).where(
+            OutboxMail.notification_id == note.id)).all()
+        assert (mail.to_address, mail.subject, mail.body, mail.sent_at) == (
+            db.session.get(User, note.user_id).email, note.subject, note.body, None)
+    if action == Action.REQUEST_CORRECTION:
+        assert "需补正" in notes[0].body  # the listed item's note
+
+
+@pytest.mark.parametrize("action", list(SOURCE))
+def test_decision_notifies_nobody_outside_the_lead_unit(action):
+    scene = Scene(SOURCE[action])
+
+    act(scene, action)
+
+    told = {n.user_id for n in scene.new_notifications()}
+    for outsider in (scene.former, scene.partner, scene.other, scene.recommender,
+                     scene.officer):
+        assert outsider.id not in told
+    mailed = set(db.session.scalars(select(OutboxMail.to_address)))
+    assert not mailed & {scene.partner.email, scene.other.email, scene.recommender.email,
+                         scene.former.email}
+
+
+def test_the_applicants_own_actions_notify_nobody():
+    scene = Scene(AppState.SUBMITTED)
+    transition(scene.app, Action.WITHDRAW, actor=scene.lead)
+    assert scene.new_notifications() == []
+
+
+# The outbox
+
+
+def tick(app) -> dict:
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["tick", "--json"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    return json.loads(result.output)
+
+
+def waiting() -> list[OutboxMail]:
+    return list(db.session.scalars(select(OutboxMail).where(OutboxMail.sent_at.is_(None))))
+
+
+@pytest.fixture
+def sent(app, monkeypatch):
+    """Mail configured, Flask-Mail's sending replaced by a recorder."""
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.com")
+    monkeypatch.setitem(app.config, "MAIL_DEFAULT_SENDER", "noreply@example.com")
+    messages = []
+    monkeypatch.setattr(flask_mail.Mail, "send", lambda self, message: messages.append(message))
+    return messages
+
+
+def test_without_a_mail_server_the_outbox_keeps_the_mails(app):
+    assert not app.config.get("MAIL_SERVER")
+    scene = Scene(AppState.SUBMITTED)
+    act(scene, Action.RETURN)
+
+    assert tick(app)["mails_sent"] == 0
+    assert len(waiting()) == 2
+
+
+def test_with_a_mail_server_tick_sends_each_mail_once_and_marks_it_sent(app, sent):
+    scene = Scene(AppState.SUBMITTED)
+    act(scene, Action.DECLINE)
+    db.session.commit()
+    queued = {m.to_address: (m.subject, m.body) for m in waiting()}
+    clock.freeze(clock.now())
+
+    assert tick(app)["mails_sent"] == 2
+    assert tick(app)["mails_sent"] == 0
+
+    assert {tuple(m.recipients): (m.subject, m.body) for m in sent} == {
+        (address,): text for address, text in queued.items()}
+    assert waiting() == []
+    assert {m.sent_at for m in db.session.scalars(select(OutboxMail))} == {clock.now()}
+
+
+def test_a_mail_that_fails_stays_queued_with_its_error(app, sent, monkeypatch):
+    scene = Scene(AppState.SUBMITTED)
+    act(scene, Action.RETURN)
+
+    def refuse_the_colleague(self, message):
+        if message.recipients == [scene.colleague.email]:
+            raise OSError("mailbox unavailable")
+        sent.append(message)
+    monkeypatch.setattr(flask_mail.Mail, "send", refuse_the_colleague)
+
+    assert tick(app)["mails_sent"] == 1
+
+    (left,) = waiting()
+    assert (left.to_address, left.error) == (scene.colleague.email, "mailbox unavailable")
+    assert [m.recipients for m in sent] == [[scene.lead.email]]
