@@ -144,3 +144,34 @@ def rules_of_form(form) -> list[dict]:
                 rule["value"] = (value.data or "").strip()
             rules.append(rule)
     return rules
+
+
+class ChecklistForm(FlaskForm):
+    """The call's formal-review checklist, one item per line as code | label | scope."""
+
+    items = TextAreaField(_l("Checklist items, one per line as code | label | scope"),
+                          validators=[DataRequired(), Length(max=10000), no_control_chars])
+
+    def validate_items(self, field):
+        try:
+            self.item_triples()
+        except ValueError as exc:
+            raise ValidationError(_l("Write each line as code | label | scope, e.g. "
+                                     "budget | 经费预算合理 | section:budget. The code uses "
+                                     "letters, digits and _ only (at most 40), the label at "
+                                     "most 200 characters.")) from exc
+
+    def item_triples(self) -> list[tuple[str, str, str]]:
+        triples = []
+        for line in (self.items.data or "").splitlines():
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.replace("｜", "|").split("|")]
+            if len(parts) != 3 or not all(parts):
+                raise ValueError(line)
+            code, label, scope = parts
+            if len(code) > 40 or len(label) > 200 or not code.isascii() \
+                    or not code.replace("_", "").isalnum():
+                raise ValueError(line)
+            triples.append((code, label, scope))
+        return triples

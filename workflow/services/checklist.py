@@ -5,6 +5,8 @@ from sqlalchemy import func, select
 from workflow.extensions import db
 from workflow.models import Application, ChecklistItem, CorrectionRequest, FormalReview
 from workflow.permissions import can
+from workflow.sections import SECTIONS
+from workflow.services import audit
 from workflow.services.errors import PermissionDenied, ServiceError
 from workflow.states import AppState
 
@@ -80,3 +82,46 @@ def open_correction(app: Application) -> CorrectionRequest | None:
     return db.session.scalar(select(CorrectionRequest).where(
         CorrectionRequest.application_id == app.id, CorrectionRequest.answered_at.is_(None)
     ).order_by(CorrectionRequest.round.desc()).limit(1))
+
+
+def valid_scopes(call) -> set[str]:
+    return ({"general", "cobuilders"} | {f"section:{s.key}" for s in SECTIONS}
+            | {f"attachment:{r.code}" for r in call.required_attachments})
+
+
+def set_checklist(call, items: list[tuple[str, str, str]], *, actor) -> list[ChecklistItem]:
+    """Replace a call's checklist with (code, label, scope) items; writes an audit row.
+
+    Refused once findings are recorded for any application of the call: the officer's
+    findings and the correction requests refer to the items by code."""
+    if not can(actor, "call.edit_rules", call):
+        raise PermissionDenied("call.edit_rules")
+    problems, codes, scopes = [], set(), valid_scopes(call)
+    for code, _label, scope in items:
+        if code in codes:
+            problems.append(_("The code %(code)s appears twice.", code=code))
+        if scope not in scopes:
+            problems.append(_("“%(scope)s” is not a part of the application; use one of: "
+                              "%(scopes)s.", scope=scope, scopes=", ".join(sorted(scopes))))
+        codes.add(code)
+    if not items:
+        problems.append(_("The checklist needs at least one item."))
+    if problems:
+        raise ServiceError(*problems)
+    reviewed = db.session.scalar(
+        select(func.count()).select_from(FormalReview).join(Application)
+        .where(Application.call_id == call.id, FormalReview.reviewer_id.is_not(None))
+    )
+    if reviewed:
+        raise ServiceError(_("Findings are recorded for %(n)d application(s) of this call; the "
+                             "checklist can no longer change.", n=reviewed))
+    for old in db.session.scalars(select(ChecklistItem).where(ChecklistItem.call_id == call.id)):
+        db.session.delete(old)
+    db.session.flush()
+    new = [ChecklistItem(call_id=call.id, code=code, label=label, scope=scope, position=n)
+           for n, (code, label, scope) in enumerate(items)]
+    db.session.add_all(new)
+    audit.record(actor=actor, action="call_checklist", call=call,
+                 comment="; ".join(f"{c} {label}" for c, label, _s in items))
+    db.session.flush()
+    return new

@@ -4,11 +4,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forms.calls import CallSettingsForm, eligibility_form, rules_of_form
+from forms.calls import CallSettingsForm, ChecklistForm, eligibility_form, rules_of_form
 from workflow import clock
 from workflow.extensions import db
 from workflow.models import Call
-from workflow.services import calls
+from workflow.services import calls, checklist
 from workflow.services.eligibility import rules_of
 from workflow.services.errors import ServiceError
 from workflow.views.helpers import flash_problems, load_or_404, require
@@ -23,9 +23,16 @@ def _settings_data(call: Call) -> dict:
             "correction_rounds": call.correction_rounds}
 
 
-def _page(call: Call, *, rules_form=None, settings_form=None, status=200):
+def _checklist_text(call: Call) -> str:
+    return "\n".join(f"{i.code} | {i.label} | {i.scope}" for i in checklist.ensure_checklist(call))
+
+
+def _page(call: Call, *, rules_form=None, settings_form=None, checklist_form=None, status=200):
     return render_template(
         "officer/call_settings.html", call=call,
+        checklist_form=checklist_form or ChecklistForm(formdata=None,
+                                                       data={"items": _checklist_text(call)}),
+        scopes=sorted(checklist.valid_scopes(call)),
         rules_form=rules_form or eligibility_form(rules_of(call)),
         settings_form=settings_form or CallSettingsForm(formdata=None, data=_settings_data(call)),
     ), status
@@ -77,3 +84,21 @@ def save_settings(call_id: int):
             flash(_("Settings saved."), "success")
             return redirect(url_for(".edit", call_id=call.id))
     return _page(call, settings_form=form, status=422)
+
+
+@bp.post("/calls/<int:call_id>/checklist")
+@login_required
+def save_checklist(call_id: int):
+    call = load_or_404(Call, call_id)
+    require("call.edit_rules", call)
+    form = ChecklistForm()
+    if form.validate_on_submit():
+        try:
+            checklist.set_checklist(call, form.item_triples(), actor=current_user)
+        except ServiceError as error:
+            form.items.errors = list(error.problems)
+        else:
+            db.session.commit()
+            flash(_("Checklist saved."), "success")
+            return redirect(url_for(".edit", call_id=call.id, _anchor="checklist"))
+    return _page(call, checklist_form=form, status=422)
