@@ -1,4 +1,4 @@
-"""flask commands: create-user, stats, seed-demo."""
+"""flask commands: create-user, stats, seed-demo, tick, lifecycle-doc, experts-import."""
 import getpass
 import json
 import sys
@@ -104,9 +104,30 @@ def lifecycle_doc_command():
     click.echo(render(), nl=False)
 
 
+@click.command("experts-import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def experts_import_command(path):
+    """Import experts from an .xlsx or UTF-8 .csv file, all or nothing; prints every bad row."""
+    from pathlib import Path
+
+    from workflow.permissions import SYSTEM
+    from workflow.services.experts import import_experts, read_expert_file
+
+    file = Path(path)
+    try:
+        experts = import_experts(read_expert_file(file.name, file.read_bytes()), actor=SYSTEM)
+    except ServiceError as error:
+        db.session.rollback()
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(f"nothing imported from {file.name}") from error
+    db.session.commit()
+    click.echo(f"imported {len(experts)} experts from {file.name}")
+
+
 def register(app: Flask) -> None:
     for command in (create_user_command, stats_command, seed_demo_command, tick_command,
-                    lifecycle_doc_command):
+                    lifecycle_doc_command, experts_import_command):
         app.cli.add_command(command)
 
 

@@ -10,6 +10,14 @@ from workflow.models.audit import AuditEntry
 from workflow.models.base import Base
 from workflow.models.calendar import CalendarDay
 from workflow.models.calls import Call, CallField, PlatformType, RequiredAttachment
+from workflow.models.experts import (
+    ConflictDeclaration,
+    Exclusion,
+    Expert,
+    ExpertEmployment,
+    ExpertField,
+    ExpertRelation,
+)
 from workflow.models.formal_review import ChecklistItem, CorrectionRequest, FormalReview
 from workflow.models.notifications import Notification, OutboxMail
 from workflow.models.organizations import Organization, OrgKind
@@ -19,6 +27,7 @@ from workflow.models.users import User, UserRole
 __all__ = [
     "Application", "ApplicationSection", "ApplicationVersion", "Attachment", "AuditEntry",
     "Base", "CalendarDay", "Call", "CallField", "ChecklistItem", "CoBuilder",
-    "CorrectionRequest", "FormalReview", "Notification", "Organization", "OrgKind",
+    "ConflictDeclaration", "CorrectionRequest", "Exclusion", "Expert", "ExpertEmployment",
+    "ExpertField", "ExpertRelation", "FormalReview", "Notification", "Organization", "OrgKind",
     "OutboxMail", "PlatformType", "Recommendation", "RequiredAttachment", "User", "UserRole",
 ]

@@ -1,0 +1,183 @@
+"""The expert pool: reading an officer's Excel or CSV file and importing it all or nothing."""
+import csv
+import io
+import re
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from workflow import clock, creditcode, reference
+from workflow.extensions import db
+from workflow.models import Expert, ExpertField
+from workflow.permissions import can
+from workflow.services import audit
+from workflow.services.errors import PermissionDenied, ServiceError
+
+# Header of the file, in Chinese or English, -> key of the row dict.
+COLUMNS = {
+    "姓名": "name", "name": "name",
+    "工作单位": "employer", "employer": "employer",
+    "统一社会信用代码": "employer_credit_code", "employer_credit_code": "employer_credit_code",
+    "所在市": "city", "city": "city",
+    "职称": "title", "title": "title",
+    "技术领域": "fields", "fields": "fields",
+    "出生年份": "birth_year", "birth_year": "birth_year",
+    "电话": "phone", "phone": "phone",
+    "邮箱": "email", "email": "email",
+}
+REQUIRED_COLUMNS = ("name", "employer", "employer_credit_code", "city", "title", "fields",
+                    "birth_year", "phone", "email")
+FIELD_SEPARATORS = re.compile(r"[；;，,、]")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,28}$")
+FIRST_BIRTH_YEAR = 1930
+
+
+def read_expert_file(filename: str, data: bytes) -> list[dict]:
+    """The rows of an .xlsx (first sheet) or UTF-8 .csv file as dicts keyed by COLUMNS, each
+    with its line number in the file under "row"; blank lines are skipped. Changes nothing."""
+    suffix = filename.lower().rsplit(".", 1)[-1]
+    if suffix == "xlsx":
+        lines = _xlsx_lines(data)
+    elif suffix == "csv":
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ServiceError(_("The CSV file is not UTF-8 text.")) from error
+        lines = list(csv.reader(io.StringIO(text)))
+    else:
+        raise ServiceError(_("Upload an .xlsx or a .csv file."))
+    if not lines:
+        raise ServiceError(_("The file is empty."))
+    keys = [COLUMNS.get(_cell(h).lower()) for h in lines[0]]
+    missing = [c for c in REQUIRED_COLUMNS if c not in keys]
+    if missing:
+        raise ServiceError(_("The file lacks the columns: %(columns)s.",
+                             columns=", ".join(missing)))
+    rows = []
+    for number, line in enumerate(lines[1:], start=2):
+        values = {k: _cell(v) for k, v in zip(keys, line, strict=False) if k}
+        if any(values.values()):
+            rows.append({**dict.fromkeys(REQUIRED_COLUMNS, ""), **values, "row": number})
+    return rows
+
+
+def _xlsx_lines(data: bytes) -> list[tuple]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        lines = list(book.worksheets[0].iter_rows(values_only=True))
+    except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
+        raise ServiceError(_("The Excel file cannot be read: %(reason)s", reason=error)) from error
+    book.close()
+    return lines
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def city_code(raw: str) -> str | None:
+    """The city code for a code (370100) or a name with or without 市 (济南, 济南市)."""
+    raw = raw.strip()
+    if raw in reference.CITIES:
+        return raw
+    for code, name in reference.CITIES.items():
+        if raw in (name, name.removesuffix("市")):
+            return code
+    return None
+
+
+def split_fields(raw: str) -> list[str]:
+    return list(dict.fromkeys(f.strip() for f in FIELD_SEPARATORS.split(raw) if f.strip()))
+
+
+def _problems(row: dict) -> list[str]:
+    """Why one row cannot be imported; empty when it can."""
+    problems = []
+    name, employer = row["name"], row["employer"]
+    if not name or len(name) > 50:
+        problems.append(_("a name of 1 to 50 characters is required"))
+    if not employer or len(employer) > 200:
+        problems.append(_("an employer of 1 to 200 characters is required"))
+    code_problem = creditcode.problem(row["employer_credit_code"])
+    if code_problem:
+        problems.append(_("employer credit code: %(problem)s", problem=code_problem))
+    if city_code(row["city"]) is None:
+        problems.append(_("%(city)s is not a city of Shandong", city=row["city"] or "-"))
+    if not row["title"] or len(row["title"]) > 50:
+        problems.append(_("a title of 1 to 50 characters is required"))
+    fields = split_fields(row["fields"])
+    if not fields or any(len(f) > 100 for f in fields):
+        problems.append(_("name at least one technical field, each up to 100 characters"))
+    year = row["birth_year"]
+    if not (year.isdigit() and FIRST_BIRTH_YEAR <= int(year) <= clock.now().year):
+        problems.append(_("the birth year must be a year from %(first)d to this year",
+                          first=FIRST_BIRTH_YEAR))
+    if row["phone"] and not PHONE.match(row["phone"]):
+        problems.append(_("the phone number is not valid"))
+    if not EMAIL.match(row["email"]) or len(row["email"]) > 254:
+        problems.append(_("a valid email address is required"))
+    return problems
+
+
+def _pool_keys() -> tuple[set[str], set[tuple[str, str]]]:
+    rows = db.session.execute(select(Expert.email, Expert.name, Expert.employer_credit_code))
+    emails, people = set(), set()
+    for email, name, code in rows:
+        if email:
+            emails.add(email.lower())
+        people.add((name, code))
+    return emails, people
+
+
+def import_experts(rows: list[dict], *, actor) -> list[Expert]:
+    """Add every row as an active expert, or none: any bad row (invalid, or a duplicate by
+    email or by name and employer code, in the file or in the pool) raises ServiceError naming
+    every bad row with its reasons. On success writes one audit row and flushes."""
+    if not can(actor, "expert.import"):
+        raise PermissionDenied("expert.import")
+    if not rows:
+        raise ServiceError(_("The file has no experts."))
+    emails, people = _pool_keys()
+    bad = []
+    for index, row in enumerate(rows):
+        row = {**dict.fromkeys(REQUIRED_COLUMNS, ""),
+               **{k: _cell(v) for k, v in row.items()}}
+        problems = _problems(row)
+        email = row["email"].lower()
+        person = (row["name"], creditcode.normalize(row["employer_credit_code"]))
+        if email and email in emails:
+            problems.append(_("the email %(email)s is already in the pool or the file",
+                              email=row["email"]))
+        if person in people:
+            problems.append(_("%(name)s of this employer is already in the pool or the file",
+                              name=row["name"]))
+        emails.add(email)
+        people.add(person)
+        if problems:
+            bad.append(_("Row %(row)s: %(reasons)s", row=row.get("row") or index + 2,
+                         reasons="; ".join(problems)))
+    if bad:
+        raise ServiceError(*bad)
+    experts = [_expert(row) for row in rows]
+    db.session.add_all(experts)
+    audit.record(actor=actor, action="import_experts", comment=f"{len(experts)} experts")
+    db.session.flush()
+    return experts
+
+
+def _expert(row: dict) -> Expert:
+    row = {k: _cell(v) for k, v in row.items()}
+    return Expert(
+        name=row["name"], employer_name=row["employer"],
+        employer_credit_code=creditcode.normalize(row["employer_credit_code"]),
+        region_code=city_code(row["city"]), title=row["title"],
+        birth_year=int(row["birth_year"]), phone=row.get("phone", ""), email=row["email"],
+        active=True, fields=[ExpertField(name=f) for f in split_fields(row["fields"])],
+    )
