@@ -5,7 +5,10 @@ Every view and every service asks `can`; nothing else decides access.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from workflow.models import Application, Attachment, Call, User
+from sqlalchemy import select
+
+from workflow.extensions import db
+from workflow.models import Application, Attachment, Call, Exclusion, Expert, PanelSeat, User
 from workflow.states import Action, AppState, CallState, Role, actions_from
 
 HIDDEN_FROM_REVIEWERS = frozenset({AppState.DRAFT, AppState.EXPIRED})
@@ -87,6 +90,73 @@ def is_filed_leader(user, obj) -> bool:
     return is_leader(user) and app is not None and app.state not in HIDDEN_FROM_REVIEWERS
 
 
+REVIEW_STATES = frozenset({AppState.FORMAL_PASSED, AppState.EXPERT_REVIEW, AppState.REVIEWED})
+
+
+def expert_id_of(user) -> int | None:
+    """The expert record of a user holding the expert role (cached on the user object)."""
+    if not _has(user, Role.EXPERT):
+        return None
+    if not hasattr(user, "_expert_id"):
+        user._expert_id = db.session.scalar(select(Expert.id).where(Expert.user_id == user.id))
+    return user._expert_id
+
+
+def seat_of(user, app) -> PanelSeat | None:
+    """The user's seat on `app`'s panel, unless declined or excluded by a conflict rule:
+    an expert never sees an application with a conflict, not even its title."""
+    expert_id = expert_id_of(user)
+    if expert_id is None or app is None:
+        return None
+    seat = db.session.scalar(select(PanelSeat).where(
+        PanelSeat.application_id == app.id, PanelSeat.expert_id == expert_id,
+        PanelSeat.status != "declined"))
+    if seat is None or db.session.scalar(select(Exclusion.id).where(
+            Exclusion.application_id == app.id, Exclusion.expert_id == expert_id).limit(1)):
+        return None
+    return seat
+
+
+def is_panel_member(user, obj) -> bool:
+    app = _as_application(obj)
+    return app is not None and app.state in REVIEW_STATES and seat_of(user, app) is not None
+
+
+def _own_seat(user, seat) -> bool:
+    return (isinstance(seat, PanelSeat) and expert_id_of(user) == seat.expert_id
+            and seat_of(user, seat.application) is not None)
+
+
+def can_respond_to_invitation(user, seat) -> bool:
+    return _own_seat(user, seat) and seat.status == "invited"
+
+
+def can_edit_sheet(user, seat) -> bool:
+    sheet = seat.sheet if isinstance(seat, PanelSeat) else None
+    return (_own_seat(user, seat) and seat.status == "accepted"
+            and seat.application.state == AppState.EXPERT_REVIEW
+            and (sheet is None or sheet.submitted_at is None))
+
+
+def is_chair_of(user, obj) -> bool:
+    app = _as_application(obj)
+    seat = seat_of(user, app) if app is not None else None
+    return seat is not None and seat.is_chair and seat.status == "accepted"
+
+
+def can_reopen_sheet(user, seat) -> bool:
+    """The panel chair reopens a submitted sheet of the panel (with a reason)."""
+    return (isinstance(seat, PanelSeat) and seat.sheet is not None
+            and seat.sheet.submitted_at is not None
+            and seat.application.state == AppState.EXPERT_REVIEW
+            and is_chair_of(user, seat.application))
+
+
+def can_edit_expert_profile(user, expert) -> bool:
+    return isinstance(expert, Expert) and (is_officer(user) or (
+        expert.user_id is not None and expert.user_id == getattr(user, "id", None)))
+
+
 def can_view_application(user, obj) -> bool:
     return (
         is_lead_member(user, obj)
@@ -94,6 +164,7 @@ def can_view_application(user, obj) -> bool:
         or is_officer(user)
         or is_filed_leader(user, obj)
         or is_region_recommender(user, obj)
+        or is_panel_member(user, obj)
     )
 
 
@@ -196,6 +267,18 @@ PERMISSIONS: dict[str, Predicate] = {
     # `flask experts-import` acts as the system: whoever runs it holds the database anyway.
     "expert.import": lambda u, o=None: is_officer(u) or is_system(u),
     "call.compute_exclusions": is_officer,
+    # Expert review (issue 4).
+    "expert.pool": is_officer,
+    "expert.profile": can_edit_expert_profile,
+    "expert.home": lambda u, o=None: expert_id_of(u) is not None,
+    "call.assign": is_officer,
+    "call.review_progress": is_officer,
+    "call.ranking": lambda u, c=None: is_officer(u) or is_leader(u),
+    "panel.respond": can_respond_to_invitation,
+    "sheet.edit": can_edit_sheet,
+    "sheet.reopen": can_reopen_sheet,
+    "panel.resolve_alarm": is_chair_of,
+    "application.declare_conflict": lambda u, a: seat_of(u, _as_application(a)) is not None,
     # State changes: who may ask for each action of the transition table.
     Action.SUBMIT: is_lead_member,
     Action.WITHDRAW: is_lead_member,

@@ -22,9 +22,11 @@ from workflow.models.formal_review import ChecklistItem, CorrectionRequest, Form
 from workflow.models.notifications import Notification, OutboxMail
 from workflow.models.organizations import Organization, OrgKind
 from workflow.models.recommendations import Recommendation
+from workflow.models.reviews import AssignmentRun, PanelResult, PanelSeat, ScoreSheet
 from workflow.models.users import User, UserRole
 
 __all__ = [
+    "AssignmentRun", "PanelResult", "PanelSeat", "ScoreSheet",
     "Application", "ApplicationSection", "ApplicationVersion", "Attachment", "AuditEntry",
     "Base", "CalendarDay", "Call", "CallField", "ChecklistItem", "CoBuilder",
     "ConflictDeclaration", "CorrectionRequest", "Exclusion", "Expert", "ExpertEmployment",

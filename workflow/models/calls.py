@@ -45,6 +45,10 @@ class Call(Base):
     correction_rounds: Mapped[int] = mapped_column(default=1, server_default="1")
     # Eligibility settings (DOMAIN.md section 4): evaluated by the eligibility rules.
     eligibility: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The scoring rubric (dimensions, items, points, veto items); empty: DOMAIN.md's default.
+    rubric: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Expert review settings: k, max_load, aggregation, dispersion limits, stage weights.
+    review_settings: Mapped[dict] = mapped_column(JSON, default=dict)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
