@@ -1,0 +1,136 @@
+"""The department's expert panels: assignment runs (optimal, seeded draw), manual seats,
+the exclusions of a call with their rules, and opening the review of complete panels."""
+import secrets
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from forms.panels import AddSeatForm, DrawForm
+from workflow.extensions import db
+from workflow.models import Application, Call, Expert, PanelSeat
+from workflow.services import assignment, conflicts, queries
+from workflow.services.assignment import SEED_LIMIT
+from workflow.services.errors import ServiceError
+from workflow.views.helpers import flash_problems, load_or_404, require
+
+bp = Blueprint("panels", __name__, url_prefix="/officer")
+
+
+@bp.get("/panels")
+@login_required
+def index():
+    require("call.assign")
+    return render_template("panels/index.html", calls=queries.all_calls())
+
+
+@bp.get("/calls/<int:call_id>/panels")
+@login_required
+def call_panels(call_id: int):
+    call = load_or_404(Call, call_id)
+    require("call.assign", call)
+    panels = assignment.panels_of(call)
+    return render_template(
+        "panels/call_panels.html", call=call, panels=panels,
+        settings=assignment.review_settings(call), exclusions=assignment.exclusions_of(call),
+        candidates={a.id: assignment.candidates_for(a) for a, _seats in panels},
+        draw_form=DrawForm(formdata=None, data={"seed": secrets.randbelow(SEED_LIMIT)}))
+
+
+def _back(call_id: int):
+    return redirect(url_for(".call_panels", call_id=call_id))
+
+
+@bp.post("/calls/<int:call_id>/panels/optimal")
+@login_required
+def run_optimal(call_id: int):
+    call = load_or_404(Call, call_id)
+    require("call.assign", call)
+    run = assignment.assign_optimal(call, actor=current_user)
+    db.session.commit()
+    flash(_("Optimal assignment: %(seats)d experts invited, total affinity %(total)d, "
+            "%(unfilled)d panels not filled.", seats=run.seats_created,
+            total=run.total_affinity, unfilled=len(run.unfilled)), "success")
+    return _back(call.id)
+
+
+@bp.post("/calls/<int:call_id>/panels/draw")
+@login_required
+def run_draw(call_id: int):
+    call = load_or_404(Call, call_id)
+    require("call.assign", call)
+    form = DrawForm()
+    if not form.validate_on_submit():
+        for error in form.seed.errors:
+            flash(error, "danger")
+        return _back(call.id)
+    run = assignment.assign_by_draw(call, seed=form.seed.data, actor=current_user)
+    db.session.commit()
+    flash(_("Draw with seed %(seed)d: %(seats)d experts invited, %(unfilled)d panels not "
+            "filled.", seed=run.seed, seats=run.seats_created, unfilled=len(run.unfilled)),
+          "success")
+    return _back(call.id)
+
+
+@bp.post("/calls/<int:call_id>/panels/exclusions")
+@login_required
+def compute_exclusions(call_id: int):
+    call = load_or_404(Call, call_id)
+    require("call.compute_exclusions", call)
+    found = conflicts.compute_exclusions(call, actor=current_user)
+    db.session.commit()
+    flash(_("%(n)d exclusions computed.", n=found), "success")
+    return _back(call.id)
+
+
+@bp.post("/calls/<int:call_id>/panels/open-review")
+@login_required
+def open_review(call_id: int):
+    call = load_or_404(Call, call_id)
+    require("call.assign", call)
+    opened, refused = assignment.open_ready_reviews(call, actor=current_user)
+    db.session.commit()
+    flash(_("Expert review opened for %(n)d applications.", n=len(opened)), "success")
+    for app, problems in refused.items():
+        flash(_("Not opened: %(title)s: %(problems)s", title=app.title,
+                problems=" ".join(problems)), "warning")
+    return _back(call.id)
+
+
+@bp.post("/applications/<int:app_id>/seats")
+@login_required
+def add_seat(app_id: int):
+    app = load_or_404(Application, app_id)
+    require("call.assign", app.call)
+    form = AddSeatForm()
+    form.expert_id.choices = [(e.id, e.name) for e in assignment.candidates_for(app)]
+    if not form.validate_on_submit():
+        flash(_("Choose an expert who may review this application."), "danger")
+        return _back(app.call_id)
+    try:
+        assignment.add_seat(app, db.session.get(Expert, form.expert_id.data),
+                            actor=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash_problems(error)
+    else:
+        db.session.commit()
+        flash(_("Expert invited."), "success")
+    return _back(app.call_id)
+
+
+@bp.post("/seats/<int:seat_id>/remove")
+@login_required
+def remove_seat(seat_id: int):
+    seat = load_or_404(PanelSeat, seat_id)
+    call_id = seat.application.call_id
+    require("call.assign", seat.application.call)
+    try:
+        assignment.remove_seat(seat, actor=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash_problems(error)
+    else:
+        db.session.commit()
+        flash(_("Seat removed."), "success")
+    return _back(call_id)
