@@ -1,0 +1,223 @@
+"""Panel results on hand-computed examples: aggregation, dispersion alarm, veto, grades,
+weighted stages, ranking and its ties; closing the review (guard, chair, tick); the export."""
+import json
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from flask_babel import force_locale
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from tests import factories
+from tests.scoring_world import panel, scores_totalling, submit, submit_all
+from workflow.exports.ranking import to_xlsx
+from workflow.extensions import db
+from workflow.models import AuditEntry
+from workflow.permissions import SYSTEM
+from workflow.rubric import DEFAULT_RUBRIC, items
+from workflow.services import results, scoring
+from workflow.services.errors import PermissionDenied, ServiceError
+from workflow.services.transitions import transition
+from workflow.states import Action, AppState
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Service messages follow the locale (Chinese by default); these tests read English."""
+    with force_locale("en"):
+        yield
+
+
+def test_five_sheets_drop_the_highest_and_the_lowest():
+    assert results.panel_score([70, 80, 85, 90, 95]) == 85.0  # mean of 80, 85, 90
+
+
+def test_fewer_than_five_sheets_take_the_plain_mean():
+    assert results.panel_score([70, 80, 93]) == 81.0
+    assert results.panel_score([70, 80, 90, 95]) == 83.75
+
+
+def test_aggregation_is_configurable():
+    assert results.panel_score([70, 80, 85, 90, 95], {"aggregation": "mean"}) == 84.0
+    assert results.panel_score([70, 80, 93], {"trim_from": 3}) == 80.0
+    assert results.panel_score([]) is None
+
+
+@pytest.mark.parametrize(("totals", "alarm"), [
+    ([70, 80, 91], True),          # max - min 21
+    ([70, 80, 90], False),         # max - min 20; stdev 10.0, not above 10
+    ([70, 70, 90, 90], True),      # max - min 20; sample stdev 11.55
+    ([60, 62, 64, 66, 68], False),
+    ([80], False),
+])
+def test_dispersion_alarm_on_range_above_20_or_sample_stdev_above_10(totals, alarm):
+    assert results.dispersion_alarm(totals) is alarm
+
+
+def test_alarm_limits_are_configurable():
+    assert results.dispersion_alarm([70, 80, 85], {"alarm_range": 10, "alarm_stdev": 50})
+
+
+def test_veto_on_one_sheet_forces_not_recommended():
+    p = panel()
+    submit_all(p, [90, 92, 95, 93, 91], vetoes={3: ["not_eligible"]})
+    row = results.result_of(p.app)
+    assert row.vetoed and row.grade == "不予推荐" and row.review_score == 92.0
+
+
+@pytest.mark.parametrize(("totals", "grade"), [
+    ([85, 85, 85], "优秀"), ([84, 84, 84], "良好"), ([75, 75, 75], "良好"),
+    ([74, 74, 74], "合格"), ([60, 60, 60], "合格"), ([59, 59, 59], "不合格"),
+])
+def test_panel_grade_bands(totals, grade):
+    p = panel(3)
+    submit_all(p, totals)
+    assert results.result_of(p.app).grade == grade
+
+
+def close(p):
+    transition(p.app, Action.CLOSE_REVIEW, actor=SYSTEM)
+
+
+def test_close_review_is_refused_until_every_sheet_is_in_and_the_chair_confirmed():
+    p = panel()
+    submit_all(p, [80, 82, 84, 86])
+    with pytest.raises(ServiceError, match="submitted"):
+        close(p)
+    with pytest.raises(ServiceError):
+        results.confirm_panel(p.app, actor=p.chair)
+    submit(p, 4, 88)
+    with pytest.raises(ServiceError, match="confirmed"):
+        close(p)
+    with pytest.raises(PermissionDenied):
+        results.confirm_panel(p.app, actor=p.experts[1])
+    results.confirm_panel(p.app, actor=p.chair)
+    assert p.app.state == AppState.REVIEWED
+    actions = list(db.session.scalars(select(AuditEntry.action).where(
+        AuditEntry.application_id == p.app.id).order_by(AuditEntry.id)))
+    assert actions[-2:] == ["confirm_panel", "close_review"]
+
+
+def test_alarm_blocks_confirmation_until_the_chair_resolves_it():
+    p = panel()
+    submit_all(p, [60, 80, 85, 90, 95])
+    row = results.result_of(p.app)
+    assert row.dispersion_alarm
+    with pytest.raises(ServiceError, match="alarm"):
+        results.confirm_panel(p.app, actor=p.chair)
+    with pytest.raises(PermissionDenied):
+        results.resolve_alarm(p.app, note="已讨论", actor=p.experts[1])
+    with pytest.raises(ServiceError):
+        results.resolve_alarm(p.app, note=" ", actor=p.chair)
+    results.resolve_alarm(p.app, note="专家组讨论后维持原评分", actor=p.chair)
+    assert row.alarm_resolved_by_id == p.chair.id
+    results.confirm_panel(p.app, actor=p.chair)
+    assert p.app.state == AppState.REVIEWED
+
+
+def test_reopening_withdraws_the_alarm_resolution():
+    p = panel()
+    submit_all(p, [60, 80, 85, 90, 95])
+    results.resolve_alarm(p.app, note="已讨论", actor=p.chair)
+    scoring.reopen_sheet(p.seats[0], reason="复核", actor=p.chair)
+    assert results.alarm_unresolved(results.result_of(p.app))
+
+
+def test_tick_closes_ready_reviews(app):
+    ready, waiting = panel(3), panel(3)
+    submit_all(ready, [80, 82, 84])
+    submit_all(waiting, [80, 82])
+    results.result_of(ready.app).chair_confirmed_at = factories.clock.now()
+    db.session.commit()
+    outcome = app.test_cli_runner().invoke(args=["tick", "--json"])
+    assert json.loads(outcome.output)["close_review"] == 1
+    db.session.expire_all()
+    assert (ready.app.state, waiting.app.state) == (AppState.REVIEWED, AppState.EXPERT_REVIEW)
+
+
+def test_defense_stage_combines_by_weights():
+    p = panel(3)
+    p.app.call.review_settings = {"k": 3, "weights": {"review": 0.6, "defense": 0.4}}
+    submit_all(p, [80, 80, 80])
+    results.confirm_panel(p.app, actor=p.chair)
+    assert results.result_of(p.app).final_score == 80
+    with pytest.raises(ServiceError):
+        results.record_stage_score(p.app, "defense", 101, actor=p.officer)
+    with pytest.raises(PermissionDenied):
+        results.record_stage_score(p.app, "defense", 90, actor=p.chair)
+    row = results.record_stage_score(p.app, "defense", 90, actor=p.officer)
+    assert (row.defense_score, row.final_score, row.grade) == (90, 84.0, "良好")
+    assert p.app.state == AppState.REVIEWED
+    assert db.session.scalar(select(AuditEntry.action).order_by(AuditEntry.id.desc())
+                             .limit(1)) == "record_defense"
+    row = results.record_stage_score(p.app, "site_visit", 50, actor=p.officer)
+    assert row.final_score == 84.0  # the site visit has no weight in this call
+
+
+def scores_with(innovation: float, industry: float, total: float) -> dict:
+    """Scores of `total` points with the given innovation and industry dimension totals."""
+    scores = {item["code"]: 0.0 for _d, item in items(DEFAULT_RUBRIC)}
+    scores.update(innovation_rd=innovation, industry_standing=industry)
+    rest = total - innovation - industry
+    for code, points in (("team_leader", 6), ("team_structure", 5), ("collab_cobuilders", 6),
+                         ("collab_results", 5), ("plan_targets", 6), ("plan_tasks", 6),
+                         ("local_support", 5)):
+        scores[code] = min(points, rest)
+        rest -= scores[code]
+    assert rest == 0
+    return scores
+
+
+def scored_panel(call, innovation, industry, total=40, at=0):
+    p = panel(3, call=call)
+    p.app.submitted_at = p.app.submitted_at + timedelta(minutes=at)
+    for index in range(3):
+        submit(p, index, total, scores=scores_with(innovation, industry, total))
+    results.confirm_panel(p.app, actor=p.chair)
+    return p
+
+
+def test_ranking_puts_the_best_first_vetoed_last_and_earlier_submission_first_on_ties():
+    call = factories.call()
+    late = scored_panel(call, 8, 8, at=20)
+    early = scored_panel(call, 8, 8, at=-20)
+    best = scored_panel(call, 8, 8, total=50, at=50)
+    vetoed = panel(3, call=call)
+    submit_all(vetoed, [99, 99, 99], vetoes={0: ["false_material"]})
+    results.confirm_panel(vetoed.app, actor=vetoed.chair)
+    order = [r.app.id for r in results.ranking(call)]
+    assert order == [best.app.id, early.app.id, late.app.id, vetoed.app.id]
+
+
+def test_ranking_prefers_innovation_over_industry_at_equal_scores():
+    call = factories.call()
+    industry = scored_panel(call, 2, 8)
+    innovation = scored_panel(call, 8, 2, at=10)
+    equal_innovation_more_industry = scored_panel(call, 2, 6, at=-10)
+    order = [r.app.id for r in results.ranking(call)]
+    assert order == [innovation.app.id, industry.app.id, equal_innovation_more_industry.app.id]
+    assert [r.rank for r in results.ranking(call)] == [1, 2, 3]
+
+
+def test_ranking_export_opens_in_order_and_keeps_formulas_out():
+    call = factories.call()
+    second, first = panel(3, call=call), panel(3, call=call)
+    for p, total in ((second, 70), (first, 90)):
+        submit_all(p, [total] * 3)
+        results.confirm_panel(p.app, actor=p.chair)
+    first.app.title = "=HYPERLINK(\"http://evil\")"
+    rows = results.ranking(call)
+    workbook = load_workbook(BytesIO(to_xlsx(call.title, rows)))
+    sheet = workbook.active
+    assert [c.value for c in sheet[2]][:3] == ["排名", "中心名称", "牵头单位"]
+    assert [sheet.cell(r, 1).value for r in (3, 4)] == [1, 2]
+    assert sheet.cell(3, 2).value == "=HYPERLINK(\"http://evil\")"
+    assert sheet.cell(3, 2).data_type == "s" and sheet.cell(3, 2).quotePrefix
+    assert sheet.cell(4, 2).value == second.app.title
+    assert [sheet.cell(r, 9).value for r in (3, 4)] == [90, 70]
+    assert sheet.cell(3, 10).value == "优秀"
+
+
+def test_scores_totalling_helper_adds_up():
+    assert round(sum(scores_totalling(83).values()), 6) == 83

@@ -1,0 +1,162 @@
+"""Score sheets: an expert saves and submits one sheet per seat; the chair reopens one.
+
+Sheets are sealed: `visible_sheets` and `panel_totals` decide who sees which scores.
+"""
+import math
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from workflow.clock import now
+from workflow.extensions import db
+from workflow.models import Application, PanelSeat, ScoreSheet
+from workflow.permissions import can, expert_id_of, is_chair_of, is_officer
+from workflow.rubric import item_maxima, rubric_of, veto_codes
+from workflow.services import audit, results
+from workflow.services.errors import PermissionDenied, ServiceError
+from workflow.services.notifications import notify
+from workflow.states import Role
+
+
+def accepted_seats(app: Application) -> list[PanelSeat]:
+    return list(db.session.scalars(select(PanelSeat).where(
+        PanelSeat.application_id == app.id, PanelSeat.status == "accepted")
+        .order_by(PanelSeat.id)))
+
+
+def all_submitted(app: Application) -> bool:
+    seats = accepted_seats(app)
+    return bool(seats) and all(s.sheet is not None and s.sheet.submitted_at for s in seats)
+
+
+def _number(value) -> float | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError
+    return number
+
+
+def _checked_scores(rubric: dict, scores: dict) -> dict[str, float]:
+    maxima, problems, checked = item_maxima(rubric), [], {}
+    for code, value in scores.items():
+        if code not in maxima:
+            problems.append(_("“%(code)s” is not an item of this rubric.", code=code))
+            continue
+        try:
+            number = _number(value)
+        except (TypeError, ValueError):
+            problems.append(_("%(item)s: give a number.", item=_label(rubric, code)))
+            continue
+        if number is not None and not 0 <= number <= maxima[code]:
+            problems.append(_("%(item)s: give 0 to %(max)s points.",
+                              item=_label(rubric, code), max=maxima[code]))
+        elif number is not None:
+            checked[code] = number
+    if problems:
+        raise ServiceError(*problems)
+    return checked
+
+
+def _label(rubric: dict, code: str) -> str:
+    return next(i["label"] for d in rubric["dimensions"] for i in d["items"] if i["code"] == code)
+
+
+def save_sheet(seat: PanelSeat, scores: dict, comments: dict, vetoes: list, overall: str, *,
+               actor) -> ScoreSheet:
+    """Save what the expert has scored so far (items left empty stay unscored).
+
+    Refused whole when any score is not a number within 0 to the item's maximum. Flushes."""
+    if not can(actor, "sheet.edit", seat):
+        raise PermissionDenied("sheet.edit")
+    rubric = rubric_of(seat.application.call)
+    checked = _checked_scores(rubric, scores)
+    unknown = [v for v in vetoes if v not in veto_codes(rubric)]
+    if unknown:
+        raise ServiceError(_("Unknown veto items: %(codes)s", codes=", ".join(unknown)))
+    sheet = seat.sheet or ScoreSheet(seat=seat)
+    sheet.scores = checked
+    sheet.comments = {code: (text or "").strip() for code, text in comments.items()
+                      if code in item_maxima(rubric) and (text or "").strip()}
+    sheet.vetoes = sorted(set(vetoes))
+    sheet.overall_comment = (overall or "").strip()
+    db.session.add(sheet)
+    db.session.flush()
+    return sheet
+
+
+def submit_sheet(seat: PanelSeat, *, actor) -> ScoreSheet:
+    """Lock the sheet with its total; one audit row. When it is the panel's last sheet, the
+    panel result is computed. Flushes."""
+    if not can(actor, "sheet.edit", seat):
+        raise PermissionDenied("sheet.edit")
+    rubric, sheet = rubric_of(seat.application.call), seat.sheet
+    scores = sheet.scores if sheet is not None else {}
+    missing = [_label(rubric, code) for code in item_maxima(rubric) if code not in scores]
+    if missing:
+        raise ServiceError(_("Score every item before submitting; missing: %(items)s",
+                             items="、".join(missing)))
+    sheet.total = round(sum(float(v) for v in scores.values()), 2)
+    sheet.submitted_at = now()
+    audit.record(actor=actor, action="submit_sheet", application=seat.application,
+                 comment=_("Total %(total)s", total=sheet.total)
+                 + ("; " + _("vetoes: %(codes)s", codes=", ".join(sheet.vetoes))
+                    if sheet.vetoes else ""))
+    db.session.flush()
+    if all_submitted(seat.application):
+        results.recompute(seat.application)
+    return sheet
+
+
+def reopen_sheet(seat: PanelSeat, *, reason: str, actor) -> ScoreSheet:
+    """The chair reopens a submitted sheet with a reason: the expert may change it again and
+    is notified; the panel's confirmation and alarm resolution lapse. One audit row."""
+    if not can(actor, "sheet.reopen", seat):
+        raise PermissionDenied("sheet.reopen")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Give the reason for reopening the sheet."))
+    sheet = seat.sheet
+    sheet.submitted_at, sheet.total = None, None
+    sheet.reopened_at, sheet.reopen_reason, sheet.reopened_by_id = now(), reason, actor.id
+    results.invalidate(seat.application)
+    audit.record(actor=actor, action="reopen_sheet", application=seat.application,
+                 comment=reason)
+    if seat.expert.user is not None:
+        app = seat.application
+        notify([seat.expert.user], kind="sheet_reopened", application=app,
+               subject=_("%(title)s: your score sheet was reopened", title=app.title),
+               body=_("The panel chair reopened your score sheet of “%(title)s”.",
+                      title=app.title) + "\n\n" + _("Reason:") + "\n" + reason
+               + "\n\n" + _("Details: /expert/seats/%(id)d/sheet", id=seat.id))
+    db.session.flush()
+    return sheet
+
+
+def visible_sheets(app: Application, user) -> list[ScoreSheet]:
+    """The sheets whose scores `user` may read: an officer all of them, an expert only their
+    own (before and after submitting); anyone else none."""
+    seats = accepted_seats(app)
+    if is_officer(user):
+        return [s.sheet for s in seats if s.sheet is not None]
+    expert_id = expert_id_of(user)
+    return [s.sheet for s in seats if s.sheet is not None and expert_id is not None
+            and s.expert_id == expert_id]
+
+
+def panel_totals(app: Application, user) -> list[tuple[PanelSeat, ScoreSheet]]:
+    """The totals of every sheet for the chair (to judge a dispersion alarm), only once every
+    sheet is in; officers see them too. Empty for everyone else."""
+    if not (is_officer(user) or is_chair_of(user, app)) or not all_submitted(app):
+        return []
+    return [(s, s.sheet) for s in accepted_seats(app)]
+
+
+def timeline_for(app: Application, user) -> list:
+    """The application's audit trail as `user` may read it: the experts' own entries (sheets
+    submitted, reopened, alarms, confirmation) name panel members, so only officers see them."""
+    return [entry for entry in audit.timeline(app)
+            if entry.role != Role.EXPERT or is_officer(user)]
