@@ -10,10 +10,21 @@ from werkzeug.security import generate_password_hash
 
 from workflow import clock, creditcode
 from workflow.extensions import db
-from workflow.models import Organization, PlatformType, User, UserRole
+from workflow.models import Expert, ExpertField, Organization, PlatformType, User, UserRole
 from workflow.permissions import SYSTEM
+from workflow.rubric import items, rubric_of
 from workflow.sections import SECTIONS
-from workflow.services import attachments, calls, checklist, formal_review, intake, recommendation
+from workflow.services import (
+    assignment,
+    attachments,
+    calls,
+    checklist,
+    formal_review,
+    intake,
+    recommendation,
+    results,
+    scoring,
+)
 from workflow.services.transitions import transition
 from workflow.states import TRANSITIONS, Action, AppState, CallState, Role
 
@@ -23,7 +34,7 @@ _HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")
 _seq = count(1)
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-JINAN, QINGDAO = "370100", "370200"
+JINAN, QINGDAO, ZIBO = "370100", "370200", "370300"
 
 
 def credit_code(region: str = JINAN, prefix: str = "91") -> str:
@@ -161,11 +172,50 @@ def step_through(app, action: Action, actor) -> None:
     elif action == Action.PASS_FORMAL_REVIEW:
         check_all(app, actor, ok=True)
         transition(app, action, actor=actor)
+    elif action == Action.OPEN_REVIEW:
+        seat_panel(app, actor)
+        transition(app, action, actor=actor)
+    elif action == Action.CLOSE_REVIEW:
+        score_panel(app)
     elif action == Action.REQUEST_CORRECTION:
         check_all(app, actor, ok=True, failing={"basic_info"})
         formal_review.request_correction(app, actor=actor)
     else:
         transition(app, action, actor=actor, comment="测试意见")
+
+
+def expert(field: str, region: str = ZIBO) -> Expert:
+    """An active expert in `field` with a login, from a city no test application is in."""
+    n = next(_seq)
+    row = Expert(name=f"评审专家{n}", employer_name=f"淄博测试研究院{n}",
+                 employer_credit_code=credit_code(region, "12"), region_code=region,
+                 title="研究员", birth_year=1970, email=f"expert{n}@example.com",
+                 fields=[ExpertField(name=field)], user=user(Role.EXPERT))
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def seat_panel(app, officer_user) -> None:
+    """A complete panel for `app`: k experts of its field seated by hand, all accepted."""
+    for _ in range(assignment.review_settings(app.call)["k"]):
+        seat = assignment.add_seat(app, expert(app.field.name), actor=officer_user)
+        assignment.respond(seat, accept=True, actor=seat.expert.user)
+
+
+def submit_sheets(app) -> None:
+    """Every accepted expert of `app`'s panel submits a sheet of 80 points."""
+    for seat in scoring.accepted_seats(app):
+        scores = {item["code"]: item["max"] * 0.8 for _d, item in items(rubric_of(app.call))}
+        scoring.save_sheet(seat, scores, {}, [], "", actor=seat.expert.user)
+        scoring.submit_sheet(seat, actor=seat.expert.user)
+
+
+def score_panel(app) -> None:
+    """All sheets in; the chair's confirmation then closes the review (CLOSE_REVIEW)."""
+    submit_sheets(app)
+    chair = next(s for s in scoring.accepted_seats(app) if s.is_chair)
+    results.confirm_panel(app, actor=chair.expert.user)
 
 
 def check_all(app, officer_user, *, ok: bool, failing=frozenset()) -> None:

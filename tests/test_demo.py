@@ -22,13 +22,15 @@ from workflow.models import (
     CalendarDay,
     Call,
     CoBuilder,
+    Expert,
     Organization,
+    PanelSeat,
     Recommendation,
     User,
 )
 from workflow.models import users as user_models
 from workflow.reference import CITIES
-from workflow.services import calendar, checklist, eligibility, recommendation
+from workflow.services import calendar, checklist, eligibility, recommendation, results, scoring
 from workflow.services.accounts import authenticate
 from workflow.states import AppState, Role
 
@@ -146,7 +148,7 @@ def test_seed_every_state_matches_its_last_audit_row():
         AppState.APPROVED, AppState.NOT_RECOMMENDED, AppState.FORMAL_REJECTED,
         AppState.NOT_SELECTED, AppState.WITHDRAWN, AppState.DRAFT, AppState.SUBMITTED,
         AppState.RETURNED, AppState.RECOMMENDED, AppState.CORRECTION_REQUESTED,
-        AppState.FORMAL_PASSED, AppState.EXPIRED,
+        AppState.FORMAL_PASSED, AppState.EXPIRED, AppState.EXPERT_REVIEW,
     }
 
 
@@ -176,7 +178,7 @@ def test_seed_current_call_has_every_state_of_recommendation_and_formal_review()
     for state in (AppState.SUBMITTED, AppState.RETURNED, AppState.RECOMMENDED,
                   AppState.NOT_RECOMMENDED, AppState.CORRECTION_REQUESTED,
                   AppState.FORMAL_PASSED, AppState.FORMAL_REJECTED, AppState.DRAFT,
-                  AppState.WITHDRAWN):
+                  AppState.WITHDRAWN, AppState.EXPERT_REVIEW):
         assert states[state] >= 1, state
 
 
@@ -256,3 +258,43 @@ def test_stats_json_counts_the_demo(app):
     assert current["total"] == len(demo_data.CURRENT)
     assert current["by_state"] == dict(Counter(a.state for a in _apps(_current())))
     assert calls[demo.TITLE_2022]["by_state"]["approved"] == 25
+
+
+def test_seed_expert_pool_has_about_120_experts_with_accounts():
+    experts = db.session.scalars(select(Expert)).all()
+    expert_login = _user("expert@demo.centerflow.cn")
+
+    assert 110 <= len(experts) <= 130
+    assert all(e.user is not None and e.user.has_role(Role.EXPERT) for e in experts)
+    assert expert_login.id in {e.user_id for e in experts}
+
+
+def test_seed_2022_panels_were_scored_and_confirmed():
+    call = _call(demo.TITLE_2022)
+    reviewed = [a for a in _apps(call)
+                if a.state in (AppState.APPROVED, AppState.NOT_SELECTED)]
+
+    assert reviewed
+    for app in reviewed:
+        seats = scoring.accepted_seats(app)
+        row = results.result_of(app)
+        assert len(seats) == 5 and sum(s.is_chair for s in seats) == 1
+        assert scoring.all_submitted(app)
+        assert row.chair_confirmed_at is not None and not results.alarm_unresolved(row)
+
+
+def test_seed_current_call_has_an_unresolved_alarm_for_expert_as_chair():
+    call = _current()
+    expert_login = _user("expert@demo.centerflow.cn")
+    (scored,) = _apps(call, state=AppState.EXPERT_REVIEW)
+    row = results.result_of(scored)
+    chair = next(s for s in scoring.accepted_seats(scored) if s.is_chair)
+    totals = [s.sheet.total for s in scoring.accepted_seats(scored)]
+
+    assert scoring.all_submitted(scored) and max(totals) - min(totals) > 20
+    assert results.alarm_unresolved(row)
+    assert chair.expert.user_id == expert_login.id
+    invited = db.session.scalars(select(PanelSeat).join(Expert).where(
+        Expert.user_id == expert_login.id, PanelSeat.status == "invited")).all()
+    assert [s.application.state for s in invited] == [AppState.FORMAL_PASSED]
+    assert invited[0].application.call_id == call.id

@@ -14,7 +14,7 @@ from workflow.formatting import STATE_LABELS
 from workflow.models import Application, ApplicationVersion, AuditEntry, Recommendation, User
 from workflow.permissions import PERMISSIONS, SYSTEM, can
 from workflow.sections import BY_KEY, SECTIONS
-from workflow.services import checklist, eligibility, intake
+from workflow.services import checklist, eligibility, intake, results
 from workflow.services.errors import ServiceError
 from workflow.services.transitions import transition
 from workflow.states import TRANSITIONS, Action, AppState, Role, find_transition
@@ -99,6 +99,18 @@ DUE_AT = {
     Action.EXPIRE: lambda app: app.call.closes_at,
     Action.EXPIRE_CORRECTION: lambda app: checklist.open_correction(app).deadline_at,
 }
+
+
+def _confirmed_panel(app) -> None:
+    """Every sheet in and the chair's confirmation recorded, the review not yet closed (the
+    state `flask tick` closes)."""
+    factories.submit_sheets(app)
+    results.result_of(app).chair_confirmed_at = clock.now()
+
+
+# Actions whose guard needs the experts' work first, done before the move is observed.
+PREPARED = {Action.OPEN_REVIEW: lambda app: factories.seat_panel(app, factories.officer()),
+            Action.CLOSE_REVIEW: _confirmed_panel}
 DIRECT_MOVES = [m for m in MOVES if m[1] not in THROUGH_SERVICE]
 SERVICE_MOVES = [m for m in MOVES if m[1] in THROUGH_SERVICE]
 
@@ -108,6 +120,8 @@ def test_transition_moves_to_target_with_one_audit_row(world, source, action):
     step = find_transition(source, action)
     app = world.apps[source]
     actor = world.actor(step.role, app)
+    if action in PREPARED:
+        PREPARED[action](app)
     before = audit_rows(app)
     if action in DUE_AT:
         clock.freeze(DUE_AT[action](app) + timedelta(seconds=1))

@@ -77,15 +77,23 @@ def tick_command(as_json):
     """Apply what time has made due: expiries, reminders, waiting mails. Safe to run twice
     or concurrently. Cron, every 10 minutes:
     */10 * * * * cd /srv/centerflow && .venv/bin/flask --app wsgi tick"""
-    from workflow.services import notifications, tick
+    from workflow.services import notifications, results, tick
 
-    done = {"expire": 0, "expire_correction": 0, "skipped": 0}
+    done = {"expire": 0, "expire_correction": 0, "close_review": 0, "skipped": 0}
     for app_id, action in tick.due_expiries():
         try:
             tick.apply_expiry(app_id, action)
             db.session.commit()
             done[str(action)] += 1
         except ServiceError:  # someone (or another tick) acted first: nothing is due any more
+            db.session.rollback()
+            done["skipped"] += 1
+    for app_id in results.ready_reviews():
+        try:
+            results.close_review(app_id)
+            db.session.commit()
+            done["close_review"] += 1
+        except ServiceError:  # not ready after all, or closed meanwhile
             db.session.rollback()
             done["skipped"] += 1
     done["reminders"] = tick.send_reminders()

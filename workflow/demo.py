@@ -1,9 +1,11 @@
 """The Shandong demo of DOMAIN.md section 9, loaded once through the services.
 
 `seed()` registers the units and users, runs the 2022 call of technology innovation centers
-to its decision (25 approved, the rest in the other end states) and fills the current call,
-placed so that it is open on the day the demo is loaded, with applications in every state
-from draft to formal review. Every change goes through a service with the actor of its role
+to its decision (25 approved, the rest in the other end states; an expert pool of 120
+scores the panels the optimal assignment seats) and fills the current call, placed so that
+it is open on the day the demo is loaded, with applications in every state from draft to
+expert review (one panel's dispersion alarm waiting for its chair, expert@). Every change
+goes through a service with the actor of its role
 (`transition`, `recommend_application`, the checklist, `request_correction`, `advance_call`,
 `set_day`), while the clock is frozen at the date it happened on, so the audit trail reads
 like the real year. Attachments are tiny generated PDFs under UPLOAD_DIR.
@@ -17,6 +19,7 @@ from sqlalchemy import select
 
 from workflow import creditcode, workdays
 from workflow import demo_data as data
+from workflow import demo_review as review
 from workflow.clock import LOCAL, freeze, now
 from workflow.demo_steps import (
     act,
@@ -33,7 +36,7 @@ from workflow.permissions import SYSTEM
 from workflow.reference import CITIES, PROVINCE_CODE, city_of
 from workflow.services import accounts, attachments, calendar, calls, intake
 from workflow.services.transitions import transition
-from workflow.states import Action, CallState, Role
+from workflow.states import Action, AppState, CallState, Role
 
 
 def _email(name: str) -> str:
@@ -44,7 +47,9 @@ OFFICER_EMAIL = _email("officer")
 LOGINS: list[tuple[str, str, str]] = [
     (OFFICER_EMAIL, data.PASSWORD, "officer, 山东省科学技术厅"),
     (_email("leader"), data.PASSWORD, "leader, 山东省科学技术厅"),
-    (_email("expert"), data.PASSWORD, "expert (no assignments yet)"),
+    (_email("expert"), data.PASSWORD,
+     "expert, chair of a panel of the open call whose dispersion alarm waits to be resolved; "
+     "1 panel invitation to answer; 2022 panels scored"),
     (_email("applicant"), data.PASSWORD,
      "applicant, 山东华光光电子股份有限公司 (济南); no application in the open call yet"),
     (_email("applicant2"), data.PASSWORD,
@@ -74,6 +79,7 @@ DESCRIPTION = ("根据《山东省技术创新中心管理办法》，组织开�
 class _People:
     officer: User
     leader: User
+    expert: User | None = None
     recommenders: dict[str, User] = field(default_factory=dict)  # by city code
     partners: dict[str, User] = field(default_factory=dict)  # by key of data.PARTNERS
     leads: list[User] = field(default_factory=list)  # in the order of data.LEADS
@@ -125,7 +131,7 @@ def _register_people() -> _People:
 
     people = _People(officer=staff("officer", Role.OFFICER, 1, department),
                      leader=staff("leader", Role.LEADER, 2, department))
-    staff("expert", Role.EXPERT, 3, None)
+    people.expert = staff("expert", Role.EXPERT, 3, None)
     for n, (code, slug) in enumerate(data.CITY_SLUGS.items(), start=1):
         bureau = _government_body(f"{CITIES[code]}科学技术局", code, n)
         people.recommenders[code] = staff(f"rec-{slug}", Role.RECOMMENDER, 10 + n, bureau)
@@ -257,10 +263,19 @@ def _run_call_2022(people: _People) -> None:
     for n, app in enumerate(passing):
         pass_review(_at(8, 8, 10) if app in corrected else _at(8, 2 + n % 4, 10, n), app, officer)
     _advance(call, CallState.REVIEWING, _at(8, 15, 9), people)
+    freeze(_at(8, 12, 10))
+    review.import_pool(officer, people.expert)
+    review.assign(call, officer, _at(8, 16, 10))
+    for n, app in enumerate(passing):
+        review.accept_all(app, _at(8, 17 + n % 3, 9, n))
     for app in passing:
         act(_at(8, 22, 10), app, Action.OPEN_REVIEW, officer)
-    for app in passing:
-        act(_at(9, 28, 17), app, Action.CLOSE_REVIEW, SYSTEM, "各评审组评分已提交，组长已确认。")
+    approved_ids = {a.id for a in having(*data.APPROVED_OUTCOMES)}
+    for n, app in enumerate(passing):
+        level = 80 + n * 7 % 12 if app.id in approved_ids else 66 + n % 5
+        review.score(app, review.level_totals(level, n), _at(9, 1 + n % 10, 9 + n % 8))
+    for n, app in enumerate(passing):
+        review.confirm(app, _at(9, 26 + n % 3, 15, n))
     for app in having(*data.APPROVED_OUTCOMES):
         act(_at(10, 25, 15), app, Action.SHORTLIST, leader, "列入2022年度拟建设名单。")
     for app in having(data.NOT_SELECTED):
@@ -319,6 +334,7 @@ def _fill_current_call(people: _People, today: datetime) -> None:
                     submit=not draft)
         _decide(app, state, people, people.leads[index], start + timedelta(days=6), ranks,
                 asked + timedelta(hours=10))
+    _review_current(call, people, opens)
     freeze(asked + timedelta(hours=16))
     for day, is_workday, note in data.CALENDAR_2027:
         calendar.set_day(day, is_workday=is_workday, note=note, actor=people.officer)
@@ -347,3 +363,19 @@ def _decide(app: Application, state: str, people: _People, lead: User, when: dat
         fail_review(when + timedelta(days=2), app, officer)
     if state == "correction":
         request_correction(asked, app, officer, data.CORRECTION_CURRENT)
+
+
+def _review_current(call, people: _People, opens: datetime) -> None:
+    """Panels for the two formal_passed applications: one in expert review with every sheet
+    in and a dispersion alarm waiting for its chair (expert@), the other waiting for
+    expert@ to answer the invitation."""
+    officer, expert = people.officer, people.expert
+    review.assign(call, officer, opens + timedelta(days=14, hours=10))
+    waiting = [a for a in db.session.scalars(select(Application).where(
+        Application.call_id == call.id, Application.state == AppState.FORMAL_PASSED)
+        .order_by(Application.id))]
+    scored, invited = waiting[0], waiting[1]
+    review.accept_all(scored, opens + timedelta(days=15, hours=9))
+    review.accept_all(invited, opens + timedelta(days=15, hours=14), except_user=expert)
+    act(opens + timedelta(days=16, hours=10), scored, Action.OPEN_REVIEW, officer)
+    review.score(scored, review.DISPERSED_TOTALS, opens + timedelta(days=16, hours=14))

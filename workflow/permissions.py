@@ -138,6 +138,11 @@ def can_edit_sheet(user, seat) -> bool:
             and (sheet is None or sheet.submitted_at is None))
 
 
+def can_view_sheet(user, seat) -> bool:
+    """An expert reads their own sheet of an accepted seat, also once it is submitted."""
+    return _own_seat(user, seat) and seat.status == "accepted"
+
+
 def is_chair_of(user, obj) -> bool:
     app = _as_application(obj)
     seat = seat_of(user, app) if app is not None else None
@@ -278,6 +283,8 @@ PERMISSIONS: dict[str, Predicate] = {
     "sheet.edit": can_edit_sheet,
     "sheet.reopen": can_reopen_sheet,
     "panel.resolve_alarm": is_chair_of,
+    "sheet.view": can_view_sheet,
+    "panel.confirm": is_chair_of,
     "application.declare_conflict": lambda u, a: seat_of(u, _as_application(a)) is not None,
     # State changes: who may ask for each action of the transition table.
     Action.SUBMIT: is_lead_member,

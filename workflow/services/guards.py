@@ -10,6 +10,7 @@ from workflow.clock import now
 from workflow.extensions import db
 from workflow.models import Application, ApplicationVersion, CorrectionRequest, Recommendation
 from workflow.services import checklist, eligibility
+from workflow.services.assignment import panel_problems
 from workflow.services.intake import snapshot, submission_problems
 
 
@@ -78,6 +79,18 @@ def expire_correction(app: Application, actor) -> list[str]:
     if correction is None or now() <= correction.deadline_at:
         return [_("The correction deadline has not passed.")]
     return []
+
+
+def open_review(app: Application, actor) -> list[str]:
+    """The panel is complete: k accepted experts, one of them the chair, none excluded."""
+    return panel_problems(app)
+
+
+def close_review(app: Application, actor) -> list[str]:
+    """Every accepted seat submitted, no unresolved dispersion alarm, the chair confirmed."""
+    from workflow.services import results  # results closes reviews through transition()
+
+    return results.close_problems(app)
 
 
 def record_version(app: Application, actor) -> None:

@@ -19,6 +19,8 @@ GUARDS: dict[Action, Callable] = {
     Action.PASS_FORMAL_REVIEW: guards.pass_formal_review,
     Action.RESUBMIT_CORRECTION: guards.resubmit_correction,
     Action.EXPIRE_CORRECTION: guards.expire_correction,
+    Action.OPEN_REVIEW: guards.open_review,
+    Action.CLOSE_REVIEW: guards.close_review,
 }
 
 EFFECTS: dict[Action, Callable] = {

@@ -5,7 +5,7 @@ from forms.applications import AttachmentForm, CoBuilderForm, CommentForm
 from forms.recommendation import RecommendForm
 from workflow.permissions import Part, available_actions, can
 from workflow.sections import SECTIONS, missing_fields
-from workflow.services import audit, checklist, eligibility, recommendation
+from workflow.services import checklist, eligibility, recommendation, scoring
 from workflow.services.rules import GUARDS
 from workflow.states import Action, AppState, find_transition
 
@@ -44,7 +44,7 @@ def detail_context(app, *, cobuilder_form=None, attachment_form=None,
                    recommend_form=None) -> dict:
     parts = editable_parts(app, current_user)
     offered = available_actions(app, current_user)
-    timeline = audit.timeline(app)
+    timeline = scoring.timeline_for(app, current_user)
     return {
         "app": app,
         "last_decision": next((e for e in reversed(timeline)
