@@ -34,6 +34,7 @@ def call_panels(call_id: int):
         "panels/call_panels.html", call=call, panels=panels,
         settings=assignment.review_settings(call), exclusions=assignment.exclusions_of(call),
         candidates={a.id: assignment.candidates_for(a) for a, _seats in panels},
+        not_ready={a.id: assignment.panel_problems(a) for a, _seats in panels},
         draw_form=DrawForm(formdata=None, data={"seed": secrets.randbelow(SEED_LIMIT)}))
 
 
