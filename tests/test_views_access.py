@@ -1,15 +1,15 @@
 """Every (URL, role) -> status over all routes of the app; tampering with another
 organization's ids is refused without leaking or changing anything; the detail page offers
 exactly the buttons can() allows."""
-import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from tests import factories
+from tests.access_cases import CASES, NEW_PARTNER, ROLES, pdf_upload
 from workflow.extensions import db
 from workflow.models import (
     Application,
@@ -27,12 +27,9 @@ from workflow.services import calendar, intake, notifications
 from workflow.states import Action, AppState, CallState, Role
 
 S = AppState
-ROLES = ("anonymous", "lead", "cobuilder", "other_org", "rec_jinan", "rec_qingdao", "officer",
-         "leader")
 PUBLIC = {"auth.login", "auth.register", "auth.set_language", "public.index",
           "public.call_detail"}
 TITLE, LEAD_NAME = "山东省海光激光技术创新中心", "青岛海光激光股份有限公司"
-NEW_PARTNER = factories.credit_code(factories.JINAN)
 
 
 @dataclass
@@ -109,223 +106,6 @@ def client_for(flask_app, world: World, who: str):
     return client
 
 
-def pdf_upload(ids):
-    return {"kind": "licence", "file": (io.BytesIO(factories.PDF), "营业执照.pdf")}
-
-
-def call_form(ids):
-    return {"platform_type_id": ids["platform"], "year": 2027, "title": "2027年度技术创新中心",
-            "opens_at": "2027-03-01T09:00", "closes_at": "2027-04-30T17:00", "quota": 30,
-            "recommender_quota": 5, "fields": "工业软件", "attachments": "licence: 营业执照",
-            "recommend_deadline": "2027-05-31T17:00", "correction_workdays": 5,
-            "correction_rounds": 1}
-
-
-@dataclass
-class Case:
-    endpoint: str
-    method: str
-    path: str
-    state: AppState | None
-    statuses: str  # in the order of ROLES
-    data: object = field(default=None)
-
-    def expected(self) -> dict:
-        return dict(zip(ROLES, map(int, self.statuses.split()), strict=True))
-
-
-C = Case
-CASES = [
-    # statuses for: anonymous lead cobuilder other_org rec_jinan rec_qingdao officer leader
-    C("auth.login", "GET", "/login", None, "200 200 200 200 200 200 200 200"),
-    C("auth.login", "POST", "/login", None, "200 200 200 200 200 200 200 200",
-      lambda ids: {"email": "nobody@example.test", "password": "wrong-password"}),
-    C("auth.logout", "POST", "/logout", None, "302 302 302 302 302 302 302 302"),
-    C("auth.register", "GET", "/register", None, "200 200 200 200 200 200 200 200"),
-    C("auth.register", "POST", "/register", None, "200 200 200 200 200 200 200 200",
-      lambda ids: {"org_name": ""}),
-    C("auth.set_language", "POST", "/language/en", None, "302 302 302 302 302 302 302 302"),
-    C("public.index", "GET", "/", None, "200 200 200 200 200 200 200 200"),
-    C("public.call_detail", "GET", "/calls/{call}", None, "200 200 200 200 200 200 200 200"),
-    C("public.call_detail", "GET", "/calls/{planned}", None, "404 404 404 404 404 404 200 404"),
-    C("applicant.home", "GET", "/my", None, "302 200 200 200 403 403 403 403"),
-    C("applicant.start", "GET", "/calls/{call}/apply", None, "302 200 200 200 403 403 403 403"),
-    C("applicant.start", "POST", "/calls/{call}/apply", None, "302 302 302 302 403 403 403 403",
-      lambda ids: {"title": "山东省新申报技术创新中心", "field_id": ids["field"]}),
-    C("applicant.edit_basics", "GET", "/applications/{app}/basics", S.DRAFT,
-      "302 200 403 403 403 403 403 403"),
-    C("applicant.edit_basics", "POST", "/applications/{app}/basics", S.DRAFT,
-      "302 302 403 403 403 403 403 403", lambda ids: {"title": "新名称", "field_id": ids["field"]}),
-    C("applicant.edit_basics", "GET", "/applications/{app}/basics", S.SUBMITTED,
-      "302 403 403 403 403 403 403 403"),
-    C("applicant.edit_section", "GET", "/applications/{app}/sections/basic", S.DRAFT,
-      "302 200 403 403 403 403 403 403"),
-    C("applicant.edit_section", "GET", "/applications/{app}/sections/nosuch", S.DRAFT,
-      "302 404 404 404 404 404 404 404"),
-    # While corrections are requested, only the listed parts (here section 1) can change.
-    C("applicant.edit_section", "GET", "/applications/{app}/sections/basic",
-      S.CORRECTION_REQUESTED, "302 200 403 403 403 403 403 403"),
-    C("applicant.edit_section", "GET", "/applications/{app}/sections/budget",
-      S.CORRECTION_REQUESTED, "302 403 403 403 403 403 403 403"),
-    C("applicant.edit_basics", "GET", "/applications/{app}/basics", S.CORRECTION_REQUESTED,
-      "302 200 403 403 403 403 403 403"),
-    C("applicant.edit_section", "POST", "/applications/{app}/sections/basic", S.DRAFT,
-      "302 302 403 403 403 403 403 403", lambda ids: {"project_head": "王五"}),
-    C("applicant.add_cobuilder", "POST", "/applications/{app}/cobuilders", S.DRAFT,
-      "302 302 403 403 403 403 403 403",
-      lambda ids: {"credit_code": NEW_PARTNER, "name": "山东测试研究院", "division": "测试"}),
-    C("applicant.remove_cobuilder", "POST", "/applications/{app}/cobuilders/{cob}/remove",
-      S.DRAFT, "302 302 403 403 403 403 403 403"),
-    C("applicant.confirm_cobuilding", "POST", "/applications/{app}/confirm", S.DRAFT,
-      "302 403 302 403 403 403 403 403"),
-    C("applicant.upload_attachment", "POST", "/applications/{app}/attachments", S.DRAFT,
-      "302 302 403 403 403 403 403 403", pdf_upload),
-    C("applicant.upload_attachment", "POST", "/applications/{app}/attachments",
-      S.CORRECTION_REQUESTED, "302 403 403 403 403 403 403 403", pdf_upload),
-    C("applicant.add_cobuilder", "POST", "/applications/{app}/cobuilders",
-      S.CORRECTION_REQUESTED, "302 403 403 403 403 403 403 403",
-      lambda ids: {"credit_code": NEW_PARTNER, "name": "山东测试研究院", "division": "测试"}),
-    C("applications.detail", "GET", "/applications/{app}", S.DRAFT,
-      "302 200 200 403 403 403 200 403"),
-    C("applications.detail", "GET", "/applications/{app}", S.SUBMITTED,
-      "302 200 200 403 403 200 200 200"),
-    C("applications.act", "POST", "/applications/{app}/actions/submit", S.DRAFT,
-      "302 302 403 403 403 403 403 403"),
-    C("applications.act", "POST", "/applications/{app}/actions/withdraw", S.SUBMITTED,
-      "302 302 403 403 403 403 403 403"),
-    # Recommending and requesting corrections have their own forms and routes.
-    C("applications.act", "POST", "/applications/{app}/actions/recommend", S.SUBMITTED,
-      "302 404 404 404 404 404 404 404", lambda ids: {"comment": "同意推荐"}),
-    C("applications.act", "POST", "/applications/{app}/actions/request_correction",
-      S.RECOMMENDED, "302 404 404 404 404 404 404 404", lambda ids: {"comment": "补正"}),
-    C("applications.act", "POST", "/applications/{app}/actions/fail_formal_review",
-      S.RECOMMENDED, "302 403 403 403 403 403 302 403", lambda ids: {"comment": "不符合"}),
-    C("applications.act", "POST", "/applications/{app}/actions/nosuch", S.SUBMITTED,
-      "302 404 404 404 404 404 404 404"),
-    C("applications.version", "GET", "/applications/{app}/versions/1", S.SUBMITTED,
-      "302 200 200 403 403 200 200 200"),
-    C("applications.version", "GET", "/applications/{app}/versions/2", S.SUBMITTED,
-      "302 404 404 403 403 404 404 404"),
-    C("applications.download", "GET", "/attachments/{att}", S.SUBMITTED,
-      "302 200 200 403 403 200 200 200"),
-    C("officer.call_list", "GET", "/officer/calls", None, "302 403 403 403 403 403 200 403"),
-    C("officer.call_new", "GET", "/officer/calls/new", None, "302 403 403 403 403 403 200 403"),
-    C("officer.call_new", "POST", "/officer/calls/new", None, "302 403 403 403 403 403 302 403",
-      call_form),
-    C("officer.call_advance", "POST", "/officer/calls/{call}/advance/closed", None,
-      "302 403 403 403 403 403 302 403"),
-    C("officer.call_applications", "GET", "/officer/calls/{call}", None,
-      "302 403 403 403 403 403 200 403"),
-    C("recommender.index", "GET", "/recommender", None, "302 403 403 403 200 200 403 403"),
-    C("recommender.queue", "GET", "/recommender/calls/{call}", S.SUBMITTED,
-      "302 403 403 403 200 200 403 403"),
-    C("recommender.queue", "GET", "/recommender/calls/{planned}", None,
-      "302 403 403 403 404 404 403 403"),
-    C("recommender.sheet", "GET", "/recommender/calls/{call}/sheet.xlsx", S.RECOMMENDED,
-      "302 403 403 403 200 200 403 403"),
-    C("recommender.sheet", "GET", "/recommender/calls/{call}/sheet.pdf", None,
-      "302 403 403 403 200 200 403 403"),
-    C("recommender.sheet", "GET", "/recommender/calls/{planned}/sheet.xlsx", None,
-      "302 403 403 403 404 404 403 403"),
-    C("recommender.recommend", "POST", "/recommender/applications/{app}/recommend",
-      S.SUBMITTED, "302 403 403 403 403 302 403 403",
-      lambda ids: {"rank": "1", "opinion": "同意推荐"}),
-    C("recommender.recommend", "POST", "/recommender/applications/{app}/recommend", S.DRAFT,
-      "302 403 403 403 403 403 403 403", lambda ids: {"rank": "1", "opinion": "同意推荐"}),
-    C("formal_review.queue", "GET", "/officer/calls/{call}/formal-review", S.RECOMMENDED,
-      "302 403 403 403 403 403 200 403"),
-    C("formal_review.checklist_page", "GET", "/officer/applications/{app}/checklist",
-      S.RECOMMENDED, "302 403 403 403 403 403 200 403"),
-    C("formal_review.save_checklist", "POST", "/officer/applications/{app}/checklist",
-      S.RECOMMENDED, "302 403 403 403 403 403 302 403", lambda ids: {"ok_basic_info": "ok"}),
-    C("formal_review.save_checklist", "POST", "/officer/applications/{app}/checklist",
-      S.CORRECTION_REQUESTED, "302 403 403 403 403 403 403 403",
-      lambda ids: {"ok_basic_info": "ok"}),
-    C("formal_review.decide", "POST",
-      "/officer/applications/{app}/checklist/fail_formal_review", S.RECOMMENDED,
-      "302 403 403 403 403 403 302 403", lambda ids: {"comment": "材料不全"}),
-    C("formal_review.decide", "POST",
-      "/officer/applications/{app}/checklist/pass_formal_review", S.RECOMMENDED,
-      "302 403 403 403 403 403 422 403"),
-    C("formal_review.request_correction", "POST",
-      "/officer/applications/{app}/checklist/correction", S.RECOMMENDED,
-      "302 403 403 403 403 403 422 403", lambda ids: {"working_days": "5"}),
-    C("call_settings.edit", "GET", "/officer/calls/{call}/eligibility", None,
-      "302 403 403 403 403 403 200 403"),
-    C("call_settings.save_rules", "POST", "/officer/calls/{call}/eligibility", None,
-      "302 403 403 403 403 403 302 403",
-      lambda ids: {"enabled_in_province": "y", "hard_in_province": "y"}),
-    C("call_settings.save_checklist", "POST", "/officer/calls/{call}/checklist", None,
-      "302 403 403 403 403 403 302 403",
-      lambda ids: {"items": "budget | 经费预算合理 | section:budget"}),
-    C("call_settings.save_settings", "POST", "/officer/calls/{call}/settings", None,
-      "302 403 403 403 403 403 302 403",
-      lambda ids: {"correction_workdays": "7", "correction_rounds": "2"}),
-    C("calendar.month_view", "GET", "/officer/calendar?year=2027&month=10", None,
-      "302 403 403 403 403 403 200 403"),
-    C("calendar.set_day", "POST", "/officer/calendar/days", None,
-      "302 403 403 403 403 403 302 403",
-      lambda ids: {"day": "2027-10-01", "kind": "holiday", "note": "国庆节"}),
-    C("calendar.remove_day", "POST", "/officer/calendar/days/{day}/remove", None,
-      "302 403 403 403 403 403 302 403"),
-    # Expert panels (issue 4): the officer's; the expert's pages refuse every role here.
-    C("panels.index", "GET", "/officer/panels", None, "302 403 403 403 403 403 200 403"),
-    C("panels.call_panels", "GET", "/officer/calls/{call}/panels", S.FORMAL_PASSED,
-      "302 403 403 403 403 403 200 403"),
-    C("panels.run_optimal", "POST", "/officer/calls/{call}/panels/optimal", S.FORMAL_PASSED,
-      "302 403 403 403 403 403 302 403"),
-    C("panels.run_draw", "POST", "/officer/calls/{call}/panels/draw", S.FORMAL_PASSED,
-      "302 403 403 403 403 403 302 403", lambda ids: {"seed": "7"}),
-    C("panels.compute_exclusions", "POST", "/officer/calls/{call}/panels/exclusions",
-      S.FORMAL_PASSED, "302 403 403 403 403 403 302 403"),
-    C("panels.open_review", "POST", "/officer/calls/{call}/panels/open-review",
-      S.FORMAL_PASSED, "302 403 403 403 403 403 302 403"),
-    C("panels.add_seat", "POST", "/officer/applications/{app}/seats", S.FORMAL_PASSED,
-      "302 403 403 403 403 403 302 403", lambda ids: {"expert_id": "999999"}),
-    C("panels.remove_seat", "POST", "/officer/seats/999999/remove", None,
-      "302 404 404 404 404 404 404 404"),
-    C("expert_home.home", "GET", "/expert", None, "302 403 403 403 403 403 403 403"),
-    C("expert_home.accept", "POST", "/expert/seats/999999/accept", None,
-      "302 404 404 404 404 404 404 404"),
-    C("expert_home.decline", "POST", "/expert/seats/999999/decline", None,
-      "302 404 404 404 404 404 404 404", lambda ids: {"reason": "出差"}),
-    C("expert_home.declare_conflict", "POST", "/expert/applications/{app}/conflict",
-      S.FORMAL_PASSED, "302 403 403 403 403 403 403 403", lambda ids: {"reason": "亲属"}),
-    # Scoring and results (issue 4): no role here holds a seat, so the expert pages refuse.
-    C("expert_scoring.sheet", "GET", "/expert/seats/999999/sheet", None,
-      "302 404 404 404 404 404 404 404"),
-    C("expert_scoring.save_sheet", "POST", "/expert/seats/999999/sheet", None,
-      "302 404 404 404 404 404 404 404", lambda ids: {"score_industry_standing": "5"}),
-    C("expert_scoring.submit_sheet", "POST", "/expert/seats/999999/sheet/submit", None,
-      "302 404 404 404 404 404 404 404"),
-    C("expert_scoring.reopen", "POST", "/expert/seats/999999/reopen", None,
-      "302 404 404 404 404 404 404 404", lambda ids: {"reason": "复核"}),
-    C("expert_scoring.panel", "GET", "/expert/applications/{app}/panel", S.FORMAL_PASSED,
-      "302 403 403 403 403 403 403 403"),
-    C("expert_scoring.resolve_alarm", "POST", "/expert/applications/{app}/panel/alarm",
-      S.FORMAL_PASSED, "302 403 403 403 403 403 403 403", lambda ids: {"note": "已讨论"}),
-    C("expert_scoring.confirm", "POST", "/expert/applications/{app}/panel/confirm",
-      S.FORMAL_PASSED, "302 403 403 403 403 403 403 403"),
-    C("review_results.index", "GET", "/results", None, "302 403 403 403 403 403 200 200"),
-    C("review_results.call_results", "GET", "/officer/calls/{call}/results", S.FORMAL_PASSED,
-      "302 403 403 403 403 403 200 200"),
-    C("review_results.remind", "POST", "/officer/calls/{call}/results/remind", None,
-      "302 403 403 403 403 403 302 403"),
-    C("review_results.record_stage", "POST", "/officer/applications/{app}/stages/defense",
-      S.FORMAL_PASSED, "302 403 403 403 403 403 302 403", lambda ids: {"score": "90"}),
-    C("review_results.ranking_xlsx", "GET", "/officer/calls/{call}/ranking.xlsx", None,
-      "302 403 403 403 403 403 200 200"),
-    C("review_results.ranking_xlsx", "GET", "/officer/calls/{planned}/ranking.xlsx", None,
-      "302 403 403 403 403 403 404 404"),
-    C("notifications.index", "GET", "/notifications", None, "302 200 200 200 200 200 200 200"),
-    C("notifications.mark_read", "POST", "/notifications/{note}/read", None,
-      "302 302 403 403 403 403 403 403"),
-    C("notifications.mark_all_read", "POST", "/notifications/read-all", None,
-      "302 302 302 302 302 302 302 302"),
-    C("notifications.outbox", "GET", "/officer/outbox", None, "302 403 403 403 403 403 200 403"),
-    C("notifications.outbox_mail", "GET", "/officer/outbox/{mail}", None,
-      "302 403 403 403 403 403 200 403"),
-]
 
 
 def test_every_route_has_a_case(app):
