@@ -285,6 +285,10 @@ PERMISSIONS: dict[str, Predicate] = {
     "panel.resolve_alarm": is_chair_of,
     "sheet.view": can_view_sheet,
     "panel.confirm": is_chair_of,
+    # Who reads every sheet and the experts' own audit entries (which name panel members),
+    # and who reads the panel's totals once all sheets are in.
+    "panel.read_all_sheets": is_officer,
+    "panel.read_totals": lambda u, a: is_officer(u) or is_chair_of(u, a),
     "application.declare_conflict": lambda u, a: seat_of(u, _as_application(a)) is not None,
     # State changes: who may ask for each action of the transition table.
     Action.SUBMIT: is_lead_member,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from workflow.clock import now
 from workflow.extensions import db
 from workflow.models import Application, PanelSeat, ScoreSheet
-from workflow.permissions import can, expert_id_of, is_chair_of, is_officer
+from workflow.permissions import can, expert_id_of
 from workflow.rubric import item_maxima, rubric_of, veto_codes
 from workflow.services import audit, results
 from workflow.services.errors import PermissionDenied, ServiceError
@@ -140,7 +140,7 @@ def visible_sheets(app: Application, user) -> list[ScoreSheet]:
     """The sheets whose scores `user` may read: an officer all of them, an expert only their
     own (before and after submitting); anyone else none."""
     seats = accepted_seats(app)
-    if is_officer(user):
+    if can(user, "panel.read_all_sheets", app):
         return [s.sheet for s in seats if s.sheet is not None]
     expert_id = expert_id_of(user)
     return [s.sheet for s in seats if s.sheet is not None and expert_id is not None
@@ -150,7 +150,7 @@ def visible_sheets(app: Application, user) -> list[ScoreSheet]:
 def panel_totals(app: Application, user) -> list[tuple[PanelSeat, ScoreSheet]]:
     """The totals of every sheet for the chair (to judge a dispersion alarm), only once every
     sheet is in; officers see them too. Empty for everyone else."""
-    if not (is_officer(user) or is_chair_of(user, app)) or not all_submitted(app):
+    if not can(user, "panel.read_totals", app) or not all_submitted(app):
         return []
     return [(s, s.sheet) for s in accepted_seats(app)]
 
@@ -158,5 +158,5 @@ def panel_totals(app: Application, user) -> list[tuple[PanelSeat, ScoreSheet]]:
 def timeline_for(app: Application, user) -> list:
     """The application's audit trail as `user` may read it: the experts' own entries (sheets
     submitted, reopened, alarms, confirmation) name panel members, so only officers see them."""
-    return [entry for entry in audit.timeline(app)
-            if entry.role != Role.EXPERT or is_officer(user)]
+    everything = can(user, "panel.read_all_sheets", app)
+    return [entry for entry in audit.timeline(app) if everything or entry.role != Role.EXPERT]
