@@ -27,6 +27,7 @@ class Call(Base):
         CheckConstraint("recommender_quota > 0", name="recommender_quota_positive"),
         CheckConstraint("correction_workdays BETWEEN 1 AND 60", name="correction_workdays_range"),
         CheckConstraint("correction_rounds BETWEEN 0 AND 5", name="correction_rounds_range"),
+        CheckConstraint("publicity_workdays BETWEEN 1 AND 30", name="publicity_workdays_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,6 +50,11 @@ class Call(Base):
     rubric: Mapped[dict] = mapped_column(JSON, default=dict)
     # Expert review settings: k, max_load, aggregation, dispersion limits, stage weights.
     review_settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Publicity (公示): the period in working days, the phones and texts of the announcement.
+    publicity_workdays: Mapped[int] = mapped_column(default=5, server_default="5")
+    publicity_settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The approval notice: issuing agency and office code, template, addressees, 抄送, seal.
+    notice_settings: Mapped[dict] = mapped_column(JSON, default=dict)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
