@@ -1,10 +1,12 @@
-"""The expert pool: reading an officer's Excel or CSV file and importing it all or nothing."""
+"""The expert pool: reading an officer's Excel or CSV file and importing it all or nothing,
+the empty template of that file, and the pool's list."""
 import csv
 import io
 import re
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import raiseload, selectinload
 
 from workflow import clock, creditcode, reference
 from workflow.extensions import db
@@ -12,21 +14,17 @@ from workflow.models import Expert, ExpertField
 from workflow.permissions import can
 from workflow.services import audit
 from workflow.services.errors import PermissionDenied, ServiceError
+from workflow.services.queries import Page, paginate
 
-# Header of the file, in Chinese or English, -> key of the row dict.
-COLUMNS = {
-    "姓名": "name", "name": "name",
-    "工作单位": "employer", "employer": "employer",
-    "统一社会信用代码": "employer_credit_code", "employer_credit_code": "employer_credit_code",
-    "所在市": "city", "city": "city",
-    "职称": "title", "title": "title",
-    "技术领域": "fields", "fields": "fields",
-    "出生年份": "birth_year", "birth_year": "birth_year",
-    "电话": "phone", "phone": "phone",
-    "邮箱": "email", "email": "email",
+# The columns of the file, by key, with the Chinese header the template writes; a file may
+# head each column with either the Chinese header or the key itself.
+HEADERS = {
+    "name": "姓名", "employer": "工作单位", "employer_credit_code": "统一社会信用代码",
+    "city": "所在市", "title": "职称", "fields": "技术领域", "birth_year": "出生年份",
+    "phone": "电话", "email": "邮箱",
 }
-REQUIRED_COLUMNS = ("name", "employer", "employer_credit_code", "city", "title", "fields",
-                    "birth_year", "phone", "email")
+COLUMNS = {**{header: key for key, header in HEADERS.items()}, **{key: key for key in HEADERS}}
+REQUIRED_COLUMNS = tuple(HEADERS)
 FIELD_SEPARATORS = re.compile(r"[；;，,、]")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,28}$")
@@ -136,9 +134,23 @@ def _pool_keys() -> tuple[set[str], set[tuple[str, str]]]:
     return emails, people
 
 
+class BadRowsError(ServiceError):
+    """Rows of an import that cannot be added: `rows` holds (line number, reasons)."""
+
+    def __init__(self, rows: list[tuple[int, str]]):
+        self.rows = rows
+        super().__init__(*[_("Row %(row)s: %(reasons)s", row=n, reasons=reasons)
+                           for n, reasons in rows])
+
+
+def import_expert_file(filename: str, data: bytes, *, actor) -> list[Expert]:
+    """`read_expert_file` then `import_experts`: all of the file's experts, or none."""
+    return import_experts(read_expert_file(filename, data), actor=actor)
+
+
 def import_experts(rows: list[dict], *, actor) -> list[Expert]:
     """Add every row as an active expert, or none: any bad row (invalid, or a duplicate by
-    email or by name and employer code, in the file or in the pool) raises ServiceError naming
+    email or by name and employer code, in the file or in the pool) raises BadRowsError naming
     every bad row with its reasons. On success writes one audit row and flushes."""
     if not can(actor, "expert.import"):
         raise PermissionDenied("expert.import")
@@ -161,10 +173,9 @@ def import_experts(rows: list[dict], *, actor) -> list[Expert]:
         emails.add(email)
         people.add(person)
         if problems:
-            bad.append(_("Row %(row)s: %(reasons)s", row=row.get("row") or index + 2,
-                         reasons="; ".join(problems)))
+            bad.append((row.get("row") or index + 2, "; ".join(problems)))
     if bad:
-        raise ServiceError(*bad)
+        raise BadRowsError(bad)
     experts = [_expert(row) for row in rows]
     db.session.add_all(experts)
     audit.record(actor=actor, action="import_experts", comment=f"{len(experts)} experts")
@@ -181,3 +192,42 @@ def _expert(row: dict) -> Expert:
         birth_year=int(row["birth_year"]), phone=row.get("phone", ""), email=row["email"],
         active=True, fields=[ExpertField(name=f) for f in split_fields(row["fields"])],
     )
+
+
+def template_xlsx() -> bytes:
+    """An empty import file: the header row the reader expects, in the reader's order."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "专家库"
+    sheet.append([HEADERS[key] for key in REQUIRED_COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        sheet.column_dimensions[cell.column_letter].width = 24
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def pool_page(*, field: str | None = None, city: str | None = None, active: bool | None = None,
+              text: str = "", page: int = 1, per_page: int = 25) -> Page:
+    """The pool, filtered, by name: 3 statements per page (count, experts, their fields); any
+    other relation read from these rows raises instead of querying once per expert."""
+    stmt = select(Expert).options(selectinload(Expert.fields), raiseload("*"))
+    if field:
+        stmt = stmt.where(Expert.fields.any(ExpertField.name == field))
+    if city:
+        stmt = stmt.where(Expert.region_code == city)
+    if active is not None:
+        stmt = stmt.where(Expert.active.is_(active))
+    if text:
+        stmt = stmt.where(Expert.name.icontains(text, autoescape=True)
+                          | Expert.employer_name.icontains(text, autoescape=True))
+    return paginate(stmt.order_by(Expert.name, Expert.id), page=page, per_page=per_page)
+
+
+def pool_field_names() -> list[str]:
+    return list(db.session.scalars(select(ExpertField.name).distinct().order_by(ExpertField.name)))
