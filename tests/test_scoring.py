@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from tests import factories
 from tests.scoring_world import panel, scores_totalling, submit, submit_all
 from workflow.extensions import db
-from workflow.models import AuditEntry, Notification, ScoreSheet
+from workflow.models import AuditEntry, Notification, ScoreSheet, User
 from workflow.services import results, scoring
 from workflow.services.errors import PermissionDenied, ServiceError
 
@@ -137,3 +137,60 @@ def test_reminders_go_to_experts_who_have_not_submitted_once_a_day():
         results.remind_missing(p.app.call, actor=p.chair)
     assert db.session.scalar(select(func.count()).select_from(Notification).where(
         Notification.kind == "reminder")) == 3
+
+
+def test_a_sheet_not_yet_submitted_cannot_be_reopened():
+    p = panel()
+    scoring.save_sheet(p.seats[1], {"industry_standing": 5}, {}, [], "", actor=p.experts[1])
+    with pytest.raises(PermissionDenied):
+        scoring.reopen_sheet(p.seats[1], reason="复核", actor=p.chair)
+    assert p.seats[1].sheet.reopened_at is None
+
+
+def test_reopening_frees_only_that_sheet_and_the_others_stay_locked():
+    p = panel()
+    submit_all(p, [70, 80, 85, 90, 95])
+    scoring.reopen_sheet(p.seats[2], reason="复核", actor=p.chair)
+    scoring.save_sheet(p.seats[2], scores_totalling(86), {}, [], "", actor=p.experts[2])
+    for index in (0, 1, 3, 4):
+        with pytest.raises(PermissionDenied):
+            scoring.save_sheet(p.seats[index], scores_totalling(50), {}, [], "",
+                               actor=p.experts[index])
+    assert [s.sheet.total for s in p.seats] == [70, 80, None, 90, 95]
+    assert results.result_of(p.app).chair_confirmed_at is None
+
+
+def test_once_the_review_is_closed_no_sheet_can_be_reopened_or_changed():
+    p = panel(3)
+    submit_all(p, [80, 82, 84])
+    results.confirm_panel(p.app, actor=p.chair)
+    with pytest.raises(PermissionDenied):
+        scoring.reopen_sheet(p.seats[1], reason="复核", actor=p.chair)
+    with pytest.raises(PermissionDenied):
+        scoring.save_sheet(p.seats[1], scores_totalling(50), {}, [], "", actor=p.experts[1])
+    assert p.seats[1].sheet.total == 82 and p.seats[1].sheet.reopened_at is None
+
+
+def test_the_reopened_expert_is_told_without_the_application_being_named():
+    p = panel()
+    submit_all(p, [70, 80, 85, 90, 95])
+    scoring.reopen_sheet(p.seats[2], reason="请复核", actor=p.chair)
+    note = db.session.scalar(select(Notification).where(Notification.user_id == p.experts[2].id))
+    assert p.app.title not in note.subject + note.body and note.application_id is None
+    assert f"/expert/seats/{p.seats[2].id}/sheet" in note.body
+
+
+def test_applicants_recommenders_and_leaders_see_no_sheet_no_total_and_no_expert():
+    p = panel(3, names=["张评审", "李评审", "王评审"])
+    submit_all(p, [80, 82, 84])
+    results.confirm_panel(p.app, actor=p.chair)
+    lead = db.session.get(User, p.app.created_by_id)
+    outsiders = (lead, factories.recommender(p.app.region_code), factories.leader())
+    for person in outsiders:
+        assert scoring.visible_sheets(p.app, person) == []
+        assert scoring.panel_totals(p.app, person) == []
+        entries = scoring.timeline_for(p.app, person)
+        assert all(e.role != "expert" for e in entries)
+        assert not any(name in (e.comment or "") for e in entries
+                       for name in ("张评审", "李评审", "王评审"))
+    assert len(scoring.visible_sheets(p.app, p.officer)) == 3

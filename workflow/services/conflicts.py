@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from workflow import clock
 from workflow.extensions import db
-from workflow.models import Application, Exclusion, Expert
+from workflow.models import Application, Exclusion, Expert, PanelSeat
 from workflow.permissions import can
 from workflow.reference import city_of
 from workflow.services import audit
@@ -98,7 +98,7 @@ def eligible_experts(call, today: date) -> list[Expert]:
 
 
 def compute_exclusions(call, *, actor) -> int:
-    """Replace the stored exclusions of `call` with those of every (active expert,
+    """Replace the stored exclusions of `call` with those of every (active or seated expert,
     application under review) pair; writes an audit row, flushes, returns the count."""
     if not can(actor, "call.compute_exclusions", call):
         raise PermissionDenied("call.compute_exclusions")
@@ -110,9 +110,14 @@ def compute_exclusions(call, *, actor) -> int:
         .options(selectinload(Application.cobuilders), selectinload(Application.sections))
         .order_by(Application.id)
     ))
-    experts = db.session.scalars(select(Expert).where(Expert.active.is_(True))).all()
-    db.session.execute(delete(Exclusion).where(Exclusion.application_id.in_(
-        select(Application.id).where(Application.call_id == call.id))))
+    ids = [app.id for app in apps]
+    # A seated expert keeps their exclusions when deactivated: they may still log in.
+    seated = select(PanelSeat.expert_id).where(PanelSeat.application_id.in_(ids))
+    experts = db.session.scalars(select(Expert).where(
+        Expert.active.is_(True) | Expert.id.in_(seated))).all()
+    # Only the applications recomputed: those past review keep their exclusions, which
+    # still hide them from the excluded experts (and remain the record of the recusal).
+    db.session.execute(delete(Exclusion).where(Exclusion.application_id.in_(ids)))
     rows = [Exclusion(expert_id=expert.id, application_id=app.id, rule=rule, detail=detail[:500])
             for app in apps for expert in experts
             for rule, detail in exclusions_for(expert, app, same_city_rule=same_city,

@@ -126,11 +126,11 @@ def reopen_sheet(seat: PanelSeat, *, reason: str, actor) -> ScoreSheet:
     audit.record(actor=actor, action="reopen_sheet", application=seat.application,
                  comment=reason)
     if seat.expert.user is not None:
-        app = seat.application
-        notify([seat.expert.user], kind="sheet_reopened", application=app,
-               subject=_("%(title)s: your score sheet was reopened", title=app.title),
-               body=_("The panel chair reopened your score sheet of “%(title)s”.",
-                      title=app.title) + "\n\n" + _("Reason:") + "\n" + reason
+        # Not naming the application: a mail outlives the seat (see assignment._invite).
+        notify([seat.expert.user], kind="sheet_reopened",
+               subject=_("Your score sheet was reopened"),
+               body=_("The panel chair reopened one of your score sheets.")
+               + "\n\n" + _("Reason:") + "\n" + reason
                + "\n\n" + _("Details: /expert/seats/%(id)d/sheet", id=seat.id))
     db.session.flush()
     return sheet
@@ -157,6 +157,10 @@ def panel_totals(app: Application, user) -> list[tuple[PanelSeat, ScoreSheet]]:
 
 def timeline_for(app: Application, user) -> list:
     """The application's audit trail as `user` may read it: the experts' own entries (sheets
-    submitted, reopened, alarms, confirmation) name panel members, so only officers see them."""
+    submitted, reopened, alarms, confirmation) name panel members, so only officers see them;
+    the leader's selection stays inside the department until the announcement is published."""
     everything = can(user, "panel.read_all_sheets", app)
-    return [entry for entry in audit.timeline(app) if everything or entry.role != Role.EXPERT]
+    selection = can(user, "application.read_selection", app)
+    return [entry for entry in audit.timeline(app)
+            if (everything or entry.role != Role.EXPERT)
+            and (selection or entry.role != Role.LEADER)]
