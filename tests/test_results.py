@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.scoring_world import panel, scores_totalling, submit, submit_all
+from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
 from workflow.exports.ranking import to_xlsx
 from workflow.extensions import db
 from workflow.models import AuditEntry
@@ -151,8 +152,9 @@ def test_defense_stage_combines_by_weights():
     assert p.app.state == AppState.REVIEWED
     assert db.session.scalar(select(AuditEntry.action).order_by(AuditEntry.id.desc())
                              .limit(1)) == "record_defense"
-    row = results.record_stage_score(p.app, "site_visit", 50, actor=p.officer)
-    assert row.final_score == 84.0  # the site visit has no weight in this call
+    with pytest.raises(ServiceError, match="give the site visit no weight"):
+        results.record_stage_score(p.app, "site_visit", 50, actor=p.officer)
+    assert (row.site_visit_score, row.final_score) == (None, 84.0)
 
 
 def scores_with(innovation: float, industry: float, total: float) -> dict:
@@ -221,3 +223,83 @@ def test_ranking_export_opens_in_order_and_keeps_formulas_out():
 
 def test_scores_totalling_helper_adds_up():
     assert round(sum(scores_totalling(83).values()), 6) == 83
+
+
+# Aggregation on more hand-computed examples, and the call's own settings in force
+
+
+@pytest.mark.parametrize(("totals", "score"), [
+    ([60, 60, 80, 95, 95], 78.33),           # one 60 and one 95 dropped: (60+80+95)/3
+    ([50, 70, 75, 80, 85, 90, 100], 80.0),   # 50 and 100 dropped: 400/5
+    ([88, 88, 88, 88, 88], 88.0),
+    ([70.5, 80.25, 85, 90, 99.75], 85.08),   # (80.25+85+90)/3 = 85.083
+])
+def test_trimmed_mean_drops_exactly_one_highest_and_one_lowest(totals, score):
+    assert results.panel_score(totals) == score
+
+
+def test_the_panel_result_follows_the_calls_own_aggregation_and_alarm_limits():
+    plain = panel()
+    plain.app.call.review_settings = {"aggregation": "mean", "alarm_range": 40,
+                                      "alarm_stdev": 15}
+    submit_all(plain, [60, 80, 85, 90, 95])  # range 35, sample standard deviation 13.5
+    row = results.result_of(plain.app)
+    assert (row.review_score, row.dispersion_alarm) == (82.0, False)  # 410 / 5
+    assert results.dispersion_alarm([60, 80, 85, 90, 95])  # under the default limits
+    trimmed_early = panel(3)
+    trimmed_early.app.call.review_settings = {"k": 3, "trim_from": 3, "alarm_range": 5}
+    submit_all(trimmed_early, [70, 80, 93])
+    row = results.result_of(trimmed_early.app)
+    assert (row.review_score, row.dispersion_alarm) == (80.0, True)
+
+
+def test_standard_deviation_exactly_at_the_limit_raises_no_alarm():
+    # 70, 80, 90: sample standard deviation exactly 10; with the range limit out of the way
+    assert not results.dispersion_alarm([70, 80, 90], {"alarm_range": 100})
+    assert results.dispersion_alarm([70, 80, 90.1], {"alarm_range": 100})
+
+
+def test_a_stage_the_call_does_not_weigh_is_refused_and_nothing_changes():
+    p = panel(3)
+    submit_all(p, [80, 80, 80])
+    results.confirm_panel(p.app, actor=p.chair)
+    for stage, label in (("defense", "defense"), ("site_visit", "site visit")):
+        with pytest.raises(ServiceError, match=f"give the {label} no weight"):
+            results.record_stage_score(p.app, stage, 90, actor=p.officer)
+    row = results.result_of(p.app)
+    assert (row.defense_score, row.site_visit_score, row.final_score) == (None, None, 80)
+    assert p.app.state == AppState.REVIEWED
+    assert not db.session.scalar(select(AuditEntry.id).where(
+        AuditEntry.action.in_(["record_defense", "record_site_visit"])))
+
+
+def test_the_results_page_offers_only_the_weighted_stages(login):
+    p = panel(3)
+    p.app.call.review_settings = {"k": 3, "weights": {"review": 0.7, "site_visit": 0.3}}
+    submit_all(p, [80, 80, 80])
+    results.confirm_panel(p.app, actor=p.chair)
+    db.session.commit()
+    client = login(p.officer)
+    page = f"/officer/calls/{p.app.call_id}/results"
+    html = client.get(page).get_data(as_text=True)
+    assert 'data-action="record_site_visit"' in html
+    assert 'data-action="record_defense"' not in html and ">Defense</th>" not in html
+    refused = client.post(f"/officer/applications/{p.app.id}/stages/defense",
+                          data={"score": "95"}, follow_redirects=True)
+    assert "give the defense no weight" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert results.result_of(p.app).defense_score is None
+    client.post(f"/officer/applications/{p.app.id}/stages/site_visit", data={"score": "90"})
+    db.session.expire_all()
+    assert results.result_of(p.app).final_score == 83.0  # 0.7 * 80 + 0.3 * 90
+
+
+def test_without_weighted_stages_the_officer_is_told_where_to_set_them(login):
+    p = panel(3)
+    submit_all(p, [80, 80, 80])
+    results.confirm_panel(p.app, actor=p.chair)
+    db.session.commit()
+    html = login(p.officer).get(f"/officer/calls/{p.app.call_id}/results").get_data(
+        as_text=True)
+    assert 'id="no-stages"' in html and "data-action=\"record_" not in html
+    assert ">Defense</th>" not in html and ">Site visit</th>" not in html

@@ -125,6 +125,7 @@ def test_applicant_pages_never_show_expert_names(login):
 
 def test_officer_results_page_shows_progress_reminds_and_ranks(login):
     p = panel()
+    p.app.call.review_settings = {"weights": {"review": 0.6, "defense": 0.4}}
     submit_all(p, [80, 82])
     db.session.commit()
     client = login(p.officer)
@@ -140,6 +141,7 @@ def test_officer_results_page_shows_progress_reminds_and_ranks(login):
     db.session.commit()
     html = client.get(page).get_data(as_text=True)
     assert 'data-action="record_defense"' in html
+    assert 'data-action="record_site_visit"' not in html  # the call weighs no site visit
     assert client.post(f"/officer/applications/{p.app.id}/stages/defense",
                        data={"score": "88"}).status_code == 302
     db.session.expire_all()

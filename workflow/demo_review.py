@@ -74,9 +74,9 @@ def data_code(city: str, kind: int) -> str:
     return creditcode.make("12", city, "0" + "2" + f"{n * 7919 % 1_000_000:06d}")
 
 
-def pool_rows(expert_email: str) -> list[dict]:
-    """The pool file as rows: expert@'s own expert first, then POOL_SIZE - 1 others spread
-    over the fields of both calls and the 16 cities."""
+def pool_rows(expert_email: str, expert_name: str) -> list[dict]:
+    """The pool file as rows: expert@'s own expert first (under the login's name), then
+    POOL_SIZE - 1 others spread over the fields of both calls and the 16 cities."""
     fields = [name for name, _industry in data.FIELDS + data.NEW_FIELDS]
     cities, avoid = list(data.CITY_SLUGS), lead_cities()
 
@@ -86,7 +86,7 @@ def pool_rows(expert_email: str) -> list[dict]:
         return next(cities[(at + d) % len(cities)] for d in range(len(cities))
                     if cities[(at + d) % len(cities)] not in bad)
 
-    rows = [_row(0, data.person(700), home(0, list(EXPERT_FIELDS)), list(EXPERT_FIELDS),
+    rows = [_row(0, expert_name, home(0, list(EXPERT_FIELDS)), list(EXPERT_FIELDS),
                  expert_email)]
     seen = {(rows[0]["name"], rows[0]["employer"])}
     for i in range(1, POOL_SIZE):
@@ -105,7 +105,8 @@ def pool_rows(expert_email: str) -> list[dict]:
 def import_pool(officer: User, expert_user: User) -> list[Expert]:
     """The officer imports the pool; every expert gets an expert account (expert@ its own,
     the others one with an unusable random password, hashed once for speed)."""
-    pool = experts.import_experts(pool_rows(expert_user.email), actor=officer)
+    pool = experts.import_experts(pool_rows(expert_user.email, expert_user.name),
+                                 actor=officer)
     unusable = generate_password_hash(secrets.token_urlsafe(24))
     for expert in pool:
         user = expert_user if expert.email == expert_user.email else accounts.create_user(

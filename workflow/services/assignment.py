@@ -2,7 +2,8 @@
 answered, conflicts declared, and the refill of a declined seat by the seat's own method.
 
 Every pair respects the stored exclusions (recomputed before each run); the solver works on
-plain data (workflow/assignment/solver.py). Functions flush; the caller commits.
+plain data (workflow/assignment/solver.py). What seats experts holds the call's lock
+(services/locks.py), so two officers never fill one slot. Functions flush; the caller commits.
 """
 from collections import Counter
 from datetime import date
@@ -22,9 +23,10 @@ from workflow.models import (
     PanelSeat,
     User,
 )
-from workflow.permissions import can, expert_id_of, seat_of
-from workflow.services import audit, conflicts
+from workflow.permissions import can, expert_id_of
+from workflow.services import audit, conflicts, panel_overview
 from workflow.services.errors import PermissionDenied, ServiceError
+from workflow.services.locks import panels_locked
 from workflow.services.notifications import notify
 from workflow.states import AppState
 
@@ -77,15 +79,18 @@ def _excluded_pairs(call) -> set[tuple[int, int]]:
         .where(Application.call_id == call.id))}
 
 
-def build_problem(call, *, today: date) -> tuple[Problem, dict]:
-    """The solver's input for the applications of `call` waiting for a panel (formal_passed):
-    slots left per application, load left per eligible expert, and every pair that is
-    neither excluded nor seated before with its field affinity (> 0). Also returns the
-    affinity of every field-matched pair, assignable or not. Reads the stored exclusions."""
+def build_problem(call, *, today: date, apps: list[Application] | None = None
+                  ) -> tuple[Problem, dict]:
+    """The solver's input for `apps` (by default the applications of `call` waiting for a
+    panel, formal_passed): slots left per application, load left per eligible expert, and
+    every pair that is neither excluded nor seated before with its field affinity (> 0).
+    Also returns the affinity of every field-matched pair, assignable or not. Reads the
+    stored exclusions."""
     settings = review_settings(call)
-    apps = list(db.session.scalars(select(Application).where(
-        Application.call_id == call.id, Application.state == AppState.FORMAL_PASSED)
-        .order_by(Application.id)))
+    if apps is None:
+        apps = list(db.session.scalars(select(Application).where(
+            Application.call_id == call.id, Application.state == AppState.FORMAL_PASSED)
+            .order_by(Application.id)))
     experts = conflicts.eligible_experts(call, today)
     industries = {f.name: f.industry for f in call.fields if f.industry}
     seats = _seats(call)
@@ -123,15 +128,40 @@ def assign_by_draw(call, *, seed: int, actor) -> AssignmentRun:
 
 def _assign(call, method: str, seed: int | None, actor) -> AssignmentRun:
     _require(actor, "call.assign", call)
-    conflicts.compute_exclusions(call, actor=actor)
-    problem, _affinities = build_problem(call, today=_today())
-    solution = _solve(problem, method, seed)
-    run = _record_run(call, method, seed, solution, problem, actor)
-    audit.record(actor=actor, action=f"assign_{method}", call=call,
-                 comment=f"run {run.id}: {run.seats_created} seats, affinity "
-                         f"{run.total_affinity}, unfilled {len(run.unfilled)}")
-    db.session.flush()
+    seen = _last_run_id(call)
+    with panels_locked(call):
+        # Of two runs started together, the one that waited for the lock would fill panels
+        # its officer has not seen: it is refused instead.
+        if _last_run_id(call) != seen:
+            raise ServiceError(_("Another assignment run for this call has just finished. "
+                                 "Reload the page to see its panels."))
+        recompute_exclusions(call, actor=actor)
+        problem, _affinities = build_problem(call, today=_today())
+        solution = _solve(problem, method, seed)
+        run = _record_run(call, method, seed, solution, problem, actor)
+        audit.record(actor=actor, action=f"assign_{method}", call=call,
+                     comment=f"run {run.id}: {run.seats_created} seats, affinity "
+                             f"{run.total_affinity}, unfilled {len(run.unfilled)}")
+        db.session.flush()
     return run
+
+
+def _last_run_id(call) -> int | None:
+    return db.session.scalar(select(AssignmentRun.id).where(AssignmentRun.call_id == call.id)
+                             .order_by(AssignmentRun.id.desc()).limit(1))
+
+
+def recompute_exclusions(call, *, actor) -> int:
+    """conflicts.compute_exclusions under the call's lock, so that it neither runs beside an
+    assignment run nor beside another recomputation (both rewrite the same rows). A panel
+    result that counts a sheet the new exclusions rule out, or leaves out one they no longer
+    do, is computed again (results.rescore_changed)."""
+    from workflow.services import results  # results -> transitions -> guards -> this module
+
+    with panels_locked(call):
+        found = conflicts.compute_exclusions(call, actor=actor)
+        results.rescore_changed(call)
+    return found
 
 
 def _solve(problem: Problem, method: str, seed: int | None) -> Solution:
@@ -157,7 +187,7 @@ def _record_run(call, method: str, seed: int | None, solution: Solution, problem
     db.session.flush()
     for app_id in sorted({pair[1] for pair in solution.pairs}):
         app = db.session.get(Application, app_id)
-        _ensure_chair(app)
+        ensure_chair(app)
         _invite([s for s in _panel(app) if s.run_id == run.id])
     return run
 
@@ -167,25 +197,30 @@ def _panel(app: Application) -> list[PanelSeat]:
         PanelSeat.application_id == app.id).order_by(PanelSeat.id)))
 
 
-def _ensure_chair(app: Application) -> None:
-    """Unless a seat that is not declined chairs the panel, the one of highest affinity
-    (then lowest expert id) does."""
+def ensure_chair(app: Application) -> None:
+    """Unless a seat that is not declined chairs the panel, one does: an accepted seat before
+    an invited one (a panel at work needs a chair who has accepted), then the one of highest
+    affinity, then of lowest expert id."""
     seats = [s for s in _panel(app) if s.status != "declined"]
     if seats and not any(s.is_chair for s in seats):
-        min(seats, key=lambda s: (-s.affinity, s.expert_id)).is_chair = True
+        min(seats, key=lambda s: (s.status != "accepted", -s.affinity, s.expert_id)
+            ).is_chair = True
 
 
 def _invite(seats: list[PanelSeat]) -> None:
-    """Tell each invited expert with a login: the application's title only, never who
-    else sits on the panel."""
+    """Tell each invited expert with a login that an invitation waits on their review page.
+    Neither the application nor who else sits on the panel is named: a mail cannot be taken
+    back, and an expert who declares a conflict later, or whom a rule excludes after the
+    invitation, must find no trace of the application."""
     for seat in seats:
         user = seat.expert.user
         if user is None:
             continue
-        notify([user], kind="panel_invitation", application=seat.application,
+        notify([user], kind="panel_invitation",
                subject=_("Invitation to review an application"),
-               body=_("You are invited to review “%(title)s”. Accept or decline the invitation "
-                      "on your review page.", title=seat.application.title))
+               body=_("You are invited to review an application of “%(call)s”. Accept or "
+                      "decline the invitation on your review page: /expert",
+                      call=seat.application.call.title))
 
 
 def add_seat(app: Application, expert: Expert, *, actor) -> PanelSeat:
@@ -203,19 +238,22 @@ def add_seat(app: Application, expert: Expert, *, actor) -> PanelSeat:
         raise ServiceError(*[_("%(name)s is excluded from this application by rule %(rule)s "
                                "(%(detail)s).", name=expert.name, rule=rule, detail=detail)
                              for rule, detail in found])
-    if db.session.scalar(select(PanelSeat.id).where(PanelSeat.application_id == app.id,
-                                                    PanelSeat.expert_id == expert.id)):
-        raise ServiceError(_("%(name)s already has a seat on this panel.", name=expert.name))
-    industries = {f.name: f.industry for f in app.call.fields if f.industry}
-    seat = PanelSeat(application_id=app.id, expert_id=expert.id, method="manual",
-                     affinity=field_affinity(expert, app, industries), assigned_by_id=actor.id)
-    db.session.add(seat)
-    db.session.flush()
-    _ensure_chair(app)
-    _invite([seat])
-    audit.record(actor=actor, action="add_seat", application=app,
-                 comment=f"expert {expert.id}")
-    db.session.flush()
+    with panels_locked(app.call):
+        if db.session.scalar(select(PanelSeat.id).where(PanelSeat.application_id == app.id,
+                                                        PanelSeat.expert_id == expert.id)):
+            raise ServiceError(_("%(name)s already has a seat on this panel.",
+                                 name=expert.name))
+        industries = {f.name: f.industry for f in app.call.fields if f.industry}
+        seat = PanelSeat(application_id=app.id, expert_id=expert.id, method="manual",
+                         affinity=field_affinity(expert, app, industries),
+                         assigned_by_id=actor.id)
+        db.session.add(seat)
+        db.session.flush()
+        ensure_chair(app)
+        _invite([seat])
+        audit.record(actor=actor, action="add_seat", application=app,
+                     comment=f"expert {expert.id}")
+        db.session.flush()
     return seat
 
 
@@ -225,12 +263,13 @@ def remove_seat(seat: PanelSeat, *, actor) -> None:
     _require(actor, "call.assign", app.call)
     if seat.status != "invited":
         raise ServiceError(_("Only a seat whose invitation is not answered can be removed."))
-    audit.record(actor=actor, action="remove_seat", application=app,
-                 comment=f"expert {seat.expert_id}")
-    db.session.delete(seat)
-    db.session.flush()
-    _ensure_chair(app)
-    db.session.flush()
+    with panels_locked(app.call):
+        audit.record(actor=actor, action="remove_seat", application=app,
+                     comment=f"expert {seat.expert_id}")
+        db.session.delete(seat)
+        db.session.flush()
+        ensure_chair(app)
+        db.session.flush()
 
 
 def respond(seat: PanelSeat, *, accept: bool, reason: str = "", actor) -> PanelSeat | None:
@@ -274,35 +313,37 @@ def _decline(seat: PanelSeat, reason: str, actor) -> PanelSeat | None:
     seat.status, seat.decline_reason, seat.is_chair = "declined", reason[:500], False
     db.session.flush()
     new_seat = refill(seat, actor=actor)
-    _ensure_chair(seat.application)
+    if new_seat is None:
+        _tell_officer(seat)
+    ensure_chair(seat.application)
     db.session.flush()
     return new_seat
 
 
 def refill(seat: PanelSeat, *, actor) -> PanelSeat | None:
-    """Fill the slot of a declined seat by the seat's method: the optimum for this one
-    application, or a draw seeded from the run's seed and the seat id (recorded as a run).
-    A manual seat is not refilled: the officer who chose it is told. The declined expert is
-    never seated again on the application (their seat stays, declined)."""
+    """Fill the slot of a declined seat, also of a panel at work, by the seat's method: the
+    optimum for this one application, or a draw seeded from the run's seed and the seat id
+    (recorded as a run). None for a seat chosen by hand or when no eligible expert is left.
+    The declined expert is never seated again on the application (the seat stays)."""
     app, call = seat.application, seat.application.call
-    if seat.method == "manual" or app.state != AppState.FORMAL_PASSED:
-        _tell_officer(seat)
+    if seat.method == "manual" or app.state not in conflicts.REVIEW_STATES:
         return None
     run = db.session.get(AssignmentRun, seat.run_id) if seat.run_id else None
     officer = _officer_of(seat, run)
-    # Experts imported or edited since the last run have no stored exclusions yet.
-    conflicts.compute_exclusions(call, actor=officer)
-    problem, _affinities = build_problem(call, today=_today())
-    problem = Problem(experts=problem.experts,
-                      applications={app.id: problem.applications.get(app.id, 0)},
-                      affinity={p: v for p, v in problem.affinity.items() if p[1] == app.id})
-    seed = ((run.seed or 0) * 1_000_003 + seat.id) % SEED_LIMIT if seat.method == "draw" else None
-    solution = _solve(problem, seat.method, seed)
-    new_run = _record_run(call, seat.method, seed, solution, problem, officer)
-    audit.record(actor=actor, action=f"refill_{seat.method}", application=app,
-                 comment=f"run {new_run.id}, seed {seed}, after seat {seat.id}")
+    with panels_locked(call):
+        # Experts imported or edited since the last run have no stored exclusions yet.
+        recompute_exclusions(call, actor=officer)
+        problem, _affinities = build_problem(call, today=_today(), apps=[app])
+        problem = Problem(experts=problem.experts,
+                          applications={app.id: problem.applications.get(app.id, 0)},
+                          affinity={p: v for p, v in problem.affinity.items() if p[1] == app.id})
+        seed = (((run.seed or 0) * 1_000_003 + seat.id) % SEED_LIMIT
+                if seat.method == "draw" else None)
+        solution = _solve(problem, seat.method, seed)
+        new_run = _record_run(call, seat.method, seed, solution, problem, officer)
+        audit.record(actor=actor, action=f"refill_{seat.method}", application=app,
+                     comment=f"run {new_run.id}, seed {seed}, after seat {seat.id}")
     if not solution.pairs:
-        _tell_officer(seat)
         return None
     return db.session.scalar(select(PanelSeat).where(PanelSeat.run_id == new_run.id))
 
@@ -347,7 +388,8 @@ def open_ready_reviews(call, *, actor) -> tuple[list[Application], dict[Applicat
 
 def panel_problems(app: Application) -> list[str]:
     """Why `app`'s panel cannot start: fewer than k accepted experts, no accepted chair, an
-    accepted expert excluded by a conflict rule. Empty when complete."""
+    accepted or invited expert excluded by a conflict rule since being seated. Empty when
+    complete."""
     k = review_settings(app.call)["k"]
     accepted = [s for s in _panel(app) if s.status == "accepted"]
     problems = []
@@ -355,41 +397,4 @@ def panel_problems(app: Application) -> list[str]:
         problems.append(_("%(n)d of %(k)d experts have accepted.", n=len(accepted), k=k))
     if not any(s.is_chair for s in accepted):
         problems.append(_("The panel has no chair who has accepted."))
-    excluded = {expert_id: rule for expert_id, rule in db.session.execute(
-        select(Exclusion.expert_id, Exclusion.rule).where(Exclusion.application_id == app.id))}
-    problems += [_("%(name)s is excluded by rule %(rule)s.", name=s.expert.name,
-                   rule=excluded[s.expert_id]) for s in accepted if s.expert_id in excluded]
-    return problems
-
-
-def panels_of(call) -> list[tuple[Application, list[PanelSeat]]]:
-    """The call's applications waiting for or under expert review, each with its seats."""
-    apps = db.session.scalars(select(Application).where(
-        Application.call_id == call.id, Application.state.in_(conflicts.REVIEW_STATES))
-        .order_by(Application.id)).all()
-    seats = _seats(call)
-    return [(a, [s for s in seats if s.application_id == a.id]) for a in apps]
-
-
-def exclusions_of(call) -> list[Exclusion]:
-    return list(db.session.scalars(select(Exclusion).join(Application).where(
-        Application.call_id == call.id).order_by(Exclusion.application_id,
-                                                 Exclusion.expert_id, Exclusion.rule)))
-
-
-def seats_of_expert(user) -> list[PanelSeat]:
-    """The expert's seats that are not excluded, newest first (what /expert shows)."""
-    expert_id = expert_id_of(user)
-    seats = db.session.scalars(select(PanelSeat).where(PanelSeat.expert_id == expert_id)
-                               .order_by(PanelSeat.id.desc())).all()
-    return [s for s in seats if seat_of(user, s.application) is not None]
-
-
-def candidates_for(app: Application) -> list[Expert]:
-    """Eligible experts an officer may seat by hand: not excluded by a stored exclusion, not
-    seated on this panel before."""
-    taken = set(db.session.scalars(select(Exclusion.expert_id).where(
-        Exclusion.application_id == app.id)))
-    taken |= set(db.session.scalars(select(PanelSeat.expert_id).where(
-        PanelSeat.application_id == app.id)))
-    return [e for e in conflicts.eligible_experts(app.call, _today()) if e.id not in taken]
+    return problems + panel_overview.excluded_seat_problems(app)

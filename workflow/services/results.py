@@ -7,6 +7,7 @@ import statistics
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from workflow.clock import now
@@ -14,7 +15,7 @@ from workflow.extensions import db
 from workflow.models import Application, Call, PanelResult, PanelSeat
 from workflow.permissions import SYSTEM, can
 from workflow.rubric import dimension_totals, grade, rubric_of
-from workflow.services import audit, scoring, transitions
+from workflow.services import audit, panel_overview, scoring, transitions
 from workflow.services.errors import PermissionDenied, ServiceError
 from workflow.services.notifications import notify
 from workflow.states import Action, AppState
@@ -29,11 +30,30 @@ DEFAULT_SETTINGS = {
 }
 STAGES = ("defense", "site_visit")
 STAGE_ACTIONS = {"defense": Action.RECORD_DEFENSE, "site_visit": Action.RECORD_SITE_VISIT}
+STAGE_LABELS = {"defense": _l("defense"), "site_visit": _l("site visit")}
 SCORED_STATES = (AppState.EXPERT_REVIEW, AppState.REVIEWED)
 
 
 def settings_of(call: Call) -> dict:
     return {**DEFAULT_SETTINGS, **(call.review_settings or {})}
+
+
+def weighted_stages(call: Call) -> list[str]:
+    """The later stages the call's settings weigh (weight above 0): only their scores count,
+    so only they are recorded."""
+    weights = settings_of(call)["weights"] or {}
+    return [stage for stage in STAGES if (weights.get(stage) or 0) > 0]
+
+
+def stage_label(stage: str) -> str:
+    return str(STAGE_LABELS[stage])
+
+
+def stage_columns(call: Call, rows: list["RankingRow"]) -> list[str]:
+    """The later stages the ranking shows: those weighed, and any with a score recorded."""
+    weighted = weighted_stages(call)
+    return [stage for stage in STAGES if stage in weighted or any(
+        getattr(row.result, f"{stage}_score") is not None for row in rows)]
 
 
 def panel_score(totals: list[float], settings: dict | None = None) -> float | None:
@@ -85,11 +105,19 @@ def _regrade(row: PanelResult, settings: dict) -> None:
     row.grade = grade(row.final_score, vetoed=row.vetoed)
 
 
+def counted_sheets(app: Application) -> list:
+    """The submitted sheets that make the panel's result: those of accepted seats, except a
+    seat whose expert a conflict rule excludes (until the department releases it)."""
+    excluded = panel_overview.excluded_seats(app)
+    return [s.sheet for s in scoring.accepted_seats(app)
+            if s.sheet and s.sheet.submitted_at and s not in excluded]
+
+
 def recompute(app: Application) -> PanelResult:
-    """Write the panel result from the submitted sheets: score, grade, sheets, veto, alarm.
+    """Write the panel result from the counted sheets: score, grade, sheets, veto, alarm.
     A new computation needs a new alarm resolution and confirmation. Flushes."""
     settings = settings_of(app.call)
-    sheets = [s.sheet for s in scoring.accepted_seats(app) if s.sheet and s.sheet.submitted_at]
+    sheets = counted_sheets(app)
     totals = [s.total for s in sheets]
     row = _result(app)
     row.review_score = panel_score(totals, settings)
@@ -100,6 +128,19 @@ def recompute(app: Application) -> PanelResult:
     _regrade(row, settings)
     db.session.flush()
     return row
+
+
+def rescore_changed(call: Call) -> list[Application]:
+    """Compute again the result of each panel of `call` at work whose stored result no longer
+    has the sheets that count (a conflict rule excluded a seat since, or no longer does);
+    its alarm resolution and confirmation lapse. Returns those applications."""
+    changed = [app for app in db.session.scalars(
+        select(Application).join(PanelResult).where(
+            Application.call_id == call.id, Application.state == AppState.EXPERT_REVIEW)
+        .order_by(Application.id)) if result_of(app).sheets != len(counted_sheets(app))]
+    for app in changed:
+        recompute(app)
+    return changed
 
 
 def invalidate(app: Application) -> None:
@@ -129,9 +170,26 @@ def resolve_alarm(app: Application, *, note: str, actor) -> PanelResult:
     return row
 
 
+def seat_problems(app: Application) -> list[str]:
+    """Seats that keep a panel at work from completing: an accepted expert a conflict rule
+    excludes (the department releases the seat), an invitation still to answer (a refill).
+    An excluded expert's invitation cannot be answered, so it is not waited for."""
+    problems, excluded = (panel_overview.excluded_seat_problems(app, "accepted"),
+                          panel_overview.excluded_seats(app))
+    invited = [s for s in db.session.scalars(select(PanelSeat).where(
+        PanelSeat.application_id == app.id, PanelSeat.status == "invited"))
+        if s not in excluded]
+    if invited:
+        problems.append(_("%(n)d invitation(s) to this panel are not answered yet.",
+                          n=len(invited)))
+    return problems
+
+
 def close_problems(app: Application) -> list[str]:
     """What keeps the review of `app` open (the CLOSE_REVIEW guard)."""
     row = result_of(app)
+    if problems := seat_problems(app):
+        return problems
     if not scoring.all_submitted(app):
         return [_("Not every expert of the panel has submitted a score sheet.")]
     if alarm_unresolved(row):
@@ -147,6 +205,8 @@ def confirm_panel(app: Application, *, actor) -> PanelResult:
         raise PermissionDenied("panel.confirm")
     if app.state != AppState.EXPERT_REVIEW:
         raise ServiceError(_("This panel's review is not open."))
+    if problems := seat_problems(app):
+        raise ServiceError(*problems)
     row = result_of(app)
     if not scoring.all_submitted(app) or row is None:
         raise ServiceError(_("Not every expert of the panel has submitted a score sheet."))
@@ -177,6 +237,10 @@ def record_stage_score(app: Application, stage: str, score: float, *, actor) -> 
         raise ServiceError(_("Unknown stage."))
     if not can(actor, STAGE_ACTIONS[stage], app):
         raise PermissionDenied(STAGE_ACTIONS[stage])
+    if stage not in weighted_stages(app.call):
+        raise ServiceError(_("The review settings of this call give the %(stage)s no weight, "
+                             "so its score would not count. Give it a weight first.",
+                             stage=stage_label(stage)))
     if isinstance(score, bool) or not (0 <= score <= 100):
         raise ServiceError(_("Give a score from 0 to 100."))
     transitions.transition(app, STAGE_ACTIONS[stage], actor=actor, comment=f"{score:g}")
@@ -197,7 +261,7 @@ class RankingRow:
 
 def _dimension_means(app: Application, dimensions: list[str]) -> tuple:
     rubric = rubric_of(app.call)
-    sheets = [s.sheet for s in scoring.accepted_seats(app) if s.sheet and s.sheet.submitted_at]
+    sheets = counted_sheets(app)
     per_sheet = [dimension_totals(rubric, s.scores) for s in sheets]
     return tuple(round(sum(t.get(d, 0) for t in per_sheet) / len(per_sheet), 2)
                  if per_sheet else 0.0 for d in dimensions)
@@ -229,17 +293,20 @@ class ProgressRow:
     seats: list[PanelSeat]
     missing: list[PanelSeat]
     result: PanelResult | None
+    problems: list[str]  # excluded seats to release, invitations not answered
 
 
 def progress(call: Call) -> list[ProgressRow]:
-    """Per application under review: its accepted seats and who has not submitted."""
+    """Per application under review: its accepted seats, who has not submitted, and the
+    seats that keep the panel from completing."""
     rows = []
     for app in db.session.scalars(select(Application).where(
             Application.call_id == call.id, Application.state.in_(SCORED_STATES))
             .order_by(Application.id)):
         seats = scoring.accepted_seats(app)
         missing = [s for s in seats if s.sheet is None or s.sheet.submitted_at is None]
-        rows.append(ProgressRow(app, seats, missing, result_of(app)))
+        problems = seat_problems(app) if app.state == AppState.EXPERT_REVIEW else []
+        rows.append(ProgressRow(app, seats, missing, result_of(app), problems))
     return rows
 
 
@@ -253,17 +320,17 @@ def remind_missing(call: Call, *, actor) -> int:
         if row.app.state != AppState.EXPERT_REVIEW:
             continue
         for seat in row.missing:
-            if seat.expert.user is None:
+            # Only who can still submit; an expert excluded since accepting is not told
+            # about the application (nor is anyone, by name: see assignment._invite).
+            if seat.expert.user is None or not can(seat.expert.user, "sheet.edit", seat):
                 continue
-            sent += notify([seat.expert.user], kind="reminder", application=row.app,
+            sent += notify([seat.expert.user], kind="reminder",
                            dedupe_key=f"sheet:{seat.id}:{day}",
-                           subject=_("Please submit your score sheet: %(title)s",
-                                     title=row.app.title),
-                           body=_("Your score sheet of “%(title)s” is not submitted yet.",
-                                  title=row.app.title)
+                           subject=_("Please submit your score sheet"),
+                           body=_("One of your score sheets of “%(call)s” is not submitted "
+                                  "yet.", call=call.title)
                            + "\n\n" + _("Details: /expert/seats/%(id)d/sheet", id=seat.id))
     return sent
-
 
 
 def close_review(app_id: int) -> None:

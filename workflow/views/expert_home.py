@@ -1,4 +1,5 @@
-"""An expert's page: invitations to accept or decline, seats, conflicts to declare.
+"""An expert's page: invitations to answer, panels to score (with the sheet and, for a chair,
+the panel page), work done; accepting, declining, declaring a conflict.
 
 Only seats the permission table lets the expert see are listed: an application the expert
 is excluded from never appears, not even its title."""
@@ -9,8 +10,8 @@ from flask_login import current_user, login_required
 from forms.panels import ReasonForm
 from workflow.extensions import db
 from workflow.models import Application, PanelSeat
-from workflow.services import assignment
-from workflow.services.errors import ServiceError
+from workflow.services import assignment, expert_desk
+from workflow.services.errors import PermissionDenied, ServiceError
 from workflow.views.helpers import flash_problems, load_or_404, require
 
 bp = Blueprint("expert_home", __name__, url_prefix="/expert")
@@ -20,11 +21,33 @@ bp = Blueprint("expert_home", __name__, url_prefix="/expert")
 @login_required
 def home():
     require("expert.home")
-    return render_template("expert/home.html", seats=assignment.seats_of_expert(current_user))
+    return render_template("expert/home.html", desk=expert_desk.desk(current_user))
 
 
-def _home():
+def _answer(change, done: str):
+    """Make the change and commit, or, when the service refuses (the call's lock not obtained
+    in time, a refill of the seat refused), roll back so nothing of it stays and say why.
+    Back to the home page either way."""
+    try:
+        change()
+    except ServiceError as error:
+        db.session.rollback()
+        flash_problems(error)
+    except PermissionDenied:
+        db.session.rollback()
+        flash(_("Your answer could not be recorded because the panel could not be refilled. "
+                "Please try again later or contact the department."), "danger")
+    else:
+        db.session.commit()
+        flash(done, "success")
     return redirect(url_for(".home"))
+
+
+def _reason_refused(form) -> bool:
+    if form.validate_on_submit():
+        return False
+    flash_problems(ServiceError(*form.reason.errors))
+    return True
 
 
 @bp.post("/seats/<int:seat_id>/accept")
@@ -32,10 +55,8 @@ def _home():
 def accept(seat_id: int):
     seat = load_or_404(PanelSeat, seat_id)
     require("panel.respond", seat)
-    assignment.respond(seat, accept=True, actor=current_user)
-    db.session.commit()
-    flash(_("Invitation accepted."), "success")
-    return _home()
+    return _answer(lambda: assignment.respond(seat, accept=True, actor=current_user),
+                   _("Invitation accepted."))
 
 
 @bp.post("/seats/<int:seat_id>/decline")
@@ -44,13 +65,10 @@ def decline(seat_id: int):
     seat = load_or_404(PanelSeat, seat_id)
     require("panel.respond", seat)
     form = ReasonForm()
-    if not form.validate_on_submit():
-        flash_problems(ServiceError(*form.reason.errors))
-        return _home()
-    assignment.respond(seat, accept=False, reason=form.reason.data, actor=current_user)
-    db.session.commit()
-    flash(_("Invitation declined."), "success")
-    return _home()
+    if _reason_refused(form):
+        return redirect(url_for(".home"))
+    return _answer(lambda: assignment.respond(seat, accept=False, reason=form.reason.data,
+                                              actor=current_user), _("Invitation declined."))
 
 
 @bp.post("/applications/<int:app_id>/conflict")
@@ -59,10 +77,8 @@ def declare_conflict(app_id: int):
     app = load_or_404(Application, app_id)
     require("application.declare_conflict", app)
     form = ReasonForm()
-    if not form.validate_on_submit():
-        flash_problems(ServiceError(*form.reason.errors))
-        return _home()
-    assignment.declare_conflict(app, reason=form.reason.data, actor=current_user)
-    db.session.commit()
-    flash(_("Conflict declared: you are excluded from this application."), "success")
-    return _home()
+    if _reason_refused(form):
+        return redirect(url_for(".home"))
+    return _answer(lambda: assignment.declare_conflict(app, reason=form.reason.data,
+                                                       actor=current_user),
+                   _("Conflict declared: you are excluded from this application."))

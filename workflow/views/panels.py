@@ -1,5 +1,6 @@
 """The department's expert panels: assignment runs (optimal, seeded draw), manual seats,
-the exclusions of a call with their rules, and opening the review of complete panels."""
+the exclusions of a call with their rules, releasing the seat of an expert a rule excludes
+since, and opening the review of complete panels."""
 import secrets
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -9,7 +10,7 @@ from flask_login import current_user, login_required
 from forms.panels import AddSeatForm, DrawForm
 from workflow.extensions import db
 from workflow.models import Application, Call, Expert, PanelSeat
-from workflow.services import assignment, conflicts, queries
+from workflow.services import assignment, panel_overview, queries, seat_release
 from workflow.services.assignment import SEED_LIMIT
 from workflow.services.errors import ServiceError
 from workflow.views.helpers import flash_problems, load_or_404, require
@@ -29,12 +30,14 @@ def index():
 def call_panels(call_id: int):
     call = load_or_404(Call, call_id)
     require("call.assign", call)
-    panels = assignment.panels_of(call)
+    panels = panel_overview.panels_of(call)
     return render_template(
         "panels/call_panels.html", call=call, panels=panels,
-        settings=assignment.review_settings(call), exclusions=assignment.exclusions_of(call),
-        candidates={a.id: assignment.candidates_for(a) for a, _seats in panels},
+        settings=assignment.review_settings(call),
+        exclusions=panel_overview.exclusions_of(call),
+        candidates={a.id: panel_overview.candidates_for(a) for a, _seats in panels},
         not_ready={a.id: assignment.panel_problems(a) for a, _seats in panels},
+        excluded={a.id: panel_overview.excluded_seats(a) for a, _seats in panels},
         draw_form=DrawForm(formdata=None, data={"seed": secrets.randbelow(SEED_LIMIT)}))
 
 
@@ -42,17 +45,29 @@ def _back(call_id: int):
     return redirect(url_for(".call_panels", call_id=call_id))
 
 
+def _attempt(operation, *args, **kwargs):
+    """Call a service; on a refusal (say, another officer's run held the call) roll back so
+    nothing of it stays, show why, and return None."""
+    try:
+        return operation(*args, **kwargs, actor=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash_problems(error)
+        return None
+
+
 @bp.post("/calls/<int:call_id>/panels/optimal")
 @login_required
 def run_optimal(call_id: int):
     call = load_or_404(Call, call_id)
     require("call.assign", call)
-    run = assignment.assign_optimal(call, actor=current_user)
-    db.session.commit()
-    flash(_("Optimal assignment: %(seats)d experts invited, total affinity %(total)d, "
-            "%(unfilled)d panels not filled.", seats=run.seats_created,
-            total=run.total_affinity, unfilled=len(run.unfilled)), "success")
-    return _back(call.id)
+    run = _attempt(assignment.assign_optimal, call)
+    if run is not None:
+        db.session.commit()
+        flash(_("Optimal assignment: %(seats)d experts invited, total affinity %(total)d, "
+                "%(unfilled)d panels not filled.", seats=run.seats_created,
+                total=run.total_affinity, unfilled=len(run.unfilled)), "success")
+    return _back(call_id)
 
 
 @bp.post("/calls/<int:call_id>/panels/draw")
@@ -65,12 +80,13 @@ def run_draw(call_id: int):
         for error in form.seed.errors:
             flash(error, "danger")
         return _back(call.id)
-    run = assignment.assign_by_draw(call, seed=form.seed.data, actor=current_user)
-    db.session.commit()
-    flash(_("Draw with seed %(seed)d: %(seats)d experts invited, %(unfilled)d panels not "
-            "filled.", seed=run.seed, seats=run.seats_created, unfilled=len(run.unfilled)),
-          "success")
-    return _back(call.id)
+    run = _attempt(assignment.assign_by_draw, call, seed=form.seed.data)
+    if run is not None:
+        db.session.commit()
+        flash(_("Draw with seed %(seed)d: %(seats)d experts invited, %(unfilled)d panels not "
+                "filled.", seed=run.seed, seats=run.seats_created, unfilled=len(run.unfilled)),
+              "success")
+    return _back(call_id)
 
 
 @bp.post("/calls/<int:call_id>/panels/exclusions")
@@ -78,10 +94,11 @@ def run_draw(call_id: int):
 def compute_exclusions(call_id: int):
     call = load_or_404(Call, call_id)
     require("call.compute_exclusions", call)
-    found = conflicts.compute_exclusions(call, actor=current_user)
-    db.session.commit()
-    flash(_("%(n)d exclusions computed.", n=found), "success")
-    return _back(call.id)
+    found = _attempt(assignment.recompute_exclusions, call)
+    if found is not None:
+        db.session.commit()
+        flash(_("%(n)d exclusions computed.", n=found), "success")
+    return _back(call_id)
 
 
 @bp.post("/calls/<int:call_id>/panels/open-review")
@@ -104,20 +121,15 @@ def add_seat(app_id: int):
     app = load_or_404(Application, app_id)
     require("call.assign", app.call)
     form = AddSeatForm()
-    form.expert_id.choices = [(e.id, e.name) for e in assignment.candidates_for(app)]
+    form.expert_id.choices = [(e.id, e.name) for e in panel_overview.candidates_for(app)]
     if not form.validate_on_submit():
         flash(_("Choose an expert who may review this application."), "danger")
         return _back(app.call_id)
-    try:
-        assignment.add_seat(app, db.session.get(Expert, form.expert_id.data),
-                            actor=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash_problems(error)
-    else:
+    call_id = app.call_id
+    if _attempt(assignment.add_seat, app, db.session.get(Expert, form.expert_id.data)):
         db.session.commit()
         flash(_("Expert invited."), "success")
-    return _back(app.call_id)
+    return _back(call_id)
 
 
 @bp.post("/seats/<int:seat_id>/remove")
@@ -134,4 +146,30 @@ def remove_seat(seat_id: int):
     else:
         db.session.commit()
         flash(_("Seat removed."), "success")
+    return _back(call_id)
+
+
+@bp.post("/seats/<int:seat_id>/release/<any(refill, by_hand):then>")
+@login_required
+def release_seat(seat_id: int, then: str):
+    """Release an excluded expert's seat, then refill it by its method or leave it open for
+    an expert invited by hand."""
+    seat = load_or_404(PanelSeat, seat_id)
+    call_id = seat.application.call_id
+    require("call.assign", seat.application.call)
+    try:
+        new_seat = seat_release.release_seat(seat, refill=then == "refill", actor=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash_problems(error)
+        return _back(call_id)
+    db.session.commit()
+    if new_seat is not None:
+        flash(_("Seat released; %(name)s is invited in its place.", name=new_seat.expert.name),
+              "success")
+    elif then == "refill":
+        flash(_("Seat released, but it could not be refilled (a seat chosen by hand, or no "
+                "eligible expert left): invite an expert by hand."), "warning")
+    else:
+        flash(_("Seat released. Invite an expert by hand for the open seat."), "success")
     return _back(call_id)

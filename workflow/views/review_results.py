@@ -37,10 +37,11 @@ def call_results(call_id: int):
     call = load_or_404(Call, call_id)
     require("call.ranking", call)
     officer = can(current_user, "call.review_progress", call)
+    ranking = results.ranking(call)
     return render_template(
         "results/call_results.html", call=call, officer=officer,
-        progress=results.progress(call) if officer else [],
-        ranking=results.ranking(call), stages=results.STAGES,
+        progress=results.progress(call) if officer else [], ranking=ranking,
+        stages=results.stage_columns(call, ranking), weighted=results.weighted_stages(call),
         stage_form=StageScoreForm(formdata=None))
 
 
