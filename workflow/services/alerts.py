@@ -16,6 +16,9 @@ _TOLD_TO_LEAD = {
     Action.FAIL_FORMAL_REVIEW: lambda: _("failed the formal review"),
     Action.PASS_FORMAL_REVIEW: lambda: _("passed the formal review"),
     Action.EXPIRE_CORRECTION: lambda: _("closed: the correction deadline was missed"),
+    # The objector is not named: the leader's reasons are the department's own words.
+    Action.DISMISS_OBJECTION: lambda: _("cleared: the objection was dismissed"),
+    Action.UPHOLD_OBJECTION: lambda: _("removed from the list: the objection was upheld"),
 }
 
 

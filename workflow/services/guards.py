@@ -93,6 +93,62 @@ def close_review(app: Application, actor) -> list[str]:
     return results.close_problems(app)
 
 
+# The selection, publicity and objection rules live in services that change states through
+# transition(), which imports this module: they are imported where used (as close_review does).
+
+
+def shortlist(app: Application, actor, comment: str | None = None) -> list[str]:
+    """Quota, one center per field, and a reason for a departure from the ranking. Pages
+    ask without a comment (None): the reason rule is then left to the moment of the action."""
+    from workflow.services import selection
+
+    return selection.shortlist_problems(app, comment)
+
+
+def not_select(app: Application, actor) -> list[str]:
+    from workflow.services import selection
+
+    return selection.decision_problems(app)
+
+
+def publish_publicity(app: Application, actor) -> list[str]:
+    """Applications enter publicity only as entries of their call's published announcement."""
+    from workflow.services import publicity
+
+    return publicity.listing_problems(app)
+
+
+def end_publicity(app: Application, actor) -> list[str]:
+    from workflow.services import publicity
+
+    return publicity.period_end_problems(app, objection_open=False)
+
+
+def raise_objection_review(app: Application, actor) -> list[str]:
+    from workflow.services import publicity
+
+    return publicity.period_end_problems(app, objection_open=True)
+
+
+def decide_objection_review(app: Application, actor, comment: str = "") -> list[str]:
+    """The leader decides once the officer has recorded the handling of every open objection."""
+    from workflow.services import objections
+
+    return objections.unhandled_problems(app)
+
+
+def dismiss_objections(app: Application, actor, comment: str = "") -> None:
+    from workflow.services import objections
+
+    objections.close_for_decision(app, "dismissed", comment=comment, actor=actor)
+
+
+def uphold_objections(app: Application, actor, comment: str = "") -> None:
+    from workflow.services import objections
+
+    objections.close_for_decision(app, "upheld", comment=comment, actor=actor)
+
+
 def record_version(app: Application, actor) -> None:
     """Effect of a submission: a frozen copy of what was filed."""
     app.version_count += 1

@@ -16,7 +16,7 @@ from workflow.models import (
     OutboxMail,
     Recommendation,
 )
-from workflow.permissions import HIDDEN_FROM_REVIEWERS
+from workflow.permissions import HIDDEN_FROM_REVIEWERS, UNDER_DECISION
 from workflow.reference import CITIES
 from workflow.states import AppState, CallState
 
@@ -104,7 +104,16 @@ def recommender_calls(region_code: str) -> list[tuple[Call, int]]:
         .where(Call.state != CallState.PLANNED).order_by(Call.year.desc(), Call.id.desc()))]
 
 
-def recommender_queue(call: Call, region_code: str, *, state=None) -> list[Application]:
+def _stored_states(state: str, decisions_shown: bool) -> list[str]:
+    """The stored states a state filter matches: until the announcement, a decided application
+    reads as reviewed to those outside the department (permissions.visible_state)."""
+    if decisions_shown or state not in (AppState.REVIEWED, *UNDER_DECISION):
+        return [state]
+    return [AppState.REVIEWED, *UNDER_DECISION] if state == AppState.REVIEWED else []
+
+
+def recommender_queue(call: Call, region_code: str, *, state=None,
+                      decisions_shown: bool = True) -> list[Application]:
     """The filed applications of one region in a call, sections and recommendation loaded
     (the eligibility check reads them)."""
     stmt = (select(Application)
@@ -113,15 +122,20 @@ def recommender_queue(call: Call, region_code: str, *, state=None) -> list[Appli
                      selectinload(Application.recommendation))
             .order_by(Application.submitted_at, Application.id))
     if state:
-        stmt = stmt.where(Application.state == state)
+        stmt = stmt.where(Application.state.in_(_stored_states(state, decisions_shown)))
     return list(db.session.scalars(stmt).unique())
 
 
-def states_of_region(call: Call, region_code: str) -> dict[str, int]:
-    return dict(db.session.execute(
-        select(Application.state, func.count())
-        .where(Application.call_id == call.id, Application.region_code == region_code, FILED)
-        .group_by(Application.state)).all())
+def states_of_region(call: Call, region_code: str, *,
+                     decisions_shown: bool = True) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for state, n in db.session.execute(
+            select(Application.state, func.count())
+            .where(Application.call_id == call.id, Application.region_code == region_code, FILED)
+            .group_by(Application.state)).all():
+        shown = state if decisions_shown or state not in UNDER_DECISION else AppState.REVIEWED
+        counts[shown] = counts.get(shown, 0) + n
+    return counts
 
 
 def formal_review_queue(call: Call, *, state=None) -> list[tuple[Application, dict]]:

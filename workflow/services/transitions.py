@@ -14,7 +14,7 @@ from workflow.models import Application
 from workflow.permissions import can
 from workflow.services import alerts, audit
 from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.services.rules import EFFECTS, GUARDS
+from workflow.services.rules import EFFECTS, GUARDS, READS_COMMENT
 from workflow.states import Action, AppState, find_transition
 
 
@@ -28,6 +28,14 @@ def _lock(app: Application) -> Application:
         .with_for_update(of=Application)
         .execution_options(populate_existing=True)
     ).one()
+
+
+def _apply(rule, action: Action, app: Application, actor, comment: str):
+    """Run a guard or an effect; those of READS_COMMENT also get the reasons typed with the
+    action (a departure from the ranking needs one; a decision on objections records it)."""
+    if action in READS_COMMENT:
+        return rule(app, actor, comment=comment)
+    return rule(app, actor)
 
 
 def transition(app: Application, action: Action | str, *, actor, comment: str = ""):
@@ -49,7 +57,7 @@ def transition(app: Application, action: Action | str, *, actor, comment: str = 
     comment = (comment or "").strip()
     if step.needs_comment and not comment:
         raise ServiceError(_("Please give your reasons."))
-    problems = GUARDS[action](app, actor) if action in GUARDS else []
+    problems = _apply(GUARDS[action], action, app, actor, comment) if action in GUARDS else []
     if problems:
         raise ServiceError(*problems)
     source = app.state
@@ -58,7 +66,7 @@ def transition(app: Application, action: Action | str, *, actor, comment: str = 
     try:
         app.state = step.target
         if action in EFFECTS:
-            EFFECTS[action](app, actor)
+            _apply(EFFECTS[action], action, app, actor, comment)
         entry = audit.record(
             actor=actor, action=action, application=app, role=step.role,
             from_state=source, to_state=step.target, comment=comment,

@@ -47,11 +47,12 @@ def queue(call_id: int):
     org = current_user.organization
     state = request.args.get("state")
     state = state if state in set(AppState) else None
-    apps = queries.recommender_queue(call, org.region_code, state=state)
+    shown = can(current_user, "application.read_selection", call)
+    apps = queries.recommender_queue(call, org.region_code, state=state, decisions_shown=shown)
     return render_template(
         "recommender/queue.html", call=call, state=state,
         rows=[(app, eligibility.evaluate(app)) for app in apps],
-        counts=queries.states_of_region(call, org.region_code),
+        counts=queries.states_of_region(call, org.region_code, decisions_shown=shown),
         quota_left=recommendation.quota_left(call, org.id),
         free_ranks=recommendation.free_ranks(call, org.id))
 

@@ -1,0 +1,83 @@
+"""The public announcements (公示), no login needed: the list, each announcement with its
+text, list, period and PDF, and during the period the objection form. Objections filed are
+never shown here."""
+from io import BytesIO
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from forms.publicity import ObjectionForm
+from workflow.extensions import db
+from workflow.models import Publicity
+from workflow.services import objections, publicity
+from workflow.services.errors import ServiceError
+from workflow.views.helpers import load_or_404, require
+
+bp = Blueprint("public_publicity", __name__)
+
+
+@bp.get("/publicity")
+def index():
+    require("publicity.view")
+    rows = db.session.scalars(select(Publicity).order_by(Publicity.start_date.desc(),
+                                                         Publicity.id.desc()))
+    return render_template("publicity/public_list.html", rows=rows)
+
+
+def _page(announcement: Publicity, *, form=None, problems=(), status: int = 200):
+    form = form or ObjectionForm(formdata=None)
+    return render_template(
+        "publicity/public_detail.html", announcement=announcement,
+        paragraphs=publicity.paragraphs(announcement), date=publicity.cn_date(
+            announcement.start_date),
+        accepting=not objections.period_problems(announcement), problems=problems,
+        form=form.set_entries(announcement.entries)), status
+
+
+@bp.get("/publicity/<int:publicity_id>")
+def detail(publicity_id: int):
+    announcement = load_or_404(Publicity, publicity_id)
+    require("publicity.view", announcement)
+    return _page(announcement)
+
+
+@bp.post("/publicity/<int:publicity_id>/objections")
+def file_objection(publicity_id: int):
+    announcement = load_or_404(Publicity, publicity_id)
+    require("publicity.object", announcement)
+    form, problems = ObjectionForm().set_entries(announcement.entries), []
+    if form.validate_on_submit():
+        try:
+            row = objections.file_objection(announcement, form.filing(), actor=current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            problems = error.problems
+        else:
+            db.session.commit()
+            flash(_("Your objection is received. Receipt number: %(receipt)s. Keep it to ask "
+                    "about its handling.", receipt=row.receipt_no), "success")
+            return redirect(url_for(".detail", publicity_id=announcement.id))
+    return _page(announcement, form=form, problems=problems, status=422)
+
+
+@bp.get("/publicity/<int:publicity_id>/announcement.pdf")
+def document(publicity_id: int):
+    announcement = load_or_404(Publicity, publicity_id)
+    require("publicity.view", announcement)
+    data = publicity.document_bytes(announcement)
+    if data is None:
+        current_app.logger.error("announcement %d: PDF missing or changed", announcement.id)
+        abort(404)
+    return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=False,
+                     download_name=f"{announcement.title}.pdf", max_age=0)

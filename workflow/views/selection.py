@@ -1,0 +1,71 @@
+"""The leader's selection per call: the ranking with the quota counter; shortlist or do not
+select each reviewed application, with a reason wherever that departs from the ranking."""
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from forms.publicity import SelectionForm
+from workflow.extensions import db
+from workflow.formatting import STATE_LABELS
+from workflow.models import Application, Call
+from workflow.permissions import visible_state
+from workflow.services import publicity, selection
+from workflow.services.errors import ServiceError
+from workflow.services.transitions import transition
+from workflow.states import CallState
+from workflow.views.helpers import flash_problems, load_or_404, require
+
+bp = Blueprint("selection", __name__, url_prefix="/leader")
+AFTER_FILING = (CallState.REVIEWING, CallState.PUBLICITY, CallState.DECIDED, CallState.ARCHIVED)
+
+
+@bp.app_template_global("visible_state")
+def visible_state_of(app: Application) -> str:
+    """The state badge pages show: a decision stays internal until the announcement."""
+    return visible_state(app, current_user)
+
+
+@bp.get("/selection")
+@login_required
+def index():
+    require("call.select")
+    calls = db.session.scalars(select(Call).where(Call.state.in_(AFTER_FILING))
+                               .order_by(Call.year.desc(), Call.id.desc()))
+    return render_template("selection/index.html", calls=calls)
+
+
+def _page(call: Call, *, failed: int | None = None, form=None, status: int = 200):
+    return render_template("selection/call.html", board=selection.board(call),
+                           announcement=publicity.publicity_of(call),
+                           form=SelectionForm(formdata=None), failed=failed,
+                           failed_form=form), status
+
+
+@bp.get("/calls/<int:call_id>/selection")
+@login_required
+def call_page(call_id: int):
+    call = load_or_404(Call, call_id)
+    require("call.select", call)
+    return _page(call)
+
+
+@bp.post("/applications/<int:app_id>/<any(shortlist, not_select):action>")
+@login_required
+def decide(app_id: int, action: str):
+    app = load_or_404(Application, app_id)
+    require("call.select", app.call)
+    require(action, app)
+    form = SelectionForm()
+    if form.validate_on_submit():
+        try:
+            transition(app, action, actor=current_user, comment=form.reason.data or "")
+        except ServiceError as error:
+            db.session.rollback()
+            flash_problems(error)
+        else:
+            db.session.commit()
+            flash(_("%(title)s: %(state)s.", title=app.title,
+                    state=STATE_LABELS.get(app.state, app.state)), "success")
+            return redirect(url_for(".call_page", call_id=app.call_id, _anchor=f"app-{app.id}"))
+    return _page(app.call, failed=app.id, form=form, status=422)
