@@ -139,3 +139,28 @@ def test_font_roles_refuse_css_outside_a_family_list(app, monkeypatch, fonts):
 def test_harfbuzz_subset_is_installed():
     # Without it a Chinese page renders in seconds instead of a fraction of one (DOMAIN.md 10).
     assert pdf.harfbuzz_subset_available() is True
+
+
+def test_static_stylesheet_is_served_as_css_so_weasyprint_applies_it(fetcher):
+    response = fetcher.fetch("static:css/official.css")
+    assert response.content_type == "text/css"
+    document = pdf.render_pdf('<link rel="stylesheet" href="static:css/official.css"><p>正文</p>')
+    page = PdfReader(BytesIO(document)).pages[0]
+    assert round(float(page.mediabox.width)) == 595  # A4 comes from official.css
+
+
+def test_urls_inside_css_are_refused_and_never_opened(fetches):
+    global _opened
+    html = ("<style>@import url(file:///etc/passwd);"
+            "@font-face { font-family: x; src: url(file:///etc/hostname); }"
+            "body { background: url(http://127.0.0.1:9/track.png); font-family: x; }"
+            "p { list-style-image: url(https://example.com/x.png); }</style><p>正文</p>")
+    _opened = []
+    try:
+        pdf.render_pdf(html)
+    finally:
+        opened, _opened = _opened, None
+    outcome = dict(fetches)
+    for url in ("file:///etc/passwd", "file:///etc/hostname", "http://127.0.0.1:9/track.png"):
+        assert outcome.get(url) == "refused", url
+    assert not {"/etc/passwd", "/etc/hostname"} & set(opened)

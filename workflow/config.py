@@ -54,6 +54,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "PAGE_SIZE": 25,
+        # The address printed under the verification QR code of issued PDFs.
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
     }
     config.update(overrides)
     # The request cap sits a little above the attachment limit so the form data around a

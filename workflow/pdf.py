@@ -18,6 +18,7 @@ document gets `font_css()`: a custom property ``--font-<role>`` and a class
 ``font-<role>`` per role.
 """
 import ctypes.util
+import mimetypes
 import re
 from functools import cache
 from pathlib import Path
@@ -68,7 +69,10 @@ class StaticOnlyFetcher(URLFetcher):
     def fetch(self, url, headers=None):
         scheme = url.partition(":")[0].lower()
         if scheme == "static":
-            return URLFetcherResponse(url, static_path(url, self.root).read_bytes())
+            path = static_path(url, self.root)
+            # WeasyPrint reads a stylesheet only when it is served as text/css.
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
         if scheme == "data" and url[5:].lower().startswith("image/"):
             inline = DataHandler().data_open(Request(url))
             return URLFetcherResponse(url, inline.read(), inline.headers)
