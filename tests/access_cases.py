@@ -3,17 +3,71 @@ gets, and the form data a POST needs."""
 import io
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+
 from tests import factories
+from workflow.documents.specimen import specimen_seal
+from workflow.extensions import db
+from workflow.models import OfficialDocument
+from workflow.services.notices import DEFAULTS
 from workflow.states import AppState
 
 S = AppState
 ROLES = ("anonymous", "lead", "cobuilder", "other_org", "rec_jinan", "rec_qingdao", "officer",
          "leader")
 NEW_PARTNER = factories.credit_code(factories.JINAN)
+EXPERT_EMPLOYER = factories.credit_code(factories.JINAN, "12")
 
 
 def pdf_upload(ids):
     return {"kind": "licence", "file": (io.BytesIO(factories.PDF), "营业执照.pdf")}
+
+
+def expert_csv(ids):
+    """A pool file of one good expert (the import adds it for an officer)."""
+    text = ("name,employer,employer_credit_code,city,title,fields,birth_year,phone,email\n"
+            f"王教授,山东大学,{EXPERT_EMPLOYER},济南,教授,工业软件,1970,,wang@example.com\n")
+    return {"file": (io.BytesIO(text.encode()), "experts.csv")}
+
+
+def publicity_settings(ids):
+    return {"workdays": 7, "title": "关于2027年度山东省技术创新中心拟建设名单的公示",
+            "basis": "根据有关规定，", "procedure": "经评审，现予以公示。",
+            "list_title": "拟建设名单", "objection_address": "山东省科学技术厅",
+            "business_phone": "0531-51751234", "supervision_phone": "0531-51751000"}
+
+
+def objection_form(ids):
+    return {"filer_kind": "person", "entry_id": ids["entry"], "person_name": "王五",
+            "phone": "13800000000", "content": "申报材料与事实不符"}
+
+
+def review_settings_form(ids):
+    return {"k": "3", "max_load": "8", "expert_max_age": "65", "same_city_conflict": "y",
+            "aggregation": "trimmed", "trim_from": "5", "alarm_range": "20",
+            "alarm_stdev": "10", "weight_review": "1", "weight_defense": "0",
+            "weight_site_visit": "0", "tie_break_1": "innovation", "tie_break_2": "industry"}
+
+
+def one_item_rubric(ids):
+    return {"dimensions-0-code": "all", "dimensions-0-label": "综合",
+            "items-0-dimension": "all", "items-0-code": "overall", "items-0-label": "综合评价",
+            "items-0-max": "100"}
+
+
+def notice_ids(app) -> dict:
+    """Once `app` is approved: its letter, the notice (row and PDF), the number and the
+    letter's verification code; zeros before."""
+    letter = app and db.session.scalar(select(OfficialDocument).where(
+        OfficialDocument.application_id == app.id))
+    if letter is None:
+        return {"notice": 0, "letter": 0, "notice_doc": 0, "number": 0, "code": "NONE"}
+    return {"notice": letter.notice_id, "letter": letter.id, "number": letter.notice.number_id,
+            "notice_doc": letter.notice.documents[0].id, "code": letter.verification_code}
+
+
+def notice_texts(ids):
+    return {**DEFAULTS, "agency": "山东省科学技术厅", "note": "（此件公开发布）"}
 
 
 def call_form(ids):
@@ -187,6 +241,11 @@ CASES = [
       "302 403 403 403 403 403 302 403", lambda ids: {"expert_id": "999999"}),
     C("panels.remove_seat", "POST", "/officer/seats/999999/remove", None,
       "302 404 404 404 404 404 404 404"),
+    # Releasing an excluded expert's seat (issue 4): with a real seat, tests/test_seat_release.py.
+    C("panels.release_seat", "POST", "/officer/seats/999999/release/refill", None,
+      "302 404 404 404 404 404 404 404"),
+    C("panels.release_seat", "POST", "/officer/seats/999999/release/by_hand", None,
+      "302 404 404 404 404 404 404 404"),
     C("expert_home.home", "GET", "/expert", None, "302 403 403 403 403 403 403 403"),
     C("expert_home.accept", "POST", "/expert/seats/999999/accept", None,
       "302 404 404 404 404 404 404 404"),
@@ -209,6 +268,41 @@ CASES = [
       S.FORMAL_PASSED, "302 403 403 403 403 403 403 403", lambda ids: {"note": "已讨论"}),
     C("expert_scoring.confirm", "POST", "/expert/applications/{app}/panel/confirm",
       S.FORMAL_PASSED, "302 403 403 403 403 403 403 403"),
+    # The expert pool and profiles (issue 4): the pool is the officer's; no role here is an
+    # expert, so one's own profile is refused to all, and no expert 999999 exists.
+    C("expert_pool.pool_list", "GET", "/officer/experts?q=王&city=370100&active=yes", None,
+      "302 403 403 403 403 403 200 403"),
+    C("expert_pool.import_file", "GET", "/officer/experts/import", None,
+      "302 403 403 403 403 403 200 403"),
+    C("expert_pool.import_file", "POST", "/officer/experts/import", None,
+      "302 403 403 403 403 403 302 403", expert_csv),
+    C("expert_pool.import_file", "POST", "/officer/experts/import", None,
+      "302 403 403 403 403 403 422 403",
+      lambda ids: {"file": (io.BytesIO(b"name"), "experts.txt")}),
+    C("expert_pool.template", "GET", "/officer/experts/template.xlsx", None,
+      "302 403 403 403 403 403 200 403"),
+    C("expert_pool.detail", "GET", "/officer/experts/999999", None,
+      "302 403 403 403 403 403 404 403"),
+    C("expert_pool.set_active", "POST", "/officer/experts/999999/active", None,
+      "302 403 403 403 403 403 404 403", lambda ids: {"active": "0"}),
+    C("expert_profile.my_profile", "GET", "/expert/profile", None,
+      "302 403 403 403 403 403 403 403"),
+    C("expert_profile.edit", "GET", "/experts/999999/profile", None,
+      "302 404 404 404 404 404 404 404"),
+    C("expert_profile.edit", "POST", "/experts/999999/profile", None,
+      "302 404 404 404 404 404 404 404",
+      lambda ids: {"title": "教授", "fields-0": "工业软件", "email": "x@example.com"}),
+    C("expert_profile.add_employment", "POST", "/experts/999999/employments", None,
+      "302 404 404 404 404 404 404 404",
+      lambda ids: {"job-org_name": "山东大学", "job-credit_code": EXPERT_EMPLOYER,
+                   "job-role": "employee", "job-start_date": "2020-01-01"}),
+    C("expert_profile.remove_employment", "POST", "/experts/employments/999999/remove", None,
+      "302 404 404 404 404 404 404 404"),
+    C("expert_profile.add_relation", "POST", "/experts/999999/relations", None,
+      "302 404 404 404 404 404 404 404",
+      lambda ids: {"rel-kind": "kin", "rel-person_name": "张三"}),
+    C("expert_profile.remove_relation", "POST", "/experts/relations/999999/remove", None,
+      "302 404 404 404 404 404 404 404"),
     C("review_results.index", "GET", "/results", None, "302 403 403 403 403 403 200 200"),
     C("review_results.call_results", "GET", "/officer/calls/{call}/results", S.FORMAL_PASSED,
       "302 403 403 403 403 403 200 200"),
@@ -220,6 +314,19 @@ CASES = [
       "302 403 403 403 403 403 200 200"),
     C("review_results.ranking_xlsx", "GET", "/officer/calls/{planned}/ranking.xlsx", None,
       "302 403 403 403 403 403 404 404"),
+    # Review settings and rubric editor (issue 4, "review").
+    C("review_settings.edit", "GET", "/officer/calls/{call}/review-settings", None,
+      "302 403 403 403 403 403 200 403"),
+    C("review_settings.edit", "GET", "/officer/calls/999999/review-settings", None,
+      "302 404 404 404 404 404 404 404"),
+    C("review_settings.save_settings", "POST", "/officer/calls/{call}/review-settings", None,
+      "302 403 403 403 403 403 302 403", review_settings_form),
+    C("review_settings.save_settings", "POST", "/officer/calls/{call}/review-settings", None,
+      "302 403 403 403 403 403 422 403", lambda ids: {"k": "4"}),
+    C("review_settings.save_rubric", "POST", "/officer/calls/{call}/rubric", None,
+      "302 403 403 403 403 403 302 403", one_item_rubric),
+    C("review_settings.reset_rubric", "POST", "/officer/calls/{call}/rubric/reset", None,
+      "302 403 403 403 403 403 302 403"),
     C("notifications.index", "GET", "/notifications", None, "302 200 200 200 200 200 200 200"),
     C("notifications.mark_read", "POST", "/notifications/{note}/read", None,
       "302 302 403 403 403 403 403 403"),
@@ -228,4 +335,96 @@ CASES = [
     C("notifications.outbox", "GET", "/officer/outbox", None, "302 403 403 403 403 403 200 403"),
     C("notifications.outbox_mail", "GET", "/officer/outbox/{mail}", None,
       "302 403 403 403 403 403 200 403"),
+    # Selection, announcement and objections (issue 5, publicity). The leader selects; the
+    # officer publishes and handles objections; the announcements and the objection form are
+    # public (filing is open to every role during the period).
+    C("selection.index", "GET", "/leader/selection", None, "302 403 403 403 403 403 403 200"),
+    C("selection.call_page", "GET", "/leader/calls/{call}/selection", S.REVIEWED,
+      "302 403 403 403 403 403 403 200"),
+    C("selection.decide", "POST", "/leader/applications/{app}/shortlist", S.REVIEWED,
+      "302 403 403 403 403 403 403 302", lambda ids: {"reason": ""}),
+    C("selection.decide", "POST", "/leader/applications/{app}/not_select", S.REVIEWED,
+      "302 403 403 403 403 403 403 302", lambda ids: {"reason": "领域布局已满"}),
+    C("selection.decide", "POST", "/leader/applications/{app}/not_select", S.REVIEWED,
+      "302 403 403 403 403 403 403 422", lambda ids: {"reason": ""}),
+    C("selection.decide", "POST", "/leader/applications/{app}/shortlist", S.SUBMITTED,
+      "302 403 403 403 403 403 403 422"),
+    C("publicity.index", "GET", "/officer/publicity", None, "302 403 403 403 403 403 200 403"),
+    C("publicity.call_page", "GET", "/officer/calls/{call}/publicity", S.PROPOSED,
+      "302 403 403 403 403 403 200 403"),
+    C("publicity.save_settings", "POST", "/officer/calls/{call}/publicity/settings", None,
+      "302 403 403 403 403 403 302 403", publicity_settings),
+    C("publicity.save_settings", "POST", "/officer/calls/{call}/publicity/settings", None,
+      "302 403 403 403 403 403 422 403", lambda ids: {**publicity_settings(ids), "workdays": 0}),
+    C("publicity.publish", "POST", "/officer/calls/{call}/publicity/publish", S.PROPOSED,
+      "302 403 403 403 403 403 302 403"),
+    C("publicity.objections_page", "GET", "/officer/publicity/{publicity}/objections",
+      S.OBJECTION_REVIEW, "302 403 403 403 403 403 200 200"),
+    C("publicity.handle", "POST", "/officer/objections/{objection}/handle", S.OBJECTION_REVIEW,
+      "302 403 403 403 403 403 302 403",
+      lambda ids: {"notes": "补充核查材料", "outcome": "admissible"}),
+    C("publicity.letter", "GET", "/officer/objections/{objection}/letter", S.OBJECTION_REVIEW,
+      "302 403 403 403 403 403 200 200"),
+    C("public_publicity.index", "GET", "/publicity", None, "200 200 200 200 200 200 200 200"),
+    C("public_publicity.detail", "GET", "/publicity/{publicity}", S.PUBLICITY,
+      "200 200 200 200 200 200 200 200"),
+    C("public_publicity.detail", "GET", "/publicity/{publicity}", None,
+      "404 404 404 404 404 404 404 404"),
+    C("public_publicity.document", "GET", "/publicity/{publicity}/announcement.pdf",
+      S.PUBLICITY, "200 200 200 200 200 200 200 200"),
+    C("public_publicity.file_objection", "POST", "/publicity/{publicity}/objections",
+      S.PUBLICITY, "302 302 302 302 302 302 302 302", objection_form),
+    C("public_publicity.file_objection", "POST", "/publicity/{publicity}/objections",
+      S.PUBLICITY, "422 422 422 422 422 422 422 422",
+      lambda ids: {**objection_form(ids), "person_name": ""}),
+    # The approval notice, the letters and the document numbers (issue 5, notices).
+    C("notices.index", "GET", "/officer/notices", None, "302 403 403 403 403 403 200 200"),
+    C("notices.notice_page", "GET", "/officer/calls/{call}/notice", None,
+      "302 403 403 403 403 403 200 200"),
+    C("notices.notice_page", "GET", "/officer/calls/{call}/notice", S.APPROVED,
+      "302 403 403 403 403 403 200 200"),
+    C("notices.edit_texts", "GET", "/officer/calls/{call}/notice/texts", None,
+      "302 403 403 403 403 403 200 403"),
+    C("notices.edit_texts", "POST", "/officer/calls/{call}/notice/texts", None,
+      "302 403 403 403 403 403 302 403", notice_texts),
+    C("notices.edit_texts", "POST", "/officer/calls/{call}/notice/texts", None,
+      "302 403 403 403 403 403 422 403", lambda ids: {**notice_texts(ids), "title": "{x}"}),
+    C("notices.edit_texts", "GET", "/officer/calls/{call}/notice/texts", S.APPROVED,
+      "302 403 403 403 403 403 403 403"),
+    C("notices.upload_seal", "POST", "/officer/calls/{call}/notice/seal", None,
+      "302 403 403 403 403 403 302 403",
+      lambda ids: {"image": (io.BytesIO(specimen_seal()), "seal.png")}),
+    C("notices.remove_seal", "POST", "/officer/calls/{call}/notice/seal/remove", None,
+      "302 403 403 403 403 403 302 403"),
+    C("notices.preview", "GET", "/officer/calls/{call}/notice/preview.pdf", None,
+      "302 403 403 403 403 403 200 200"),
+    C("notices.sign", "POST", "/officer/calls/{call}/notice/sign", None,
+      "302 403 403 403 403 403 403 302"),
+    C("notices.issue", "POST", "/officer/calls/{call}/notice/issue", None,
+      "302 403 403 403 403 403 302 403"),
+    C("notices.step", "POST", "/officer/notices/{notice}/step", S.APPROVED,
+      "302 403 403 403 403 403 302 403"),
+    # Without a reason (a revocation would approve a second center of the field when the
+    # world is built again for the next role; tests/test_notices.py revokes for real).
+    C("notices.revoke", "POST", "/officer/documents/{letter}/revoke", S.APPROVED,
+      "302 403 403 403 403 403 302 403", lambda ids: {"reason": ""}),
+    C("notices.download", "GET", "/documents/{letter}", S.APPROVED,
+      "302 200 200 403 403 403 200 200"),
+    C("notices.download", "GET", "/documents/{notice_doc}", S.APPROVED,
+      "302 200 200 403 403 403 200 200"),
+    C("notices.registry", "GET", "/officer/numbers", None, "302 403 403 403 403 403 200 403"),
+    C("notices.set_first", "POST", "/officer/numbers/first", None,
+      "302 403 403 403 403 403 302 403",
+      lambda ids: {"office": "鲁科函", "year": 2031, "first": 12}),
+    C("notices.reserve", "POST", "/officer/numbers/reserve", None,
+      "302 403 403 403 403 403 302 403",
+      lambda ids: {"office": "鲁科函", "year": 2031, "title": "关于开展调研的函"}),
+    C("notices.void", "POST", "/officer/numbers/{number}/void", S.APPROVED,
+      "302 403 403 403 403 403 302 403", lambda ids: {"reason": "作废"}),
+    C("verify.lookup", "GET", "/verify", None, "200 200 200 200 200 200 200 200"),
+    C("verify.document", "GET", "/verify/{code}", S.APPROVED,
+      "200 200 200 200 200 200 200 200"),
+    C("verify.document", "POST", "/verify/{code}", S.APPROVED,
+      "200 200 200 200 200 200 200 200",
+      lambda ids: {"file": (io.BytesIO(factories.PDF), "通知.pdf")}),
 ]

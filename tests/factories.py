@@ -21,6 +21,10 @@ from workflow.services import (
     checklist,
     formal_review,
     intake,
+    notice_issue,
+    notices,
+    objections,
+    publicity,
     recommendation,
     results,
     scoring,
@@ -180,8 +184,71 @@ def step_through(app, action: Action, actor) -> None:
     elif action == Action.REQUEST_CORRECTION:
         check_all(app, actor, ok=True, failing={"basic_info"})
         formal_review.request_correction(app, actor=actor)
+    elif action == Action.PUBLISH_PUBLICITY:
+        announce(app.call, actor)
+    elif action in (Action.END_PUBLICITY, Action.RAISE_OBJECTION_REVIEW):
+        if action == Action.RAISE_OBJECTION_REVIEW:
+            object_to(app)
+        with clock_at(publicity.ends_at(publicity.entry_of(app).publicity)):
+            transition(app, action, actor=actor, comment="测试意见")
+    elif action == Action.ISSUE_NOTICE:
+        issue_notice(app.call, actor)
     else:
         transition(app, action, actor=actor, comment="测试意见")
+
+
+def issue_notice(call_row, officer_user):
+    """The call's approval notice signed by a leader, issued, every document stored."""
+    notices.sign_notice(call_row, actor=leader())
+    notice = notice_issue.issue_notice(call_row, actor=officer_user)
+    while notice_issue.store_next_document(notice, actor=officer_user) is not None:
+        pass
+    notice_issue.finish_issue(notice, actor=officer_user)
+    return notice
+
+
+def approval_pending_batch(call_row, n: int, officer_user, *, cobuilder=False) -> list:
+    """`n` applications of `call_row`, one per technical field (the call needs n of them),
+    through one announcement to approval_pending."""
+    apps = []
+    for field in call_row.fields[:n]:
+        lead = applicant()
+        app = application(call_row, lead, cobuilder=cobuilder)
+        intake.update_basics(app, title=f"山东省{field.name}技术创新中心", field_id=field.id,
+                             actor=lead)
+        drive(app, AppState.PROPOSED, lead=lead)
+        apps.append(app)
+    announce(call_row, officer_user)
+    for app in apps:
+        step_through(app, Action.END_PUBLICITY, SYSTEM)
+    return apps
+
+
+def announce(call_row, officer_user):
+    """The call's announcement published today; the call is first moved on to its review
+    (tests decide applications while their call is still open)."""
+    following = {"open": "closed", "closed": "reviewing"}
+    while call_row.state in following:
+        calls.advance_call(call_row, CallState(following[call_row.state]), actor=officer_user)
+    return publicity.publish_announcement(call_row, actor=officer_user)
+
+
+def objection_filing(entry, **fields) -> objections.Filing:
+    """An organization's sealed objection against `entry`, changed by `fields`."""
+    values = dict(kind="organization", entry_id=entry.id, content="核心专利权属存在争议",
+                  organization_name="测试异议单位", contact_person="李四",
+                  phone="0531-88880000", letter_filename="异议函.pdf", letter=io.BytesIO(PDF))
+    values.update(fields)
+    return objections.Filing(**values)
+
+
+def object_to(app):
+    """An objection against `app` during its period, handled by an officer as admissible."""
+    entry = publicity.entry_of(app)
+    row = objections.file_objection(entry.publicity, objection_filing(entry), actor=None)
+    objections.record_handling(row, notes="已核实异议人身份，转领导审定", admissible=True,
+                               actor=officer())
+    return row
 
 
 def expert(field: str, region: str = ZIBO) -> Expert:

@@ -91,9 +91,12 @@ def version_count(app) -> int:
 
 
 # Actions whose guard needs what a service writes first (the Recommendation row, the
-# checklist findings, the correction request): they are taken through that service, with
-# the comment the service composes.
-THROUGH_SERVICE = {Action.RECOMMEND, Action.PASS_FORMAL_REVIEW, Action.REQUEST_CORRECTION}
+# checklist findings, the correction request, the published announcement and its objection,
+# the stored notice and letter): they are taken through that service (factories.step_through),
+# with the comment it composes.
+THROUGH_SERVICE = {Action.RECOMMEND, Action.PASS_FORMAL_REVIEW, Action.REQUEST_CORRECTION,
+                   Action.PUBLISH_PUBLICITY, Action.END_PUBLICITY,
+                   Action.RAISE_OBJECTION_REVIEW, Action.ISSUE_NOTICE}
 # The clock's actions are due once their deadline has passed.
 DUE_AT = {
     Action.EXPIRE: lambda app: app.call.closes_at,

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
-from tests.access_cases import CASES, NEW_PARTNER, ROLES, pdf_upload
+from tests.access_cases import CASES, NEW_PARTNER, ROLES, notice_ids, pdf_upload
 from workflow.extensions import db
 from workflow.models import (
     Application,
@@ -18,17 +18,20 @@ from workflow.models import (
     Call,
     FormalReview,
     Notification,
+    Objection,
     OutboxMail,
     PlatformType,
     Recommendation,
 )
 from workflow.permissions import available_actions
-from workflow.services import calendar, intake, notifications
+from workflow.services import calendar, intake, notifications, publicity
 from workflow.states import Action, AppState, CallState, Role
 
 S = AppState
 PUBLIC = {"auth.login", "auth.register", "auth.set_language", "public.index",
-          "public.call_detail"}
+          "public.call_detail", "public_publicity.index", "public_publicity.detail",
+          "public_publicity.document", "public_publicity.file_objection",
+          "verify.lookup", "verify.document"}
 TITLE, LEAD_NAME = "山东省海光激光技术创新中心", "青岛海光激光股份有限公司"
 
 
@@ -71,8 +74,18 @@ def build(state: AppState | None) -> World:
         factories.drive(app, state, lead=lead)
         ids.update(app=app.id, cob=cob.id,
                    att=app.current_attachments()[0].id if app.attachments else 0)
+    ids.update(announcement_ids(app), **notice_ids(app))
     db.session.commit()
     return World(users, ids, app)
+
+
+def announcement_ids(app: Application | None) -> dict:
+    """The announcement listing `app`, its entry and the objection against it (0: none)."""
+    entry = app and publicity.entry_of(app)
+    objection = entry and db.session.scalar(select(Objection.id).where(
+        Objection.entry_id == entry.id))
+    return {"publicity": entry.publicity_id if entry else 0, "entry": entry.id if entry else 0,
+            "objection": objection or 0}
 
 
 def count(model, *where) -> int:

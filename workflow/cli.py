@@ -74,12 +74,13 @@ def seed_demo_command():
 @click.command("tick")
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
 def tick_command(as_json):
-    """Apply what time has made due: expiries, reminders, waiting mails. Safe to run twice
-    or concurrently. Cron, every 10 minutes:
+    """Apply what time has made due: expiries, ends of announcement periods, reminders,
+    waiting mails. Safe to run twice or concurrently. Cron, every 10 minutes:
     */10 * * * * cd /srv/centerflow && .venv/bin/flask --app wsgi tick"""
-    from workflow.services import notifications, results, tick
+    from workflow.services import notifications, publicity, results, tick
 
-    done = {"expire": 0, "expire_correction": 0, "close_review": 0, "skipped": 0}
+    done = {"expire": 0, "expire_correction": 0, "end_publicity": 0,
+            "raise_objection_review": 0, "close_review": 0, "skipped": 0}
     for app_id, action in tick.due_expiries():
         try:
             tick.apply_expiry(app_id, action)
@@ -96,6 +97,8 @@ def tick_command(as_json):
         except ServiceError:  # not ready after all, or closed meanwhile
             db.session.rollback()
             done["skipped"] += 1
+    done["publicities_ended"] = publicity.close_ended_periods()
+    db.session.commit()
     done["reminders"] = tick.send_reminders()
     db.session.commit()
     done["mails_sent"] = notifications.send_outbox()
@@ -133,9 +136,49 @@ def experts_import_command(path):
     click.echo(f"imported {len(experts)} experts from {file.name}")
 
 
+@click.group("notices")
+def notices_group():
+    """Approval notices: finish an interrupted issue, export every issued PDF."""
+
+
+@notices_group.command("resume")
+@click.option("--call", "call_id", type=int, required=True, help="Id of the call.")
+def notices_resume_command(call_id):
+    """Store the documents an interrupted issue left and approve the applications, as the
+    officer who issued the notice; safe to run again."""
+    from workflow.services import notice_issue
+
+    try:
+        notice = notice_issue.notice_to_resume(call_id)
+        while notice_issue.store_next_document(notice, actor=notice.issued_by) is not None:
+            db.session.commit()
+        notice_issue.finish_issue(notice, actor=notice.issued_by)
+        db.session.commit()
+    except ServiceError as error:
+        db.session.rollback()
+        raise click.ClickException("; ".join(error.problems)) from error
+    stored, total = notice_issue.progress(notice)
+    click.echo(f"{notice.number.text}: {stored} of {total} documents stored, {notice.state}")
+
+
+@notices_group.command("export")
+@click.option("--out", "out", required=True, help="Folder to write the PDFs into.")
+def notices_export_command(out):
+    """Write every issued notice and letter into a folder, named by their numbers."""
+    from pathlib import Path
+
+    from workflow.services import notice_issue
+
+    try:
+        written = notice_issue.export_documents(Path(out))
+    except ServiceError as error:
+        raise click.ClickException("; ".join(error.problems)) from error
+    click.echo(f"wrote {len(written)} PDFs into {out}")
+
+
 def register(app: Flask) -> None:
     for command in (create_user_command, stats_command, seed_demo_command, tick_command,
-                    lifecycle_doc_command, experts_import_command):
+                    lifecycle_doc_command, experts_import_command, notices_group):
         app.cli.add_command(command)
 
 

@@ -8,7 +8,18 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from workflow.extensions import db
-from workflow.models import Application, Attachment, Call, Exclusion, Expert, PanelSeat, User
+from workflow.models import (
+    Application,
+    Attachment,
+    Call,
+    Exclusion,
+    Expert,
+    Notice,
+    OfficialDocument,
+    PanelSeat,
+    Publicity,
+    User,
+)
 from workflow.states import Action, AppState, CallState, Role, actions_from
 
 HIDDEN_FROM_REVIEWERS = frozenset({AppState.DRAFT, AppState.EXPIRED})
@@ -245,6 +256,78 @@ def anyone(user, obj=None) -> bool:
     return True
 
 
+# Review settings and rubric editor (issue 4, "review").
+REVIEW_SETTINGS_STATES = frozenset({CallState.PLANNED, CallState.OPEN, CallState.CLOSED,
+                                    CallState.REVIEWING})
+
+
+def can_edit_review_settings(user, call) -> bool:
+    """The department edits a call's review settings and rubric until its announcement;
+    each setting locks earlier on its own (services/review_settings.py)."""
+    return is_officer(user) and isinstance(call, Call) and call.state in REVIEW_SETTINGS_STATES
+
+
+# Selection and public announcement (issue 5, "publicity"): the leader's decisions stay
+# inside the department until the call's announcement (公示) is published.
+UNDER_DECISION = frozenset({AppState.PROPOSED, AppState.NOT_SELECTED})
+
+
+def selection_released(obj) -> bool:
+    """Whether the announcement of the call of `obj` (a call or an application) is published."""
+    call_id = obj.id if isinstance(obj, Call) else getattr(_as_application(obj), "call_id", None)
+    return call_id is not None and db.session.scalar(
+        select(Publicity.id).where(Publicity.call_id == call_id)) is not None
+
+
+def can_read_selection(user, obj) -> bool:
+    return is_officer(user) or is_leader(user) or selection_released(obj)
+
+
+def visible_state(app: Application, user) -> str:
+    """The state `user` may see: outside the department a decided application still reads as
+    reviewed until the announcement is published."""
+    if app.state in UNDER_DECISION and not can(user, "application.read_selection", app):
+        return AppState.REVIEWED
+    return app.state
+
+
+def is_officer_or_leader(user, obj=None) -> bool:
+    return is_officer(user) or is_leader(user)
+
+
+# Approval notices and document numbers (issue 5, notices).
+def notice_of(call) -> Notice | None:
+    return db.session.scalar(select(Notice).where(Notice.call_id == call.id))
+
+
+def _notice_open(call) -> bool:
+    """A call's notice draft changes until the notice is issued."""
+    if not isinstance(call, Call):
+        return False
+    notice = notice_of(call)
+    return notice is None or notice.state == "signed"
+
+
+def can_edit_notice(user, call) -> bool:
+    return is_officer(user) and _notice_open(call)
+
+
+def can_sign_notice(user, call) -> bool:
+    return is_leader(user) and _notice_open(call)
+
+
+def can_download_document(user, doc) -> bool:
+    """Officers and leaders read every issued document; the lead unit and the co-builders
+    of an application read its letter and the notice that lists it."""
+    if not isinstance(doc, OfficialDocument) or doc.stored_at is None:
+        return False
+    if is_officer(user) or is_leader(user):
+        return True
+    apps = ([doc.application] if doc.application is not None
+            else [d.application for d in doc.notice.documents if d.application is not None])
+    return any(is_lead_member(user, a) or is_cobuilder_member(user, a) for a in apps)
+
+
 Predicate = Callable[[object, object], bool]
 
 PERMISSIONS: dict[str, Predicate] = {
@@ -271,10 +354,14 @@ PERMISSIONS: dict[str, Predicate] = {
     "stats.view": lambda u, o=None: is_officer(u) or is_leader(u),
     # `flask experts-import` acts as the system: whoever runs it holds the database anyway.
     "expert.import": lambda u, o=None: is_officer(u) or is_system(u),
-    "call.compute_exclusions": is_officer,
+    # The system recomputes them when an expert's employers or relations change
+    # (services/expert_profile.py), whoever made the change.
+    "call.compute_exclusions": lambda u, c=None: is_officer(u) or is_system(u),
     # Expert review (issue 4).
     "expert.pool": is_officer,
     "expert.profile": can_edit_expert_profile,
+    # Expert pool screens (issue 4): taking an expert out of the pool or back in.
+    "expert.set_active": is_officer,
     "expert.home": lambda u, o=None: expert_id_of(u) is not None,
     "call.assign": is_officer,
     "call.review_progress": is_officer,
@@ -290,6 +377,27 @@ PERMISSIONS: dict[str, Predicate] = {
     "panel.read_all_sheets": is_officer,
     "panel.read_totals": lambda u, a: is_officer(u) or is_chair_of(u, a),
     "application.declare_conflict": lambda u, a: seat_of(u, _as_application(a)) is not None,
+    # Review settings and rubric editor (issue 4, "review").
+    "call.review_settings": is_officer,
+    "call.edit_review_settings": can_edit_review_settings,
+    # Selection, public announcement and objections (issue 5, "publicity").
+    "call.select": is_leader,
+    "call.publicity": is_officer,
+    "application.read_selection": can_read_selection,
+    "publicity.view": anyone,
+    "publicity.object": anyone,
+    "publicity.objections": is_officer_or_leader,
+    "objection.letter": is_officer_or_leader,
+    "objection.handle": is_officer,
+    # Approval notice, letters and document numbers (issue 5, notices).
+    "notice.view": lambda u, c=None: is_officer(u) or is_leader(u),
+    "notice.edit": can_edit_notice,
+    "notice.sign": can_sign_notice,
+    "notice.issue": is_officer,
+    "document.download": can_download_document,
+    "document.revoke": is_officer,
+    "numbers.manage": is_officer,
+    "document.verify": anyone,
     # State changes: who may ask for each action of the transition table.
     Action.SUBMIT: is_lead_member,
     Action.WITHDRAW: is_lead_member,
@@ -319,7 +427,8 @@ PERMISSIONS: dict[str, Predicate] = {
 
 
 # Actions an anonymous visitor may ask for; every other one needs a login.
-PUBLIC_ACTIONS = frozenset({"call.view"})
+PUBLIC_ACTIONS = frozenset({"call.view", "document.verify", "publicity.view",
+                            "publicity.object"})
 
 
 def can(user: User | SystemActor | None, action: str, obj=None) -> bool:

@@ -19,8 +19,10 @@ from workflow.models.experts import (
     ExpertRelation,
 )
 from workflow.models.formal_review import ChecklistItem, CorrectionRequest, FormalReview
+from workflow.models.notices import DocumentNumber, Notice, NumberSeries, OfficialDocument
 from workflow.models.notifications import Notification, OutboxMail
 from workflow.models.organizations import Organization, OrgKind
+from workflow.models.publicity import Objection, Publicity, PublicityEntry
 from workflow.models.recommendations import Recommendation
 from workflow.models.reviews import AssignmentRun, PanelResult, PanelSeat, ScoreSheet
 from workflow.models.users import User, UserRole
@@ -29,7 +31,9 @@ __all__ = [
     "AssignmentRun", "PanelResult", "PanelSeat", "ScoreSheet",
     "Application", "ApplicationSection", "ApplicationVersion", "Attachment", "AuditEntry",
     "Base", "CalendarDay", "Call", "CallField", "ChecklistItem", "CoBuilder",
-    "ConflictDeclaration", "CorrectionRequest", "Exclusion", "Expert", "ExpertEmployment",
-    "ExpertField", "ExpertRelation", "FormalReview", "Notification", "Organization", "OrgKind",
-    "OutboxMail", "PlatformType", "Recommendation", "RequiredAttachment", "User", "UserRole",
+    "ConflictDeclaration", "CorrectionRequest", "DocumentNumber", "Exclusion", "Expert",
+    "ExpertEmployment", "ExpertField", "ExpertRelation", "FormalReview", "Notice",
+    "Notification", "NumberSeries", "OfficialDocument", "Organization", "OrgKind",
+    "Objection", "OutboxMail", "PlatformType", "Publicity", "PublicityEntry", "Recommendation",
+    "RequiredAttachment", "User", "UserRole",
 ]

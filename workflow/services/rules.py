@@ -5,7 +5,7 @@ runs after the state is set, inside the same transaction. Both live in services/
 """
 from collections.abc import Callable
 
-from workflow.services import guards
+from workflow.services import guards, notices
 from workflow.states import Action
 
 GUARDS: dict[Action, Callable] = {
@@ -21,10 +21,26 @@ GUARDS: dict[Action, Callable] = {
     Action.EXPIRE_CORRECTION: guards.expire_correction,
     Action.OPEN_REVIEW: guards.open_review,
     Action.CLOSE_REVIEW: guards.close_review,
+    # The approval notice and the letter are stored first (services/notice_issue.py).
+    Action.ISSUE_NOTICE: notices.issue_guard,
+    Action.SHORTLIST: guards.shortlist,
+    Action.NOT_SELECT: guards.not_select,
+    Action.PUBLISH_PUBLICITY: guards.publish_publicity,
+    Action.END_PUBLICITY: guards.end_publicity,
+    Action.RAISE_OBJECTION_REVIEW: guards.raise_objection_review,
+    Action.DISMISS_OBJECTION: guards.decide_objection_review,
+    Action.UPHOLD_OBJECTION: guards.decide_objection_review,
 }
 
 EFFECTS: dict[Action, Callable] = {
     Action.SUBMIT: guards.record_version,
     Action.RESUBMIT: guards.record_version,
     Action.RESUBMIT_CORRECTION: guards.answer_correction,
+    Action.DISMISS_OBJECTION: guards.dismiss_objections,
+    Action.UPHOLD_OBJECTION: guards.uphold_objections,
 }
+
+# Guards and effects called with the action's comment as well (keyword `comment`).
+READS_COMMENT: frozenset[Action] = frozenset({
+    Action.SHORTLIST, Action.DISMISS_OBJECTION, Action.UPHOLD_OBJECTION,
+})

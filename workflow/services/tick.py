@@ -1,4 +1,5 @@
-"""Time-based work that `flask tick` applies: expiries and reminders.
+"""Time-based work that `flask tick` applies: expiries, ends of announcement periods and
+reminders.
 
 Each due item is applied on its own by `apply`, which the command commits one by one; an
 item that another tick (or a person) changed meanwhile is skipped, so ticks may run twice
@@ -10,7 +11,7 @@ from workflow.clock import now
 from workflow.extensions import db
 from workflow.models import Application, Call, CorrectionRequest
 from workflow.permissions import SYSTEM
-from workflow.services import alerts, calendar
+from workflow.services import alerts, calendar, publicity
 from workflow.services.notifications import lead_users, region_recommenders
 from workflow.services.transitions import transition
 from workflow.states import Action, AppState, CallState
@@ -30,7 +31,8 @@ def due_expiries() -> list[tuple[int, Action]]:
                CorrectionRequest.answered_at.is_(None), CorrectionRequest.deadline_at < at)
     )
     return ([(i, Action.EXPIRE) for i in drafts]
-            + [(i, Action.EXPIRE_CORRECTION) for i in corrections])
+            + [(i, Action.EXPIRE_CORRECTION) for i in corrections]
+            + publicity.due_period_ends())
 
 
 def apply_expiry(app_id: int, action: Action) -> None:

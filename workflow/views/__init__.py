@@ -11,18 +11,27 @@ def register(app: Flask) -> None:
         call_settings,
         errors,
         expert_home,
+        expert_pool,
+        expert_profile,
         expert_scoring,
         formal_review,
+        notices,
         notifications,
         officer,
         panels,
         public,
+        public_publicity,
+        publicity,
         recommender,
         review_results,
+        review_settings,
+        selection,
+        verify,
     )
 
     for module in (auth, public, applicant, applications, officer, recommender, formal_review,
                    call_settings, calendar, notifications, panels, expert_home,
-                   expert_scoring, review_results):
+                   expert_scoring, review_results, expert_pool, expert_profile,
+                   selection, publicity, public_publicity, notices, verify, review_settings):
         app.register_blueprint(module.bp)
     errors.register(app)

@@ -9,8 +9,10 @@ from workflow.services import checklist, eligibility, recommendation, scoring
 from workflow.services.rules import GUARDS
 from workflow.states import Action, AppState, find_transition
 
-# Actions with a form of their own: the generic action route refuses them.
-OWN_FORMS = frozenset({Action.RECOMMEND, Action.REQUEST_CORRECTION})
+# Actions taken on their own pages (a form of their own or for the whole call), not as a
+# button on the application page; the generic action route refuses them.
+OWN_FORMS = frozenset({Action.RECOMMEND, Action.REQUEST_CORRECTION, Action.PUBLISH_PUBLICITY,
+                       Action.ISSUE_NOTICE})
 
 
 def editable_parts(app, user) -> set[str]:
