@@ -349,6 +349,11 @@ CASES = [
       "302 403 403 403 403 403 403 422", lambda ids: {"reason": ""}),
     C("selection.decide", "POST", "/leader/applications/{app}/shortlist", S.SUBMITTED,
       "302 403 403 403 403 403 403 422"),
+    # Reconsidering a decision (reconsider): back to reviewed, only with a reason.
+    C("selection.decide", "POST", "/leader/applications/{app}/reconsider_selection", S.PROPOSED,
+      "302 403 403 403 403 403 403 302", lambda ids: {"reason": "误点，需重新研究"}),
+    C("selection.decide", "POST", "/leader/applications/{app}/reconsider_selection",
+      S.NOT_SELECTED, "302 403 403 403 403 403 403 422", lambda ids: {"reason": ""}),
     C("publicity.index", "GET", "/officer/publicity", None, "302 403 403 403 403 403 200 403"),
     C("publicity.call_page", "GET", "/officer/calls/{call}/publicity", S.PROPOSED,
       "302 403 403 403 403 403 200 403"),

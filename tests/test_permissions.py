@@ -51,6 +51,9 @@ ROLE_ACTIONS = {
 }
 UNFILED = {S.DRAFT, S.EXPIRED}
 EDITABLE = {S.DRAFT, S.RETURNED}
+# States whose call has its announcement published (every one comes through publication).
+PUBLISHED = {S.PUBLICITY, S.OBJECTION_REVIEW, S.APPROVAL_PENDING, S.REJECTED_AFTER_PUBLICITY,
+             S.APPROVED}
 ROLE_OF = {t.action: t.role for t in TRANSITIONS}
 ACTS_AS = {Role.APPLICANT: "lead", Role.RECOMMENDER: "recommender_same_region",
            Role.OFFICER: "officer", Role.LEADER: "leader"}
@@ -73,6 +76,8 @@ def expected(who: str, state: AppState, action: str) -> bool:
         return who == "cobuilder" and state in EDITABLE
     if action == "application.formal_review":
         return who == "officer" and state == S.RECOMMENDED
+    if action == Action.RECONSIDER_SELECTION:  # only until the call's announcement is out
+        return who == "leader" and sees(who, state) and state not in PUBLISHED
     return ACTS_AS.get(ROLE_OF[Action(action)]) == who and sees(who, state)
 
 

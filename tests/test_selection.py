@@ -11,8 +11,9 @@ from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
 from workflow.extensions import db
 from workflow.models import Application, AuditEntry, Notification, User
 from workflow.permissions import visible_state
-from workflow.services import results, selection
-from workflow.services.errors import ServiceError
+from workflow.services import guards, results, scoring, selection
+from workflow.services.errors import PermissionDenied, ServiceError
+from workflow.services.transitions import transition
 from workflow.states import Action, AppState, Role
 
 
@@ -197,8 +198,8 @@ def test_pages_show_reviewed_and_hide_the_leaders_rows_before_publication(decide
     html = login(user).get(f"/applications/{shown.id}").get_data(as_text=True)
 
     assert ">Reviewed<" in html
-    for secret in ("Proposed", "Not selected", "Shortlist", "Do not select", "内部理由",
-                   "综合排名第一"):
+    for secret in ("Proposed", "Not selected", "Shortlist", "Do not select", "Reconsider",
+                   "内部理由", "综合排名第一"):
         assert secret not in html
 
 
@@ -267,3 +268,107 @@ def test_another_organization_learns_nothing_of_a_decision_by_id(app, decided, l
         assert decided.apps[1].title not in body and "内部理由" not in body
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == before
     assert state(decided.apps[2]) == AppState.REVIEWED
+
+
+# Reconsidering a decision until the announcement
+
+
+def reconsider(w, app, reason: str = "误点，需重新研究", *, actor=None):
+    return transition(app, Action.RECONSIDER_SELECTION, actor=actor or w.leader, comment=reason)
+
+
+def test_reconsidering_a_shortlist_returns_to_reviewed_frees_the_place_and_keeps_the_reason():
+    w = world("半导体激光", "工业软件", quota=1)
+    w.shortlist(w.apps[0])
+    assert "All 1 places" in refused(w.shortlist, w.apps[1])[0]
+
+    reconsider(w, w.apps[0], "误点列入，应先比较工业软件方向")
+
+    (row,) = audit_rows(w.apps[0], Action.RECONSIDER_SELECTION)
+    assert state(w.apps[0]) == AppState.REVIEWED
+    assert (row.actor_id, row.role, row.from_state, row.to_state, row.comment) == (
+        w.leader.id, Role.LEADER, AppState.PROPOSED, AppState.REVIEWED,
+        "误点列入，应先比较工业软件方向")
+    assert selection.selected_count(w.call) == 0
+    w.shortlist(w.apps[1])
+    assert state(w.apps[1]) == AppState.PROPOSED and selection.selected_count(w.call) == 1
+
+
+def test_reconsidering_a_not_selected_application_lets_it_be_shortlisted():
+    w = world("半导体激光", "工业软件")
+    w.not_select(w.apps[0], "布局调整")
+
+    reconsider(w, w.apps[0])
+    w.shortlist(w.apps[0])
+
+    assert state(w.apps[0]) == AppState.PROPOSED
+    assert [r.to_state for r in audit_rows(w.apps[0], Action.RECONSIDER_SELECTION)] == [
+        AppState.REVIEWED]
+
+
+def test_reconsidering_needs_reasons_and_changes_nothing_without():
+    w = world("半导体激光")
+    w.shortlist(w.apps[0])
+
+    assert refused(reconsider, w, w.apps[0], "  ") == ["Please give your reasons."]
+    assert state(w.apps[0]) == AppState.PROPOSED
+    assert audit_rows(w.apps[0], Action.RECONSIDER_SELECTION) == []
+
+
+def test_reconsidering_is_refused_once_the_announcement_is_published(decided):
+    decided.not_select(decided.apps[2])
+    decided.publish()
+
+    # The permission ends with the publication (no button is offered); the guard says why.
+    with pytest.raises(PermissionDenied):
+        reconsider(decided, decided.apps[1], "重新研究")
+    with flask_babel.force_locale("en"):
+        assert guards.reconsider_selection(decided.apps[1], decided.leader) == [
+            "The announcement of this call is published; the selection can no longer change."]
+    assert state(decided.apps[1]) == AppState.NOT_SELECTED
+    assert audit_rows(decided.apps[1], Action.RECONSIDER_SELECTION) == []
+
+
+@pytest.mark.parametrize("who", ["officer", "lead"])
+def test_only_the_leader_may_reconsider(decided, who):
+    actor = decided.officer if who == "officer" else decided.leads[1]
+
+    with pytest.raises(PermissionDenied):
+        reconsider(decided, decided.apps[1], actor=actor)
+
+    assert state(decided.apps[1]) == AppState.NOT_SELECTED
+    assert audit_rows(decided.apps[1], Action.RECONSIDER_SELECTION) == []
+
+
+def test_the_reconsideration_stays_inside_the_department(decided, login):
+    reconsider(decided, decided.apps[1], "内部理由：误点不列入")
+    db.session.commit()
+    lead = decided.leads[1]
+
+    html = login(lead).get(f"/applications/{decided.apps[1].id}").get_data(as_text=True)
+
+    assert "内部理由" not in html and "Reconsider" not in html
+    assert all(e.role != Role.LEADER for e in scoring.timeline_for(decided.apps[1], lead))
+    assert any(e.action == Action.RECONSIDER_SELECTION
+               for e in scoring.timeline_for(decided.apps[1], decided.leader))
+
+
+def test_the_selection_page_offers_reconsidering_until_publication(decided, login):
+    client = login(decided.leader)
+    page = f"/leader/calls/{decided.call.id}/selection"
+    url = f"/leader/applications/{decided.apps[0].id}/reconsider_selection"
+
+    html = client.get(page).get_data(as_text=True)
+    assert html.count('data-action="reconsider_selection"') == 2
+    assert f'formaction="{url}"' in html
+
+    assert client.post(url, data={"reason": ""}).status_code == 422
+    assert state(decided.apps[0]) == AppState.PROPOSED
+    assert client.post(url, data={"reason": "重新比较排名"}).status_code == 302
+    assert state(decided.apps[0]) == AppState.REVIEWED
+
+    decided.shortlist(decided.apps[0])
+    decided.not_select(decided.apps[2])
+    decided.publish()
+    db.session.commit()
+    assert 'data-action="reconsider_selection"' not in client.get(page).get_data(as_text=True)

@@ -232,6 +232,9 @@ def rendered_actions(html: str) -> set[str]:
     (S.CORRECTION_REQUESTED, "lead", {"resubmit_correction"}),
     (S.REVIEWED, "officer", {"record_defense", "record_site_visit"}),
     (S.REVIEWED, "leader", {"shortlist", "not_select"}),
+    (S.PROPOSED, "leader", {"reconsider_selection"}),
+    (S.NOT_SELECTED, "leader", {"reconsider_selection"}),
+    (S.NOT_SELECTED, "officer", set()),
     (S.OBJECTION_REVIEW, "leader", {"dismiss_objection", "uphold_objection"}),
 ])
 def test_detail_page_renders_exactly_the_allowed_buttons(app, state, who, buttons):

@@ -34,6 +34,7 @@ ACTION_LABELS = {
     "open_review": _l("Open expert review"), "close_review": _l("Close expert review"),
     "record_defense": _l("Record defense"), "record_site_visit": _l("Record site visit"),
     "shortlist": _l("Shortlist"), "not_select": _l("Do not select"),
+    "reconsider_selection": _l("Reconsider"),
     "publish_publicity": _l("Publish announcement"), "end_publicity": _l("End announcement"),
     "raise_objection_review": _l("Objection to review"),
     "dismiss_objection": _l("Dismiss objection"), "uphold_objection": _l("Uphold objection"),

@@ -184,6 +184,14 @@ def can_view_application(user, obj) -> bool:
     )
 
 
+def can_reconsider_selection(user, obj) -> bool:
+    """Only until the call's announcement is published: then the decision is public, the
+    button is not offered, and the guard refuses it as well."""
+    app = _as_application(obj)
+    return is_filed_leader(user, app) and db.session.scalar(
+        select(Publicity.id).where(Publicity.call_id == app.call_id).limit(1)) is None
+
+
 def can_edit_application(user, obj) -> bool:
     app = _as_application(obj)
     return is_lead_member(user, app) and app.state in (AppState.DRAFT, AppState.RETURNED)
@@ -416,6 +424,7 @@ PERMISSIONS: dict[str, Predicate] = {
     Action.ISSUE_NOTICE: is_officer,
     Action.SHORTLIST: is_filed_leader,
     Action.NOT_SELECT: is_filed_leader,
+    Action.RECONSIDER_SELECTION: can_reconsider_selection,
     Action.DISMISS_OBJECTION: is_filed_leader,
     Action.UPHOLD_OBJECTION: is_filed_leader,
     Action.EXPIRE: is_system,

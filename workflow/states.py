@@ -77,6 +77,7 @@ class Action(StrEnum):
     RECORD_SITE_VISIT = "record_site_visit"
     SHORTLIST = "shortlist"
     NOT_SELECT = "not_select"
+    RECONSIDER_SELECTION = "reconsider_selection"
     PUBLISH_PUBLICITY = "publish_publicity"
     END_PUBLICITY = "end_publicity"
     RAISE_OBJECTION_REVIEW = "raise_objection_review"
@@ -119,6 +120,13 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(S.REVIEWED, A.RECORD_SITE_VISIT, S.REVIEWED, R.OFFICER),
     Transition(S.REVIEWED, A.SHORTLIST, S.PROPOSED, R.LEADER),
     Transition(S.REVIEWED, A.NOT_SELECT, S.NOT_SELECTED, R.LEADER, needs_comment=True),
+    # A decision can be taken back until the announcement is published (its guard).
+    Transition(
+        S.PROPOSED, A.RECONSIDER_SELECTION, S.REVIEWED, R.LEADER, needs_comment=True
+    ),
+    Transition(
+        S.NOT_SELECTED, A.RECONSIDER_SELECTION, S.REVIEWED, R.LEADER, needs_comment=True
+    ),
     Transition(S.PROPOSED, A.PUBLISH_PUBLICITY, S.PUBLICITY, R.OFFICER),
     Transition(S.PUBLICITY, A.END_PUBLICITY, S.APPROVAL_PENDING, R.SYSTEM),
     Transition(S.PUBLICITY, A.RAISE_OBJECTION_REVIEW, S.OBJECTION_REVIEW, R.SYSTEM),

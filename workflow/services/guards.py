@@ -111,6 +111,14 @@ def not_select(app: Application, actor) -> list[str]:
     return selection.decision_problems(app)
 
 
+def reconsider_selection(app: Application, actor) -> list[str]:
+    """A decision taken by mistake is taken back while it is still internal: once the
+    announcement is published, the list is public and only the objection procedure changes it."""
+    from workflow.services import selection
+
+    return selection.decision_problems(app)
+
+
 def publish_publicity(app: Application, actor) -> list[str]:
     """Applications enter publicity only as entries of their call's published announcement."""
     from workflow.services import publicity

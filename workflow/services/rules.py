@@ -25,6 +25,7 @@ GUARDS: dict[Action, Callable] = {
     Action.ISSUE_NOTICE: notices.issue_guard,
     Action.SHORTLIST: guards.shortlist,
     Action.NOT_SELECT: guards.not_select,
+    Action.RECONSIDER_SELECTION: guards.reconsider_selection,
     Action.PUBLISH_PUBLICITY: guards.publish_publicity,
     Action.END_PUBLICITY: guards.end_publicity,
     Action.RAISE_OBJECTION_REVIEW: guards.raise_objection_review,

@@ -1,9 +1,10 @@
 """The leader's selection: the call's ranking with its quota, at most one center per technical
 field, and a reason for every departure from the ranking.
 
-Decisions are the transitions SHORTLIST and NOT_SELECT; their guards (services/guards.py)
-call the rules here, so every path to a decision is held to them. Decisions stay inside the
-department until the announcement is published (permissions.visible_state).
+Decisions are the transitions SHORTLIST and NOT_SELECT, taken back by RECONSIDER_SELECTION;
+their guards (services/guards.py) call the rules here, so every path to a decision is held to
+them. Decisions stay inside the department, and can be reconsidered, until the announcement is
+published (permissions.visible_state).
 """
 from dataclasses import dataclass, field
 
@@ -14,7 +15,7 @@ from workflow.extensions import db
 from workflow.models import Application, AuditEntry, Call, PanelResult
 from workflow.permissions import selection_released
 from workflow.services import results
-from workflow.states import Action, AppState
+from workflow.states import Action, AppState, find_transition
 
 # Shortlisted and on: these count against the quota and take their field.
 SELECTED_STATES = frozenset({AppState.PROPOSED, AppState.PUBLICITY, AppState.OBJECTION_REVIEW,
@@ -115,6 +116,9 @@ class BoardRow:
     shortlist_departures: list[str] = field(default_factory=list)
     not_select_departures: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    # For a decided application: whether the decision can still be taken back (it is not
+    # yet published; the guard of RECONSIDER_SELECTION says the same).
+    reconsiderable: bool = False
 
 
 @dataclass
@@ -130,6 +134,7 @@ def board(call: Call) -> Board:
     undecided, the departures and refusals the guards would find."""
     ranked = results.ranking(call)
     reasons = decision_reasons(call)
+    released = selection_released(call)
     rows = []
     for r in ranked:
         row = BoardRow(r.rank, r.app, r.result, reason=reasons.get(r.app.id, ""))
@@ -137,5 +142,7 @@ def board(call: Call) -> Board:
             row.shortlist_departures = shortlist_departures(r.app, ranked)
             row.not_select_departures = not_select_departures(r.app, ranked)
             row.refused = shortlist_problems(r.app, ranked=ranked)
+        row.reconsiderable = not released and find_transition(
+            r.app.state, Action.RECONSIDER_SELECTION) is not None
         rows.append(row)
-    return Board(call, rows, selected_count(call), selection_released(call))
+    return Board(call, rows, selected_count(call), released)

@@ -1,5 +1,6 @@
 """The leader's selection per call: the ranking with the quota counter; shortlist or do not
-select each reviewed application, with a reason wherever that departs from the ranking."""
+select each reviewed application, with a reason wherever that departs from the ranking; take a
+decision back, with a reason, until the announcement is published."""
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -50,7 +51,7 @@ def call_page(call_id: int):
     return _page(call)
 
 
-@bp.post("/applications/<int:app_id>/<any(shortlist, not_select):action>")
+@bp.post("/applications/<int:app_id>/<any(shortlist, not_select, reconsider_selection):action>")
 @login_required
 def decide(app_id: int, action: str):
     app = load_or_404(Application, app_id)
