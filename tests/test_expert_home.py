@@ -102,6 +102,8 @@ def test_seats_are_grouped_by_what_is_left_to_do(desk, login):
     assert "山东省已提交技术创新中心" in groups["done"]
     assert "山东省已提交技术创新中心" not in groups["to_score"]
     assert "Accept the invitation" not in groups["to_score"] + groups["done"]
+    # Two centres can share a title: the lead unit tells them apart.
+    assert desk.invited.lead_org.name in groups["invitations"]
 
 
 def test_an_excluded_application_never_appears(desk, login):
