@@ -187,8 +187,11 @@ def test_the_buttons_follow_the_permission_table(desk, login, monkeypatch):
 
 
 def test_the_home_page_is_for_experts_only(desk, login):
-    assert login(desk.chaired.officer).get("/expert").status_code == 403
-    assert login(factories.applicant()).get("/expert").status_code == 403
+    as_officer = login(desk.chaired.officer).get("/expert")
+    as_applicant = login(factories.applicant()).get("/expert")
+    assert as_officer.status_code == as_applicant.status_code == 403
+    assert "山东省待评分技术创新中心" not in as_officer.get_data(as_text=True) + \
+        as_applicant.get_data(as_text=True)
 
 
 # A refused answer: a message and a redirect, nothing of it kept.

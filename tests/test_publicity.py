@@ -121,6 +121,7 @@ def test_a_changed_or_missing_pdf_is_never_served(client):
     missing = client.get(f"/publicity/{p.id}/announcement.pdf")
 
     assert changed.status_code == missing.status_code == 404
+    assert b"%PDF" not in changed.data + missing.data
 
 
 def test_announcement_pdf_is_a4_with_the_title_the_period_and_the_list():

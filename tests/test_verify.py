@@ -92,7 +92,9 @@ def test_a_pending_document_cannot_be_verified_yet(public):
     notices.sign_notice(call, actor=leader)
     pending = notice_issue.issue_notice(call, actor=officer)
     db.session.commit()
-    assert public.get(f"/verify/{pending.documents[0].verification_code}").status_code == 404
+    refused = public.get(f"/verify/{pending.documents[0].verification_code}")
+    assert refused.status_code == 404
+    assert pending.number.text not in refused.get_data(as_text=True)
 
 
 def test_a_code_typed_with_dashes_and_lower_case_is_found(notice, public):
