@@ -1,21 +1,76 @@
-"""Login and organization registration."""
+"""Login, the second factor, passwords set from a link or changed, organization registration."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from forms.validators import credit_code, no_control_chars
 from workflow.reference import CITIES, ORG_KIND_LABELS
-from workflow.services.accounts import MIN_PASSWORD
+from workflow.services.passwords import MAX_LENGTH, password_problems
+
+SAME_PASSWORD = _l("The two passwords differ; type the same password twice.")
 
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254),
                                                 no_control_chars])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(),
+                                                         Length(max=MAX_LENGTH)])
 
 
-class RegistrationForm(FlaskForm):
+class SecondFactorForm(FlaskForm):
+    code = StringField(_l("Code from your authenticator app, or a recovery code"),
+                       validators=[DataRequired(), Length(max=20), no_control_chars],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                  "autofocus": True})
+
+
+class EnrolForm(FlaskForm):
+    code = StringField(_l("The 6-digit code the app shows now"),
+                       validators=[DataRequired(), Length(max=10), no_control_chars],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+
+
+class NewPasswordMixin:
+    """A new password typed twice and checked against the rules; `user_inputs` lists what
+    would make it easy to guess (the email, the name)."""
+
+    user_inputs: tuple = ()
+
+    def validate_password(self, field) -> None:
+        problems = password_problems(field.data or "", user_inputs=self.user_inputs)
+        if problems:
+            raise ValidationError(problems[0])
+
+
+class SetPasswordForm(NewPasswordMixin, FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired()],
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Repeat the password"),
+                            validators=[DataRequired(), EqualTo("password",
+                                                                message=SAME_PASSWORD)],
+                            render_kw={"autocomplete": "new-password"})
+
+
+class ChangePasswordForm(SetPasswordForm):
+    current = PasswordField(_l("Current password"),
+                            validators=[DataRequired(), Length(max=MAX_LENGTH)],
+                            render_kw={"autocomplete": "current-password"})
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class ConfirmPasswordForm(FlaskForm):
+    """A password typed again before a change to the second factor."""
+
+    password = PasswordField(_l("Your password"),
+                             validators=[DataRequired(), Length(max=MAX_LENGTH)],
+                             render_kw={"autocomplete": "current-password"})
+
+
+class RegistrationForm(NewPasswordMixin, FlaskForm):
     org_name = StringField(_l("Organization name"),
                            validators=[DataRequired(), Length(max=200), no_control_chars])
     credit_code = StringField(_l("Unified social credit code"),
@@ -30,12 +85,18 @@ class RegistrationForm(FlaskForm):
                             validators=[DataRequired(), Length(max=100), no_control_chars])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30), no_control_chars])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
-    password = PasswordField(_l("Password"),
-                             validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)])
+    password = PasswordField(_l("Password"), validators=[DataRequired()],
+                             render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Repeat the password"),
-                            validators=[DataRequired(), EqualTo("password")])
+                            validators=[DataRequired(), EqualTo("password",
+                                                                message=SAME_PASSWORD)],
+                            render_kw={"autocomplete": "new-password"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.region_code.choices = [("", _l("From the credit code"))] + list(CITIES.items())
         self.kind.choices = list(ORG_KIND_LABELS.items())
+
+    @property
+    def user_inputs(self) -> tuple:
+        return (self.email.data, self.user_name.data, self.org_name.data)

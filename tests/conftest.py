@@ -48,6 +48,10 @@ def app():
         "WTF_CSRF_ENABLED": False,
         "UPLOAD_DIR": str(tmp / "uploads"),
         "MAX_ATTACHMENT_MB": 1,
+        # Tests of the second factor and of the rate limits turn them on for themselves
+        # (tests/test_accounts_*.py); the rest log in with a password, many times a second.
+        "MFA_REQUIRED_ROLES": (),
+        "RATELIMIT_ENABLED": False,
     })
     with application.app_context():
         upgrade()

@@ -45,9 +45,11 @@ def credit_code(region: str = JINAN, prefix: str = "91") -> str:
     return creditcode.make(prefix, region, f"{next(_seq):08d}")
 
 
-def org(region: str = JINAN, name: str | None = None, kind: str = "enterprise") -> Organization:
+def org(region: str = JINAN, name: str | None = None, kind: str = "enterprise",
+        status: str = "verified") -> Organization:
+    """A unit whose identity the department has verified, unless `status` says otherwise."""
     row = Organization(name=name or f"测试企业{next(_seq)}有限公司",
-                       credit_code=credit_code(region),
+                       credit_code=credit_code(region), status=status,
                        region_code=region, kind=kind, legal_representative="张三")
     db.session.add(row)
     db.session.flush()

@@ -7,8 +7,9 @@ from sqlalchemy import text
 from workflow import create_app
 from workflow.config import ConfigError
 from workflow.extensions import db
-from workflow.models import User
-from workflow.services.accounts import authenticate, create_user
+from workflow.models import OutboxMail, User
+from workflow.services.accounts import create_user
+from workflow.services.login import Attempt, check_password
 from workflow.states import Role
 
 
@@ -69,28 +70,35 @@ def test_csrf_is_on_by_default(app, make):
 
 
 def test_passwords_are_stored_hashed(app):
-    user = create_user(email="Hash@Example.com", name="哈希", password="a-long-password",
+    user = create_user(email="Hash@Example.com", name="哈希", password="lantern-quarry-velvet",
                        roles=[Role.OFFICER])
     db.session.commit()
     stored = db.session.get(User, user.id).password_hash
-    assert "a-long-password" not in stored
+    assert "lantern-quarry-velvet" not in stored
     assert stored.startswith(("scrypt:", "pbkdf2:"))
-    assert authenticate("hash@example.com", "a-long-password") == user
-    assert authenticate("hash@example.com", "a-long-passwort") is None
+    def login(password):
+        return check_password("hash@example.com", password, attempt=Attempt()).user
+
+    assert login("lantern-quarry-velvet") == user
+    assert login("lantern-quarry-velvex") is None
 
 
-def test_cli_create_user_stores_a_hash_and_explains_a_short_password(app):
+def test_cli_create_user_invites_by_mail_and_prints_the_link(app, client):
     runner = app.test_cli_runner()
-    short = runner.invoke(args=["create-user", "officer@example.com", "--role", "officer",
-                                "--password", "short"])
-    assert short.exit_code != 0 and "10" in short.output
-    assert db.session.query(User).count() == 0
-
-    done = runner.invoke(args=["create-user", "officer@example.com", "--role", "officer",
-                               "--password", "a-long-password"])
+    done = runner.invoke(args=["create-user", "Officer@Example.com", "--role", "officer",
+                               "--role", "leader"])
     assert done.exit_code == 0, done.output
     user = db.session.query(User).one()
-    assert user.roles == {Role.OFFICER} and "a-long-password" not in user.password_hash
+    assert user.roles == {Role.OFFICER, Role.LEADER} and user.password_hash is None
+    link = re.search(r"(http://\S+/account/activate/\S+)", done.output).group(1)
+    (mail,) = db.session.query(OutboxMail).all()
+    assert mail.to_address == "officer@example.com" and link in mail.body
+    path = link.split("5000", 1)[1]
+    assert client.get(path).status_code == 200
+
+    again = runner.invoke(args=["create-user", "officer@example.com", "--role", "officer"])
+    assert again.exit_code != 0
+    assert db.session.query(User).count() == 1
 
 
 def test_sqlite_uses_wal_and_a_busy_timeout(app, tmp_path):

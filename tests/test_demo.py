@@ -31,7 +31,7 @@ from workflow.models import (
 from workflow.models import users as user_models
 from workflow.reference import CITIES
 from workflow.services import calendar, checklist, eligibility, recommendation, results, scoring
-from workflow.services.accounts import authenticate
+from workflow.services.login import Attempt, check_password
 from workflow.states import AppState, Role
 
 JINAN = "370100"
@@ -89,7 +89,7 @@ def test_seed_twice_creates_the_demo_once(seeded):
     assert (_count(User), _count(Application), _count(AuditEntry)) == counts
     assert counts[1] == len(demo_data.LEADS) + len(demo_data.CURRENT)
     for email, password, _roles in demo.LOGINS:
-        assert authenticate(email, password) is not None, email
+        assert check_password(email, password, attempt=Attempt()).user is not None, email
 
 
 def test_seed_2022_call_has_25_approved_from_all_16_cities():

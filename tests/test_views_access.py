@@ -28,7 +28,9 @@ from workflow.services import calendar, intake, notifications, publicity
 from workflow.states import Action, AppState, CallState, Role
 
 S = AppState
-PUBLIC = {"auth.login", "auth.register", "auth.set_language", "public.index",
+PUBLIC = {"auth.login", "auth.logout", "auth.register", "auth.set_language", "public.index",
+          "auth.second_factor_step", "auth.enrol_step", "auth.reset_request", "auth.activate",
+          "auth.reset",
           "public.call_detail", "public_publicity.index", "public_publicity.detail",
           "public_publicity.document", "public_publicity.file_objection",
           "verify.lookup", "verify.document"}
@@ -54,6 +56,8 @@ def build(state: AppState | None) -> World:
         factories.JINAN, "山东测试大学", "university"))
     users = {"lead": lead, "cobuilder": partner,
              "other_org": factories.applicant(factories.QINGDAO),
+             "unverified": factories.user(Role.APPLICANT, organization=factories.org(
+                 factories.QINGDAO, status="unverified")),
              "rec_jinan": factories.recommender(factories.JINAN),
              "rec_qingdao": factories.recommender(factories.QINGDAO),
              "officer": officer, "leader": factories.leader()}

@@ -1,13 +1,12 @@
 """flask commands: create-user, stats, seed-demo, tick, lifecycle-doc, experts-import."""
-import getpass
 import json
-import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 
 from workflow.extensions import db
-from workflow.services import queries
+from workflow.permissions import SYSTEM
+from workflow.services import account_links, queries
 from workflow.services.accounts import create_user, find_organization
 from workflow.services.errors import ServiceError
 from workflow.states import Role
@@ -21,28 +20,29 @@ LOGIN_ROLES = [r.value for r in Role if r != Role.SYSTEM]
               help="Role to give; repeat for several.")
 @click.option("--name", default=None, help="Display name (default: the part before @).")
 @click.option("--org", "credit_code", default=None, help="Credit code of the user's organization.")
-@click.option("--password", default=None, help="Password; asked for when not given.")
-def create_user_command(email, roles, name, credit_code, password):
-    """Create a user with one or more roles."""
+def create_user_command(email, roles, name, credit_code):
+    """Create a user with one or more roles and mail them an invitation to set a password.
+
+    The link is printed too, for the first officer of an installation without a mail server."""
     org = None
     if credit_code:
         org = find_organization(credit_code)
         if org is None:
-            raise click.BadParameter(f"no organization has the credit code {credit_code}",
-                                     param_hint="--org")
+            raise click.BadParameter(f"no verified organization has the credit code "
+                                     f"{credit_code}", param_hint="--org")
     if Role.APPLICANT in roles and org is None:
         raise click.BadParameter("an applicant belongs to an organization", param_hint="--org")
-    if password is None:
-        password = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline()
-        password = password.rstrip("\n")
     try:
-        user = create_user(email=email, name=name or email.split("@")[0], password=password,
-                           roles=roles, organization=org)
+        user = create_user(email=email, name=name or email.split("@")[0], roles=roles,
+                           organization=org)
+        link = account_links.invite(user, actor=SYSTEM)
     except ServiceError as error:
         db.session.rollback()
         raise click.ClickException("; ".join(error.problems)) from error
     db.session.commit()
     click.echo(f"created user {user.email} with roles {', '.join(sorted(roles))}")
+    click.echo(f"invitation mailed; the link works once, for "
+               f"{current_app.config['INVITATION_DAYS']} days: {link}")
 
 
 @click.command("stats")
@@ -121,7 +121,6 @@ def experts_import_command(path):
     """Import experts from an .xlsx or UTF-8 .csv file, all or nothing; prints every bad row."""
     from pathlib import Path
 
-    from workflow.permissions import SYSTEM
     from workflow.services.experts import import_experts, read_expert_file
 
     file = Path(path)

@@ -1,9 +1,11 @@
 """Configuration: safe defaults, secrets and URLs from the environment, fail fast when missing."""
 import os
+import secrets
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
 
 class ConfigError(RuntimeError):
@@ -20,29 +22,111 @@ def _env_int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def development_secret(folder: Path = INSTANCE) -> str:
+    """A random key made once and kept in `instance/secret_key` (readable by the owner
+    only), so that no two installations sign their cookies with a key anyone knows."""
+    path = folder / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    folder.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it a moment ago
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as out:
+        out.write(key)
+    return key
+
+
+def _secret(env: str, testing: bool, overrides: dict) -> str:
+    secret = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
+    if secret:
+        return secret
+    if env == "production" and not testing:
+        raise ConfigError(
+            "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
+            "string before starting Centerflow in production."
+        )
+    return development_secret()
+
+
+def _mail() -> dict:
+    """The outgoing mail server, as the README documents it; no server: mails stay queued."""
+    return {
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": _env_int("MAIL_PORT", 25),
+        "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": _env_bool("MAIL_USE_SSL", False),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "centerflow@localhost"),
+        "MAIL_TIMEOUT_SECONDS": _env_int("MAIL_TIMEOUT_SECONDS", 30),
+    }
+
+
+def _accounts() -> dict:
+    """Sessions, logins and one-time links (OWASP ASVS 5.0 level 2)."""
+    redis_url = os.environ.get("REDIS_URL", "")
+    return {
+        "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 120),
+        "SESSION_MAX_HOURS": _env_int("SESSION_MAX_HOURS", 12),
+        "LOGIN_MAX_FAILURES": _env_int("LOGIN_MAX_FAILURES", 10),
+        "LOGIN_LOCK_MINUTES": _env_int("LOGIN_LOCK_MINUTES", 15),
+        "INVITATION_DAYS": _env_int("INVITATION_DAYS", 7),
+        "RESET_HOURS": _env_int("RESET_HOURS", 2),
+        "PASSWORD_MIN_LENGTH": _env_int("PASSWORD_MIN_LENGTH", 12),
+        # Flask-Limiter: per client address; an office behind one address stays far below.
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "60 per minute; 600 per hour"),
+        "PUBLIC_FORM_RATE_LIMIT": os.environ.get("PUBLIC_FORM_RATE_LIMIT",
+                                                 "10 per minute; 60 per hour"),
+        "PUBLIC_FORM_CONTACT_LIMIT": os.environ.get("PUBLIC_FORM_CONTACT_LIMIT",
+                                                    "5 per hour; 20 per day"),
+        # How many proxies in front of the app set X-Forwarded-For (0: none).
+        "PROXY_COUNT": _env_int("PROXY_COUNT", 0),
+    }
+
+
+def _uploads() -> dict:
+    upload_dir = Path(os.environ.get("UPLOAD_DIR", INSTANCE / "uploads"))
+    return {
+        "UPLOAD_DIR": str(upload_dir),
+        "MAX_ATTACHMENT_MB": _env_int("MAX_ATTACHMENT_MB", 20),
+        # A PDF is refused past these (services/pdf_check.py).
+        "PDF_MAX_PAGES": _env_int("PDF_MAX_PAGES", 300),
+        "PDF_MAX_DECOMPRESSED_MB": _env_int("PDF_MAX_DECOMPRESSED_MB", 300),
+    }
+
+
 def load_config(overrides: dict | None = None) -> dict:
     """Build the config dict from defaults, the environment and explicit overrides."""
     env = os.environ.get("CENTERFLOW_ENV", "development")
     overrides = dict(overrides or {})
     testing = overrides.get("TESTING", False)
-    secret = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
-    if not secret:
-        if env == "production" and not testing:
-            raise ConfigError(
-                "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
-                "string before starting Centerflow in production."
-            )
-        secret = "dev-only-insecure-key"
-    upload_dir = Path(os.environ.get("UPLOAD_DIR", INSTANCE / "uploads"))
     config = {
         "ENV_NAME": env,
-        "SECRET_KEY": secret,
+        "SECRET_KEY": _secret(env, testing, overrides),
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "DATABASE_URL", f"sqlite:///{INSTANCE / 'centerflow.db'}"
         ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "UPLOAD_DIR": str(upload_dir),
-        "MAX_ATTACHMENT_MB": _env_int("MAX_ATTACHMENT_MB", 20),
         "TIMEZONE": "Asia/Shanghai",
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
@@ -54,8 +138,12 @@ def load_config(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "PAGE_SIZE": 25,
-        # The address printed under the verification QR code of issued PDFs.
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # The address in mails and under the verification QR code of issued PDFs; `make run`
+        # sets it to the address it serves on.
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", DEFAULT_BASE_URL).rstrip("/"),
+        **_uploads(),
+        **_mail(),
+        **_accounts(),
     }
     config.update(overrides)
     # The request cap sits a little above the attachment limit so the form data around a

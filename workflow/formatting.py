@@ -23,6 +23,11 @@ STATE_LABELS = {
     "reviewing": _l("Reviewing"), "decided": _l("Decided"), "archived": _l("Archived"),
 }
 
+ROLE_LABELS = {
+    "applicant": _l("Applicant"), "recommender": _l("Recommender"), "officer": _l("Officer"),
+    "leader": _l("Leader"), "expert": _l("Expert"), "system": _l("System"),
+}
+
 ACTION_LABELS = {
     "submit": _l("Submit"), "expire": _l("Expire"), "withdraw": _l("Withdraw"),
     "return": _l("Return for revision"), "resubmit": _l("Resubmit"),

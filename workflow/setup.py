@@ -2,13 +2,15 @@
 import ctypes.util
 import logging
 
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, flash, g, has_request_context, request, session
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from workflow import clock, extensions
-from workflow.extensions import babel, csrf, db, login_manager, migrate
+from workflow.extensions import babel, csrf, db, limiter, login_manager, migrate
+from workflow.services import sessions
 
 log = logging.getLogger(__name__)
 MIGRATIONS = str(__import__("workflow").ROOT / "migrations")
@@ -26,14 +28,48 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 
 def select_locale() -> str | None:
+    """The language chosen with the top bar's button, else the user's own, else Chinese.
+
+    The user's language is read when the user is loaded (g.user_locale), never from the
+    database here: an error message composed after a failed flush must not query."""
     if not has_request_context():
         return None  # a service called from the CLI or a test: the default locale
     chosen = session.get("locale")
     if chosen in ("zh_CN", "en"):
         return chosen
-    if current_user and getattr(current_user, "locale", None):
-        return current_user.locale
-    return "zh_CN"
+    return g.get("user_locale") or "zh_CN"
+
+
+SESSION_ENDED = {
+    "idle": lambda: _("Your session ended after a long time without activity. Log in again."),
+    "expired": lambda: _("Your session reached its maximum length. Log in again."),
+    "password": lambda: _("Your password was changed; log in again with the new one."),
+    "deactivated": lambda: _("Your account was deactivated."),
+    "second_factor": lambda: _("Your second factor was reset; log in again to set it up."),
+}
+
+
+def _load_user(user_id: str):
+    """The user of a live server-side session (services/sessions.py), else nobody."""
+    if not user_id.isdigit():
+        return None
+    row = sessions.current_session(int(user_id), session.get("sid"))
+    if row is None:
+        return None
+    g.user_locale = row.user.locale
+    return row.user
+
+
+def _check_session() -> None:
+    """Load the user before the view changes anything (loading may end a timed-out session
+    and commit that), and forget a cookie whose session ended, saying why."""
+    if current_user.is_authenticated or "_user_id" not in session:
+        return
+    reason = sessions.ended_reason(session.get("sid"))
+    session.clear()
+    message = SESSION_ENDED.get(reason or "")
+    if message is not None:
+        flash(message(), "warning")
 
 
 def init_extensions(app: Flask) -> None:
@@ -52,12 +88,8 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = "strong"
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        from workflow.models import User
-
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    login_manager.user_loader(_load_user)
+    limiter.init_app(app)
 
     @app.context_processor
     def helpers():
@@ -75,6 +107,8 @@ def init_extensions(app: Flask) -> None:
     def _start_clock():
         g.request_started = clock.now()
 
+    app.before_request(_check_session)
+
     @app.after_request
     def _security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -85,6 +119,9 @@ def init_extensions(app: Flask) -> None:
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "frame-ancestors 'none'",
         )
+        if app.config["ENV_NAME"] == "production":
+            response.headers.setdefault("Strict-Transport-Security",
+                                        "max-age=31536000; includeSubDomains")
         if request.endpoint and request.endpoint.startswith("static"):
             return response
         response.headers.setdefault("Cache-Control", "no-store")

@@ -1,4 +1,11 @@
 """All models, imported here so Alembic and the app see one metadata."""
+from workflow.models.accounts import (
+    AccountToken,
+    LoginEvent,
+    LoginThrottle,
+    RecoveryCode,
+    UserSession,
+)
 from workflow.models.applications import (
     Application,
     ApplicationSection,
@@ -21,13 +28,15 @@ from workflow.models.experts import (
 from workflow.models.formal_review import ChecklistItem, CorrectionRequest, FormalReview
 from workflow.models.notices import DocumentNumber, Notice, NumberSeries, OfficialDocument
 from workflow.models.notifications import Notification, OutboxMail
-from workflow.models.organizations import Organization, OrgKind
+from workflow.models.organizations import Licence, Organization, OrgKind, OrgStatus
 from workflow.models.publicity import Objection, Publicity, PublicityEntry
 from workflow.models.recommendations import Recommendation
 from workflow.models.reviews import AssignmentRun, PanelResult, PanelSeat, ScoreSheet
 from workflow.models.users import User, UserRole
 
 __all__ = [
+    "AccountToken", "Licence", "LoginEvent", "LoginThrottle", "OrgStatus", "RecoveryCode",
+    "UserSession",
     "AssignmentRun", "PanelResult", "PanelSeat", "ScoreSheet",
     "Application", "ApplicationSection", "ApplicationVersion", "Attachment", "AuditEntry",
     "Base", "CalendarDay", "Call", "CallField", "ChecklistItem", "CoBuilder",

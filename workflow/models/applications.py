@@ -109,6 +109,8 @@ class CoBuilder(Base):
     credit_code: Mapped[str] = mapped_column(String(18), index=True)
     name: Mapped[str] = mapped_column(String(200))
     division_of_work: Mapped[str] = mapped_column(String(1000), default="")
+    # Where the lead unit asked the invitation to go while the unit has no verified account.
+    contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

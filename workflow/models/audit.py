@@ -19,6 +19,10 @@ class AuditEntry(Base):
     )
     call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # What an account or identity decision was about: the user or the organization.
+    subject_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"),
+                                                        index=True)
     role: Mapped[str] = mapped_column(String(20))
     action: Mapped[str] = mapped_column(String(40))
     from_state: Mapped[str | None] = mapped_column(String(30))
@@ -26,4 +30,4 @@ class AuditEntry(Base):
     comment: Mapped[str] = mapped_column(String(4000), default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
-    actor: Mapped[User | None] = relationship(lazy="joined")
+    actor: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[actor_id])

@@ -38,6 +38,11 @@ class OutboxMail(Base):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A failed send stays queued with its error and is tried again later, each time later
+    # (services/notifications.py), until it is sent or given up.
     error: Mapped[str] = mapped_column(String(500), default="")
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    given_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     notification: Mapped[Notification | None] = relationship()

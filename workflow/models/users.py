@@ -1,4 +1,6 @@
 """Users and the roles they hold; one person can hold several roles."""
+from datetime import datetime
+
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,7 +18,9 @@ class User(UserMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(100))
-    password_hash: Mapped[str] = mapped_column(String(255))
+    # None until the person sets a password from the invitation mail.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     phone: Mapped[str] = mapped_column(String(30), default="")
     organization_id: Mapped[int | None] = mapped_column(
         ForeignKey("organizations.id"), index=True
@@ -24,6 +28,12 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[object] = mapped_column(UTCDateTime(), default=now)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The second factor (TOTP, RFC 6238): the shared secret once enrolment is confirmed, and
+    # the last time step used, so a code is accepted once.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column()
 
     organization: Mapped[Organization | None] = relationship(lazy="joined")
     role_rows: Mapped[list["UserRole"]] = relationship(
@@ -35,6 +45,14 @@ class User(UserMixin, Base):
         return self.active
 
     @property
+    def is_activated(self) -> bool:
+        return self.password_hash is not None
+
+    @property
+    def has_totp(self) -> bool:
+        return self.totp_enabled_at is not None
+
+    @property
     def roles(self) -> frozenset[Role]:
         return frozenset(Role(r.role) for r in self.role_rows)
 
@@ -43,9 +61,11 @@ class User(UserMixin, Base):
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
+        self.password_changed_at = now()
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return self.password_hash is not None and check_password_hash(self.password_hash,
+                                                                      password)
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
@@ -59,4 +79,4 @@ class UserRole(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(20))
 
-    user: Mapped[User] = relationship(back_populates="role_rows")
+    user: Mapped[User] = relationship(back_populates="role_rows", foreign_keys=[user_id])

@@ -8,9 +8,8 @@ from workflow.models import CoBuilder, Organization, User, UserRole
 from workflow.reference import city_of
 from workflow.services import audit
 from workflow.services.errors import ServiceError
+from workflow.services.passwords import password_problems
 from workflow.states import Role
-
-MIN_PASSWORD = 10
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -24,20 +23,26 @@ def find_organization(credit_code: str) -> Organization | None:
 
 
 def create_user(*, email: str, name: str, password: str | None = None, roles,
-                organization=None, phone: str = "", password_hash: str | None = None) -> User:
-    """Create an active user with the given roles. Refuses a taken email or a short password.
+                organization=None, phone: str = "", password_hash: str | None = None,
+                invited_by=None) -> User:
+    """Create an active user with the given roles. Refuses a taken email or a password the
+    rules refuse. Without a password the account waits for its owner to set one from an
+    invitation (services/account_links.py; the caller sends it).
 
     `password_hash` (instead of `password`) is for bulk imports such as the demo's expert
     accounts, where hashing every password would be slow; never pass one from user input."""
     email = email.strip().lower()
     if find_user_by_email(email) is not None:
         raise ServiceError(_("An account with this email address exists already."))
-    if password_hash is None and len(password or "") < MIN_PASSWORD:
-        raise ServiceError(_("The password needs at least %(n)d characters.", n=MIN_PASSWORD))
-    user = User(email=email, name=name.strip(), phone=phone.strip(), organization=organization)
-    if password_hash is None:
+    if password is not None:
+        problems = password_problems(password, user_inputs=(email, name))
+        if problems:
+            raise ServiceError(*problems)
+    user = User(email=email, name=name.strip(), phone=phone.strip(), organization=organization,
+                invited_by_id=getattr(invited_by, "id", None))
+    if password is not None:
         user.set_password(password)
-    else:
+    elif password_hash is not None:
         user.password_hash = password_hash
     user.role_rows = [UserRole(role=Role(r)) for r in sorted(set(roles))]
     db.session.add(user)
@@ -90,9 +95,3 @@ def register_organization(*, org_name: str, credit_code: str, region_code: str |
     db.session.flush()
     return user
 
-
-def authenticate(email: str, password: str) -> User | None:
-    user = find_user_by_email(email or "")
-    if user is None or not user.active or not user.check_password(password or ""):
-        return None
-    return user

@@ -15,9 +15,15 @@ def primary_role(actor) -> str:
 
 
 def record(*, actor, action: str, application=None, call=None, role=None,
-           from_state=None, to_state=None, comment: str = "") -> AuditEntry:
-    """Add one audit row for a decision or an event; the caller's transaction commits it."""
+           from_state=None, to_state=None, comment: str = "", subject=None,
+           organization=None) -> AuditEntry:
+    """Add one audit row for a decision or an event; the caller's transaction commits it.
+
+    `subject` is the user an account decision is about, `organization` the unit an identity
+    decision is about."""
     entry = AuditEntry(
+        subject_user_id=getattr(subject, "id", None),
+        organization_id=getattr(organization, "id", None),
         application_id=application.id if application is not None else None,
         call_id=call.id if call is not None else (application.call_id if application else None),
         actor_id=getattr(actor, "id", None),
@@ -37,3 +43,10 @@ def timeline(application) -> list[AuditEntry]:
         .where(AuditEntry.application_id == application.id)
         .order_by(AuditEntry.at, AuditEntry.id)
     ))
+
+
+def about_user(user, limit: int = 100) -> list[AuditEntry]:
+    """The account decisions about `user` and the ones `user` took on accounts, newest first."""
+    return list(db.session.scalars(
+        select(AuditEntry).where(AuditEntry.subject_user_id == user.id)
+        .order_by(AuditEntry.id.desc()).limit(limit)))

@@ -1,9 +1,14 @@
 """Notifications: an in-app message and an outbox mail for each person concerned.
 
-Mails wait in the outbox; `send_outbox` sends them with Flask-Mail when MAIL_SERVER is set
-(production) and leaves them for the officer to read otherwise (development).
+Each message is composed in its recipient's language with links that work from a mail
+client (`absolute_url`). Mails wait in the outbox; `send_outbox` sends them with Flask-Mail
+when MAIL_SERVER is set (production) and leaves them for the officer to read otherwise
+(development).
 """
+from collections.abc import Callable
+
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -31,17 +36,34 @@ def region_recommenders(region_code: str) -> list[User]:
     ))
 
 
-def notify(users, *, kind: str, subject: str, body: str, application=None,
+Compose = Callable[[User], tuple[str, str]]
+
+
+def absolute_url(path: str) -> str:
+    """`path` on this site as a link that works from a mail: PUBLIC_BASE_URL + path."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/" + path.lstrip("/")
+
+
+def locale_of(user) -> str:
+    return getattr(user, "locale", None) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def notify(users, *, kind: str, subject: str = "", body: str = "",
+           compose: Compose | None = None, application=None,
            dedupe_key: str | None = None) -> int:
     """Queue a notification and a mail per user; with a dedupe_key, once per key and user.
 
-    Returns how many were queued (0 when all were queued before)."""
+    With `compose`, each user's subject and body are `compose(user)`, written in that user's
+    language. Returns how many were queued (0 when all were queued before)."""
     queued = 0
     for user in users:
         key = f"{dedupe_key}:u{user.id}" if dedupe_key else None
         if key and db.session.scalar(select(Notification.id).where(
                 Notification.dedupe_key == key)) is not None:
             continue
+        if compose is not None:
+            with force_locale(locale_of(user)):
+                subject, body = compose(user)
         try:
             with db.session.begin_nested():
                 note = Notification(user_id=user.id, kind=kind, subject=subject, body=body,

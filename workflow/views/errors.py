@@ -11,7 +11,10 @@ MESSAGES = {
     403: lambda: _("You do not have access to this page."),
     404: lambda: _("This page does not exist."),
     405: lambda: _("This page cannot be used that way."),
+    410: lambda: _("This link is no longer valid."),
     413: lambda: _("The upload is too large."),
+    429: lambda: _("Too many requests from your address in a short time. Wait a minute and "
+                   "try again."),
     500: lambda: _("Something went wrong on our side; nothing was saved."),
 }
 

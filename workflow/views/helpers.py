@@ -1,5 +1,7 @@
 """What every view does the same way: load or 404, ask the permission table or 403."""
-from flask import abort, flash
+from urllib.parse import urlsplit
+
+from flask import abort, flash, url_for
 from flask_login import current_user
 
 from workflow.extensions import db
@@ -21,3 +23,17 @@ def require(action: str, obj=None) -> None:
 def flash_problems(error) -> None:
     for problem in error.problems:
         flash(problem, "danger")
+
+
+def safe_next(target: str | None) -> str:
+    """`target` when it is a path on this site, else the home page: an absolute or
+    scheme-relative address, a backslash (which browsers read as a slash) or any control
+    character (browsers drop tabs and newlines, so "/\\t/evil.example" would become
+    "//evil.example"; CR/LF would split the header) is refused."""
+    if (not target or not target.startswith("/") or target.startswith("//")
+            or "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target)):
+        return url_for("public.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return url_for("public.index")
+    return target
