@@ -103,7 +103,7 @@ def test_an_organization_needs_its_sealed_letter_as_a_pdf(announced):
 
     assert missing == ["An organization objects by a letter bearing its seal: attach it as a "
                        "PDF."]
-    assert not_pdf == ["The sealed letter must be a PDF file; this file is not a PDF."]
+    assert not_pdf == ["Only PDF files are accepted; this file is not a PDF."]
     assert "Anonymous objections are not accepted" in unnamed[0]
     assert too_big == ["The file is larger than 1 MB."]
 

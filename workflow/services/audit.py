@@ -1,9 +1,14 @@
 """Writing and reading the audit trail."""
+import hashlib
+import json
+
 from sqlalchemy import select
 
 from workflow.extensions import db
 from workflow.models import AuditEntry
 from workflow.states import Role
+
+EDIT_ACTIONS = frozenset({"edit_section", "edit_basics"})
 
 
 def primary_role(actor) -> str:
@@ -35,6 +40,25 @@ def record(*, actor, action: str, application=None, call=None, role=None,
     )
     db.session.add(entry)
     return entry
+
+
+def content_sha256(content) -> str:
+    """The SHA-256 of `content` as canonical JSON (keys sorted, no spaces, UTF-8): the same
+    content gives the same digest whatever order its fields were typed in."""
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def edit_comment(part: str, content) -> str:
+    """The comment of an edit's audit row: which part (a section key, "basics") and the
+    SHA-256 of what it holds now, e.g. "foundation sha256:9f86d0…"."""
+    return f"{part} sha256:{content_sha256(content)}"
+
+
+def edited_part(entry: AuditEntry) -> tuple[str, str] | None:
+    """(part, SHA-256) of an edit row written with edit_comment, else None."""
+    part, found, digest = entry.comment.partition(" sha256:")
+    return (part, digest) if found and entry.action in EDIT_ACTIONS else None
 
 
 def timeline(application) -> list[AuditEntry]:

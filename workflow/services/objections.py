@@ -8,17 +8,18 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from workflow.clock import local, now
 from workflow.extensions import db
+from workflow.filenames import download_name
 from workflow.models import Application, Objection, Publicity, PublicityEntry
 from workflow.permissions import can
 from workflow.services import attachments, audit, publicity
 from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.services.notifications import notify
+from workflow.services.notifications import details, notify
+from workflow.services.pdf_check import read_upload
 from workflow.states import Role
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -77,16 +78,6 @@ def filing_problems(announcement: Publicity, filing: Filing) -> list[str]:
     return problems
 
 
-def _read_letter(stream) -> bytes:
-    limit = current_app.config["MAX_ATTACHMENT_MB"] * 1024 * 1024
-    data = stream.read(limit + 1)
-    if len(data) > limit:
-        raise ServiceError(_("The file is larger than %(mb)d MB.", mb=limit // (1024 * 1024)))
-    if not data or not attachments.looks_like_pdf(data[:1024], data[-2048:]):
-        raise ServiceError(_("The sealed letter must be a PDF file; this file is not a PDF."))
-    return data
-
-
 def _receipt() -> str:
     token = "".join(secrets.choice(RECEIPT_ALPHABET) for _n in range(6))
     return f"YY{local(now()):%Y%m%d}-{token}"
@@ -102,7 +93,7 @@ def file_objection(announcement: Publicity, filing: Filing, *, actor) -> Objecti
     letter, problems = None, filing_problems(announcement, filing)
     if filing.kind == "organization" and filing.letter is not None:
         try:
-            letter = _read_letter(filing.letter)
+            letter = read_upload(filing.letter)
         except ServiceError as error:
             problems += error.problems
     if problems:
@@ -118,14 +109,14 @@ def file_objection(announcement: Publicity, filing: Filing, *, actor) -> Objecti
     if letter is not None:
         row.letter_name = secrets.token_hex(20) + ".pdf"
         row.letter_original = _clean_name(filing.letter_filename)
-        row.letter_sha256 = hashlib.sha256(letter).hexdigest()
+        row.letter_sha256 = letter.sha256
     db.session.add(row)
     db.session.flush()
     audit.record(actor=actor, role="public", action="file_objection", call=announcement.call,
                  comment=f"{row.receipt_no}: {row.entry.position}. {row.entry.center_name}")
     _tell_officers(row)
     if letter is not None:
-        publicity.write_file(letter_path(row), letter)
+        publicity.write_file(letter_path(row), letter.data)
     return row
 
 
@@ -135,11 +126,29 @@ def _clean_name(filename: str) -> str:
 
 
 def _tell_officers(row: Objection) -> None:
-    notify(publicity.staff(Role.OFFICER), kind="objection_filed",
-           subject=_("Objection %(receipt)s: %(center)s", receipt=row.receipt_no,
-                     center=row.entry.center_name),
-           body=_("An objection against “%(center)s” was filed.", center=row.entry.center_name)
-           + "\n\n" + _("Details: /officer/publicity/%(id)d/objections", id=row.publicity_id))
+    """Officers hear of the first objection to an announcement on each day (Beijing time),
+    with the count so far and the link to the list: one client's flood of filings does not
+    become a mail per filing to every officer."""
+    center, day = row.entry.center_name, local(now()).date().isoformat()
+    filed = db.session.scalar(select(func.count()).select_from(Objection).where(
+        Objection.publicity_id == row.publicity_id))
+
+    def compose(user):
+        return (_("Objection %(receipt)s: %(center)s", receipt=row.receipt_no, center=center),
+                _("An objection against “%(center)s” was filed. Objections to this "
+                  "announcement so far: %(n)d; its period ends on %(end)s. Objections filed "
+                  "later today are not mailed one by one: the objections page lists them all. "
+                  "Record how each is handled there.", center=center, n=filed,
+                  end=row.publicity.end_date.isoformat())
+                + "\n\n" + details(f"/officer/publicity/{row.publicity_id}/objections"))
+
+    notify(publicity.staff(Role.OFFICER), kind="objection_filed", compose=compose,
+           dedupe_key=f"objections-filed:p{row.publicity_id}:{day}")
+
+
+def letter_download_name(row: Objection) -> str:
+    """The receipt number, not the filer's own name for the file."""
+    return download_name(_("Objection letter"), row.receipt_no, fallback="letter")
 
 
 def letter_path(row: Objection) -> Path:

@@ -74,4 +74,4 @@ def download(attachment_id: int):
     if not path.is_file():
         abort(404)
     return send_file(path, mimetype="application/pdf", as_attachment=True,
-                     download_name=attachment.original_name, max_age=0)
+                     download_name=attachments.download_name_of(attachment), max_age=0)

@@ -10,21 +10,43 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from forms.publicity import ObjectionForm
-from workflow.extensions import db
+from workflow.extensions import db, limiter
+from workflow.filenames import download_name
 from workflow.models import Publicity
 from workflow.services import objections, publicity
 from workflow.services.errors import ServiceError
 from workflow.views.helpers import load_or_404, require
 
 bp = Blueprint("public_publicity", __name__)
+CONTACT_LIMITED = _l("Too many objections were filed with this phone number or email address "
+                     "in a short time. Try again in an hour, or call the business phone "
+                     "printed on the announcement.")
+
+
+def _address_limit() -> str:
+    return current_app.config["PUBLIC_FORM_RATE_LIMIT"]
+
+
+def _contact_limit() -> str:
+    return current_app.config["PUBLIC_FORM_CONTACT_LIMIT"]
+
+
+def _typed_phone() -> str:
+    return "".join(ch for ch in request.form.get("phone", "") if ch.isdigit())
+
+
+def _typed_email() -> str:
+    return request.form.get("email", "").strip().lower()
 
 
 @bp.get("/publicity")
@@ -53,6 +75,11 @@ def detail(publicity_id: int):
 
 
 @bp.post("/publicity/<int:publicity_id>/objections")
+@limiter.limit(_address_limit)
+@limiter.limit(_contact_limit, key_func=lambda: "phone:" + _typed_phone(),
+               exempt_when=lambda: not _typed_phone(), error_message=CONTACT_LIMITED)
+@limiter.limit(_contact_limit, key_func=lambda: "email:" + _typed_email(),
+               exempt_when=lambda: not _typed_email(), error_message=CONTACT_LIMITED)
 def file_objection(publicity_id: int):
     announcement = load_or_404(Publicity, publicity_id)
     require("publicity.object", announcement)
@@ -80,4 +107,5 @@ def document(publicity_id: int):
         current_app.logger.error("announcement %d: PDF missing or changed", announcement.id)
         abort(404)
     return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=False,
-                     download_name=f"{announcement.title}.pdf", max_age=0)
+                     download_name=download_name(announcement.title, fallback="announcement"),
+                     max_age=0)

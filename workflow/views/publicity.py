@@ -140,4 +140,4 @@ def letter(objection_id: int):
     if data is None:
         abort(404)
     return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
-                     download_name=row.letter_original or "letter.pdf", max_age=0)
+                     download_name=objections.letter_download_name(row), max_age=0)

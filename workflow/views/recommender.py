@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from forms.recommendation import RecommendForm
 from workflow.exports.recommendation_sheet import to_pdf, to_xlsx
 from workflow.extensions import db
+from workflow.filenames import download_name
 from workflow.models import Application, Call
 from workflow.permissions import can
 from workflow.services import eligibility, queries, recommendation
@@ -64,9 +65,9 @@ def sheet(call_id: int, fmt: str):
     require("call.recommendation_sheet", call)
     data = recommendation.summary_sheet(call, current_user.organization)
     body = to_xlsx(data) if fmt == "xlsx" else to_pdf(data)
-    name = f"{current_user.organization.name}{data.title}.{fmt}".replace("/", "／")
     return send_file(BytesIO(body), mimetype=SHEET_TYPES[fmt], as_attachment=True,
-                     download_name=name, max_age=0)
+                     download_name=download_name(current_user.organization.name + data.title,
+                                                 suffix=f".{fmt}"), max_age=0)
 
 
 @bp.post("/applications/<int:app_id>/recommend")
