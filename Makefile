@@ -6,6 +6,9 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The address in mails and under the QR code of issued notices, for every command below:
+# where `make run` serves, unless PUBLIC_BASE_URL is set in the environment or on the command line.
+export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
 # Debian packages: WeasyPrint's libraries and fonts; the tests also drive Chromium and read PDFs.
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \

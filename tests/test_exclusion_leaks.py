@@ -110,8 +110,9 @@ class Links(HTMLParser):
             self.hrefs.append(href.split("#")[0])
 
 
-# Paths written out in text, as the notifications' "Details: /expert/seats/5/sheet".
-PATH_IN_TEXT = re.compile(r"(?<![\w/])/(?:expert|applications|attachments|officer)/[\w/.-]*\w")
+# Paths written out in text, as the notifications' "Details: https://…/expert/seats/5/sheet".
+PATH_IN_TEXT = re.compile(r"(?:https?://[^/\s]+|(?<![\w/]))"
+                          r"(/(?:expert|applications|attachments|officer)/[\w/.-]*\w)")
 
 
 def crawl(client, starts) -> dict[str, tuple[int, str]]:

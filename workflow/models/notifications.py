@@ -1,4 +1,5 @@
-"""In-app notifications and the mail outbox (kept, not sent, in development)."""
+"""In-app notifications and the mail outbox (sent by services/outbox.py, kept without a mail
+server)."""
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text
@@ -46,3 +47,12 @@ class OutboxMail(Base):
     given_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     notification: Mapped[Notification | None] = relationship()
+
+    @property
+    def status(self) -> str:
+        """sent, given_up, failed (an attempt failed; it is tried again) or waiting."""
+        if self.sent_at is not None:
+            return "sent"
+        if self.given_up_at is not None:
+            return "given_up"
+        return "failed" if self.error else "waiting"

@@ -1,11 +1,15 @@
 """Who is told what after a state change, and the reminders of coming deadlines.
 
-Texts are composed in the installation's default language (Chinese); links are relative.
+Each text is composed in its recipient's language and ends with an absolute link; where the
+lead unit has something to do, it says what and by when.
 """
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from workflow.clock import local
-from workflow.services.notifications import lead_users, notify
+from workflow.extensions import db
+from workflow.models import CorrectionRequest
+from workflow.services.notifications import details, lead_users, notify
 from workflow.states import Action
 
 _TOLD_TO_LEAD = {
@@ -22,25 +26,90 @@ _TOLD_TO_LEAD = {
 }
 
 
+def beijing_time(moment) -> str:
+    return local(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _correction_deadline(app):
+    return db.session.scalar(select(CorrectionRequest.deadline_at).where(
+        CorrectionRequest.application_id == app.id, CorrectionRequest.answered_at.is_(None))
+        .order_by(CorrectionRequest.round.desc()).limit(1))
+
+
+def _next_step(app, action) -> str:
+    """What the lead unit has to do now, and by when; empty when nothing."""
+    if action == Action.RETURN:
+        deadline = app.call.recommend_deadline
+        if deadline is None:
+            return _("Revise the application and submit it again.")
+        return _("Revise the application and submit it again before %(when)s (Beijing time), "
+                 "while the recommender can still recommend it.", when=beijing_time(deadline))
+    if action == Action.REQUEST_CORRECTION and (deadline := _correction_deadline(app)):
+        return _("Correct every listed item and submit the correction before %(when)s "
+                 "(Beijing time); after that the application is closed.",
+                 when=beijing_time(deadline))
+    return ""
+
+
 def after_transition(app, action, actor, comment: str) -> None:
     """Queue the notifications of one state change (called by the transition function)."""
     what = _TOLD_TO_LEAD.get(action)
     if what is None:
         return
-    subject = _("%(title)s: %(what)s", title=app.title, what=what())
-    body = _("Your application “%(title)s” was %(what)s.", title=app.title, what=what())
-    if comment:
-        body += "\n\n" + _("Reasons or remarks:") + "\n" + comment
-    body += "\n\n" + _("Details: /applications/%(id)d", id=app.id)
-    notify(lead_users(app), kind=str(action), subject=subject, body=body, application=app)
+
+    def compose(user):
+        subject = _("%(title)s: %(what)s", title=app.title, what=what())
+        body = _("Your application “%(title)s” was %(what)s.", title=app.title, what=what())
+        if comment:
+            body += "\n\n" + _("Reasons or remarks:") + "\n" + comment
+        if step := _next_step(app, action):
+            body += "\n\n" + step
+        return subject, body + "\n\n" + details(f"/applications/{app.id}")
+
+    notify(lead_users(app), kind=str(action), compose=compose, application=app)
 
 
-def remind(users, *, key: str, app, deadline, what: str) -> int:
-    """A reminder two working days before `deadline`, sent once per key and person."""
-    when = local(deadline).strftime("%Y-%m-%d %H:%M")
-    subject = _("Deadline in two working days: %(what)s", what=what)
-    body = _("%(what)s: the deadline is %(when)s (Beijing time).", what=what, when=when)
-    if app is not None:
-        body += "\n\n" + _("Details: /applications/%(id)d", id=app.id)
-    return notify(users, kind="reminder", subject=subject, body=body, application=app,
-                  dedupe_key=key)
+_REMINDERS = {
+    "filing": lambda what, when: _(
+        "The call closes at %(when)s (Beijing time) and “%(what)s” is still a draft. Submit it "
+        "before then; a draft left unsubmitted expires when the call closes.",
+        what=what, when=when),
+    "recommend": lambda what, when: _(
+        "Applications of your region in “%(what)s” wait for your decision. Recommend, decline "
+        "or return each of them before %(when)s (Beijing time).", what=what, when=when),
+    "correction": lambda what, when: _(
+        "The corrections asked for “%(what)s” are due at %(when)s (Beijing time). Submit them "
+        "before then; after that the application is closed.", what=what, when=when),
+}
+
+
+def remind(users, *, task: str, key: str, app, deadline, what: str, path: str) -> int:
+    """A reminder two working days before `deadline` of what `task` asks (filing, recommend,
+    correction), with a link to `path`; sent once per key and person."""
+    when = beijing_time(deadline)
+
+    def compose(user):
+        return (_("Deadline in two working days: %(what)s", what=what),
+                _REMINDERS[task](what, when) + "\n\n" + details(path))
+
+    return notify(users, kind="reminder", compose=compose, application=app, dedupe_key=key)
+
+
+def panel_invitation(call_title: str):
+    """The invitation to review an application of the call, naming no application (see
+    assignment._invite): what to do, how to log in, and the review page. An invitation has
+    no deadline to answer."""
+    def compose(person):
+        body = _("Hello %(name)s,\n\nyou are invited as an expert to review an application of "
+                 "the call “%(call)s”.\n\nWhat to do: log in and open your review page. If you "
+                 "have a conflict of interest with the applicant (for example, you work for one "
+                 "of its units, helped write its plan or are related to its project head), "
+                 "declare it there; otherwise accept the invitation, or decline it with a "
+                 "reason. The review of the application starts only when its panel is "
+                 "complete, so please answer soon.", name=person.name, call=call_title)
+        if not person.is_activated:
+            body += "\n\n" + _("Your account has no password yet: set one with the link in "
+                                "the mail “Your Centerflow account: set your password”, or "
+                                "ask for a new link on the login page.")
+        return _("Invitation to review an application"), body + "\n\n" + details("/expert")
+    return compose

@@ -24,10 +24,10 @@ from workflow.models import (
     User,
 )
 from workflow.permissions import can, expert_id_of
-from workflow.services import audit, conflicts, panel_overview
+from workflow.services import alerts, audit, conflicts, panel_overview
 from workflow.services.errors import PermissionDenied, ServiceError
 from workflow.services.locks import panels_locked
-from workflow.services.notifications import notify
+from workflow.services.notifications import details, notify
 from workflow.states import AppState
 
 DEFAULTS = {"k": 5, "max_load": 10}
@@ -213,14 +213,9 @@ def _invite(seats: list[PanelSeat]) -> None:
     back, and an expert who declares a conflict later, or whom a rule excludes after the
     invitation, must find no trace of the application."""
     for seat in seats:
-        user = seat.expert.user
-        if user is None:
-            continue
-        notify([user], kind="panel_invitation",
-               subject=_("Invitation to review an application"),
-               body=_("You are invited to review an application of “%(call)s”. Accept or "
-                      "decline the invitation on your review page: /expert",
-                      call=seat.application.call.title))
+        if seat.expert.user is not None:
+            notify([seat.expert.user], kind="panel_invitation",
+                   compose=alerts.panel_invitation(seat.application.call.title))
 
 
 def add_seat(app: Application, expert: Expert, *, actor) -> PanelSeat:
@@ -356,12 +351,16 @@ def _officer_of(seat: PanelSeat, run: AssignmentRun | None) -> User:
 
 def _tell_officer(seat: PanelSeat) -> None:
     officer = db.session.get(User, seat.assigned_by_id)
-    notify([officer], kind="panel_unfilled", application=seat.application,
-           subject=_("A panel seat is open"),
-           body=_("%(name)s declined to review “%(title)s”: %(reason)s. The seat was not "
+    app = seat.application
+
+    def compose(person):
+        return (_("A panel seat is open"),
+                _("%(name)s declined to review “%(title)s”: %(reason)s. The seat was not "
                   "refilled; choose another expert on the panels page.",
-                  name=seat.expert.name, title=seat.application.title,
-                  reason=seat.decline_reason))
+                  name=seat.expert.name, title=app.title, reason=seat.decline_reason)
+                + "\n\n" + details(f"/officer/calls/{app.call_id}/panels"))
+
+    notify([officer], kind="panel_unfilled", application=app, compose=compose)
 
 
 def open_ready_reviews(call, *, actor) -> tuple[list[Application], dict[Application, list]]:

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from workflow import clock
+from workflow.config import is_loopback_url
 from workflow.documents import storage
 from workflow.documents.content import letter_data, notice_data
 from workflow.documents.official import (
@@ -28,6 +29,7 @@ from workflow.documents.official import (
     verification,
 )
 from workflow.extensions import db
+from workflow.filenames import download_name
 from workflow.models import Application, Call, Notice, OfficialDocument
 from workflow.models.notices import number_text
 from workflow.permissions import can, notice_of
@@ -41,11 +43,10 @@ from workflow.services.notices import (
     draft_problems,
     signature_current,
 )
-from workflow.services.notifications import lead_users, notify
+from workflow.services.notifications import absolute_url, details, lead_users, notify
 from workflow.services.transitions import transition
 from workflow.states import Action, CallState
 
-DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 CODE_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
 
 
@@ -55,20 +56,32 @@ def new_code() -> str:
 
 
 def verify_url(code: str) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL") or DEFAULT_BASE_URL
-    return f"{base.rstrip('/')}/verify/{code}"
+    return absolute_url(f"/verify/{code}")
+
+
+def base_url_problems() -> list[str]:
+    """In production, a PUBLIC_BASE_URL that is still a loopback address: the QR code and
+    link of every issued PDF would lead nowhere, and an issued PDF can never be changed."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    if current_app.config["ENV_NAME"] != "production" or not is_loopback_url(base):
+        return []
+    return [_("The public address of this site (PUBLIC_BASE_URL) is still %(url)s, which only "
+              "leads back to the reader's own computer. The QR code and link printed on every "
+              "issued document would not work, and an issued document can never be changed. "
+              "Ask the administrator to set PUBLIC_BASE_URL to the address the public reaches "
+              "this site at and to restart it, then issue.", url=base)]
 
 
 def issue_problems(call) -> list[str]:
     """Why the officer cannot issue the notice of `call` now (empty: they can)."""
     notice = notice_of(call)
     if notice is None:
-        return [_("A leader signs the draft before it is issued.")]
+        return [_("A leader signs the draft before it is issued."), *base_url_problems()]
     problems = draft_problems(call)
     if not problems and notice.content_sha256 != digest(draft_content(call)):
         problems.append(_("The draft changed after the leader signed it; the leader signs it "
                           "again before it is issued."))
-    return problems
+    return problems + base_url_problems()
 
 
 def overview(call) -> dict:
@@ -221,12 +234,15 @@ def finish_issue(notice: Notice, *, actor) -> bool:
 
 def _approve(app: Application, number: str, actor) -> None:
     transition(app, Action.ISSUE_NOTICE, actor=actor, comment=number)
-    subject = _("%(title)s: approved by %(number)s", title=app.title, number=number)
-    body = _("Your application “%(title)s” was approved by the notice %(number)s. The notice "
-             "and your letter can be downloaded from the application page: /applications/%(id)d",
-             title=app.title, number=number, id=app.id)
-    notify(lead_users(app), kind=str(Action.ISSUE_NOTICE), subject=subject, body=body,
-           application=app)
+
+    def compose(user):
+        return (_("%(title)s: approved by %(number)s", title=app.title, number=number),
+                _("Your application “%(title)s” was approved by the notice %(number)s. "
+                  "Download the notice and your unit's letter from the application page.",
+                  title=app.title, number=number)
+                + "\n\n" + details(f"/applications/{app.id}"))
+
+    notify(lead_users(app), kind=str(Action.ISSUE_NOTICE), compose=compose, application=app)
 
 
 def revoke_document(doc: OfficialDocument, *, reason: str, actor) -> list[OfficialDocument]:
@@ -293,10 +309,11 @@ def document_bytes(doc: OfficialDocument) -> bytes:
 
 
 def export_name(doc: OfficialDocument) -> str:
-    """A file name that starts with the document number and names the unit."""
-    name = label(doc).replace(" ", "_")
-    safe = "".join(ch for ch in name if ch.isprintable() and ch not in '/\\:*?"<>|')
-    return f"{safe[:120]}_{doc.position:03d}.pdf"
+    """鲁科字〔2022〕154号.pdf for the notice, 鲁科字〔2022〕154号-山东…有限公司.pdf for a letter
+    (one letter per unit and notice, so the names in an export folder differ)."""
+    number = doc.notice.number.text if doc.notice.number else ""
+    unit = doc.application.lead_org.name if doc.kind == "letter" else ""
+    return download_name(number, unit, fallback=f"document-{doc.id}")
 
 
 def issued_documents() -> list[OfficialDocument]:

@@ -1,14 +1,14 @@
 """Notifications: an in-app message and an outbox mail for each person concerned.
 
-Each message is composed in its recipient's language with links that work from a mail
-client (`absolute_url`). Mails wait in the outbox; `send_outbox` sends them with Flask-Mail
-when MAIL_SERVER is set (production) and leaves them for the officer to read otherwise
-(development).
+Each message is composed in its recipient's language (User.locale, else Chinese) with links
+that work from a mail client (`absolute_url`). Mails wait in the outbox, which
+services/outbox.py sends when MAIL_SERVER is set; account mails leave at once.
 """
 from collections.abc import Callable
 
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -17,6 +17,7 @@ from workflow.extensions import db
 from workflow.models import Notification, OutboxMail, User, UserRole
 from workflow.models.organizations import Organization
 from workflow.permissions import can
+from workflow.services import outbox
 from workflow.services.errors import PermissionDenied
 from workflow.states import Role
 
@@ -37,6 +38,8 @@ def region_recommenders(region_code: str) -> list[User]:
 
 
 Compose = Callable[[User], tuple[str, str]]
+# A person waiting for the link to their account is not kept waiting for the next tick.
+SEND_AT_ONCE = frozenset({"invitation", "password_reset"})
 
 
 def absolute_url(path: str) -> str:
@@ -44,38 +47,62 @@ def absolute_url(path: str) -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/" + path.lstrip("/")
 
 
+def details(path: str) -> str:
+    """The last line of a message: the page where it is dealt with, as an absolute link."""
+    return _("Details: %(url)s", url=absolute_url(path))
+
+
 def locale_of(user) -> str:
     return getattr(user, "locale", None) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def notify(users, *, kind: str, subject: str = "", body: str = "",
-           compose: Compose | None = None, application=None,
+def set_language(user: User, code: str) -> None:
+    """Write `user`'s notifications and mails in `code` (one of LANGUAGES) from now on, as
+    chosen with the language button. Flushes."""
+    if code in current_app.config["LANGUAGES"] and user.locale != code:
+        user.locale = code
+        db.session.flush()
+
+
+def notify(users, *, kind: str, compose: Compose, application=None,
            dedupe_key: str | None = None) -> int:
     """Queue a notification and a mail per user; with a dedupe_key, once per key and user.
 
-    With `compose`, each user's subject and body are `compose(user)`, written in that user's
-    language. Returns how many were queued (0 when all were queued before)."""
+    Each user's subject and body are `compose(user)`, written in that user's language.
+    Mails of the kinds in SEND_AT_ONCE leave once the transaction commits, the others with
+    the next `flask tick`. Returns how many were queued (0 when all were queued before)."""
     queued = 0
     for user in users:
         key = f"{dedupe_key}:u{user.id}" if dedupe_key else None
         if key and db.session.scalar(select(Notification.id).where(
                 Notification.dedupe_key == key)) is not None:
             continue
-        if compose is not None:
-            with force_locale(locale_of(user)):
-                subject, body = compose(user)
+        with force_locale(locale_of(user)):
+            subject, body = compose(user)
+        subject = " ".join(str(subject).split())[:200]  # one header line
         try:
             with db.session.begin_nested():
                 note = Notification(user_id=user.id, kind=kind, subject=subject, body=body,
                                     application_id=getattr(application, "id", None),
                                     dedupe_key=key)
-                db.session.add(note)
-                db.session.add(OutboxMail(notification=note, to_address=user.email,
-                                          subject=subject, body=body))
+                mail = OutboxMail(notification=note, to_address=user.email, subject=subject,
+                                  body=body)
+                db.session.add_all([note, mail])
         except IntegrityError:
             continue  # a concurrent tick queued the same reminder first
+        if kind in SEND_AT_ONCE:
+            outbox.send_soon(mail)
         queued += 1
     return queued
+
+
+def queue_mail(address: str, subject: str, body: str) -> OutboxMail:
+    """Queue a mail to an address without an account (no in-app notification), sent with
+    the next `flask tick`; the caller composes it in the installation's language."""
+    mail = OutboxMail(to_address=address, subject=" ".join(str(subject).split())[:200],
+                      body=body)
+    db.session.add(mail)
+    return mail
 
 
 def unread_count(user) -> int:
@@ -101,23 +128,3 @@ def mark_all_read(user) -> int:
                                    Notification.read_at.is_(None))
         .values(read_at=now()).execution_options(synchronize_session=False))
     return result.rowcount or 0
-
-
-def send_outbox(limit: int = 100) -> int:
-    """Send waiting mails when a mail server is configured; returns how many were sent."""
-    if not current_app.config.get("MAIL_SERVER"):
-        return 0
-    from flask_mail import Mail, Message
-
-    mail, sent = Mail(current_app), 0
-    waiting = db.session.scalars(select(OutboxMail).where(OutboxMail.sent_at.is_(None))
-                                 .order_by(OutboxMail.id).limit(limit).with_for_update(
-                                     skip_locked=True))
-    for row in waiting:
-        try:
-            mail.send(Message(subject=row.subject, recipients=[row.to_address], body=row.body))
-        except Exception as exc:  # noqa: BLE001 - a failed mail stays queued with its error
-            row.error = str(exc)[:500]
-            continue
-        row.sent_at, row.error, sent = now(), "", sent + 1
-    return sent

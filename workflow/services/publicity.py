@@ -26,7 +26,7 @@ from workflow.permissions import SYSTEM, can
 from workflow.reference import city_name, city_of
 from workflow.services import audit, calendar, calls, objections, selection, transitions
 from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.services.notifications import lead_users, notify
+from workflow.services.notifications import details, lead_users, notify
 from workflow.states import Action, AppState, CallState, Role
 
 SETTING_KEYS = ("title", "basis", "procedure", "list_title", "objection_address",
@@ -217,22 +217,33 @@ def document_bytes(publicity: Publicity) -> bytes | None:
 def _tell_decisions(call: Call, publicity: Publicity) -> None:
     """The decisions held until now reach the lead units: listed, or not selected with the
     leader's reasons."""
-    link = _("Details: /publicity/%(id)d", id=publicity.id)
     for entry in publicity.entries:
-        app = entry.application
-        notify(lead_users(app), kind="publicity", application=app,
-               subject=_("%(title)s: listed in the public announcement", title=app.title),
-               body=_("Your application “%(title)s” is listed in “%(announcement)s”. "
-                      "%(period)s.", title=app.title, announcement=publicity.title,
-                      period=period_text(publicity)) + "\n\n" + link)
+        notify(lead_users(entry.application), kind="publicity", application=entry.application,
+               compose=_listed(entry.application, publicity))
     reasons = selection.decision_reasons(call)
     for app in db.session.scalars(select(Application).where(
             Application.call_id == call.id, Application.state == AppState.NOT_SELECTED)):
         notify(lead_users(app), kind=str(Action.NOT_SELECT), application=app,
-               subject=_("%(title)s: not selected", title=app.title),
-               body=_("Your application “%(title)s” was not selected.", title=app.title)
-               + "\n\n" + _("Reasons or remarks:") + "\n" + reasons.get(app.id, "")
-               + "\n\n" + _("Details: /applications/%(id)d", id=app.id))
+               compose=_not_selected(app, reasons.get(app.id, "")))
+
+
+def _listed(app: Application, publicity: Publicity):
+    def compose(user):
+        return (_("%(title)s: listed in the public announcement", title=app.title),
+                _("Your application “%(title)s” is listed in “%(announcement)s”. "
+                  "%(period)s.", title=app.title, announcement=publicity.title,
+                  period=period_text(publicity))
+                + "\n\n" + details(f"/publicity/{publicity.id}"))
+    return compose
+
+
+def _not_selected(app: Application, reason: str):
+    def compose(user):
+        return (_("%(title)s: not selected", title=app.title),
+                _("Your application “%(title)s” was not selected.", title=app.title)
+                + "\n\n" + _("Reasons or remarks:") + "\n" + reason
+                + "\n\n" + details(f"/applications/{app.id}"))
+    return compose
 
 
 def entry_of(app: Application) -> PublicityEntry | None:
@@ -285,19 +296,29 @@ def close_ended_periods() -> int:
         if AppState.PUBLICITY in states:
             continue
         publicity.ended_at = now()
-        review = states.count(AppState.OBJECTION_REVIEW)
-        summary = _("The announcement “%(title)s” has ended: %(done)d to approval, %(review)d "
-                    "to objection review.", title=publicity.title,
-                    done=states.count(AppState.APPROVAL_PENDING), review=review)
+        done, review = (states.count(AppState.APPROVAL_PENDING),
+                        states.count(AppState.OBJECTION_REVIEW))
         audit.record(actor=SYSTEM, action="end_publicity_period", call=publicity.call,
-                     comment=summary)
+                     comment=_period_summary(publicity, done, review))
         for role in (Role.OFFICER, Role.LEADER) if review else (Role.OFFICER,):
-            notify(staff(role), kind="publicity_ended", subject=publicity.title, body=summary
-                   + "\n\n" + _("Details: /officer/publicity/%(id)d/objections", id=publicity.id),
+            notify(staff(role), kind="publicity_ended",
+                   compose=_period_ended(publicity, done, review),
                    dedupe_key=f"publicity-ended:{publicity.id}:{role}")
         closed += 1
     db.session.flush()
     return closed
+
+
+def _period_summary(publicity: Publicity, done: int, review: int) -> str:
+    return _("The announcement “%(title)s” has ended: %(done)d to approval, %(review)d to "
+             "objection review.", title=publicity.title, done=done, review=review)
+
+
+def _period_ended(publicity: Publicity, done: int, review: int):
+    def compose(user):
+        return (publicity.title, _period_summary(publicity, done, review)
+                + "\n\n" + details(f"/officer/publicity/{publicity.id}/objections"))
+    return compose
 
 
 def staff(role: Role) -> list[User]:

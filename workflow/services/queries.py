@@ -13,7 +13,6 @@ from workflow.models import (
     CallField,
     FormalReview,
     Notification,
-    OutboxMail,
     Recommendation,
 )
 from workflow.permissions import HIDDEN_FROM_REVIEWERS, UNDER_DECISION
@@ -155,11 +154,6 @@ def formal_review_queue(call: Call, *, state=None) -> list[tuple[Application, di
 def notifications_of(user, *, page=1, per_page=25) -> Page:
     stmt = (select(Notification).where(Notification.user_id == user.id)
             .order_by(Notification.created_at.desc(), Notification.id.desc()))
-    return paginate(stmt, page=page, per_page=per_page)
-
-
-def outbox(*, page=1, per_page=25) -> Page:
-    stmt = select(OutboxMail).order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc())
     return paginate(stmt, page=page, per_page=per_page)
 
 

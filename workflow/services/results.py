@@ -17,7 +17,7 @@ from workflow.permissions import SYSTEM, can
 from workflow.rubric import dimension_totals, grade, rubric_of
 from workflow.services import audit, panel_overview, scoring, transitions
 from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.services.notifications import notify
+from workflow.services.notifications import details, notify
 from workflow.states import Action, AppState
 
 DEFAULT_SETTINGS = {
@@ -326,11 +326,18 @@ def remind_missing(call: Call, *, actor) -> int:
                 continue
             sent += notify([seat.expert.user], kind="reminder",
                            dedupe_key=f"sheet:{seat.id}:{day}",
-                           subject=_("Please submit your score sheet"),
-                           body=_("One of your score sheets of “%(call)s” is not submitted "
-                                  "yet.", call=call.title)
-                           + "\n\n" + _("Details: /expert/seats/%(id)d/sheet", id=seat.id))
+                           compose=_sheet_reminder(call, seat))
     return sent
+
+
+def _sheet_reminder(call: Call, seat: PanelSeat):
+    def compose(user):
+        return (_("Please submit your score sheet"),
+                _("One of your score sheets of “%(call)s” is not submitted yet. Score every "
+                  "item and submit the sheet: the panel's result waits for it.",
+                  call=call.title)
+                + "\n\n" + details(f"/expert/seats/{seat.id}/sheet"))
+    return compose
 
 
 def close_review(app_id: int) -> None:

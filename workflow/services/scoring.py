@@ -14,7 +14,7 @@ from workflow.permissions import can, expert_id_of
 from workflow.rubric import item_maxima, rubric_of, veto_codes
 from workflow.services import audit, results
 from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.services.notifications import notify
+from workflow.services.notifications import details, notify
 from workflow.states import Role
 
 
@@ -127,11 +127,14 @@ def reopen_sheet(seat: PanelSeat, *, reason: str, actor) -> ScoreSheet:
                  comment=reason)
     if seat.expert.user is not None:
         # Not naming the application: a mail outlives the seat (see assignment._invite).
-        notify([seat.expert.user], kind="sheet_reopened",
-               subject=_("Your score sheet was reopened"),
-               body=_("The panel chair reopened one of your score sheets.")
-               + "\n\n" + _("Reason:") + "\n" + reason
-               + "\n\n" + _("Details: /expert/seats/%(id)d/sheet", id=seat.id))
+        def compose(user):
+            return (_("Your score sheet was reopened"),
+                    _("The panel chair reopened one of your score sheets. Change it where "
+                      "needed and submit it again.")
+                    + "\n\n" + _("Reason:") + "\n" + reason
+                    + "\n\n" + details(f"/expert/seats/{seat.id}/sheet"))
+
+        notify([seat.expert.user], kind="sheet_reopened", compose=compose)
     db.session.flush()
     return sheet
 

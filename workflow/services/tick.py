@@ -54,21 +54,26 @@ def send_reminders() -> int:
             continue
         for app in db.session.scalars(select(Application).where(
                 Application.call_id == call.id, Application.state == AppState.DRAFT)):
-            sent += alerts.remind(lead_users(app), key=f"filing:{app.id}:{call.closes_at:%Y%m%d}",
-                                  app=app, deadline=call.closes_at, what=app.title)
+            sent += alerts.remind(lead_users(app), task="filing", app=app,
+                                  key=f"filing:{app.id}:{call.closes_at:%Y%m%d}",
+                                  deadline=call.closes_at, what=app.title,
+                                  path=f"/applications/{app.id}")
     for call in db.session.scalars(select(Call).where(Call.recommend_deadline.is_not(None))):
         if not _soon(call.recommend_deadline):
             continue
         regions = set(db.session.scalars(select(Application.region_code).where(
             Application.call_id == call.id, Application.state == AppState.SUBMITTED)))
         for region in sorted(regions):
-            sent += alerts.remind(region_recommenders(region), app=None,
+            sent += alerts.remind(region_recommenders(region), task="recommend", app=None,
                                   key=f"recommend:{call.id}:{region}:{call.recommend_deadline:%Y%m%d}",
-                                  deadline=call.recommend_deadline, what=call.title)
+                                  deadline=call.recommend_deadline, what=call.title,
+                                  path=f"/recommender/calls/{call.id}")
     for correction in db.session.scalars(select(CorrectionRequest).where(
             CorrectionRequest.answered_at.is_(None))):
         app = db.session.get(Application, correction.application_id)
         if app.state == AppState.CORRECTION_REQUESTED and _soon(correction.deadline_at):
-            sent += alerts.remind(lead_users(app), key=f"correction:{correction.id}", app=app,
-                                  deadline=correction.deadline_at, what=app.title)
+            sent += alerts.remind(lead_users(app), task="correction", app=app,
+                                  key=f"correction:{correction.id}",
+                                  deadline=correction.deadline_at, what=app.title,
+                                  path=f"/applications/{app.id}")
     return sent

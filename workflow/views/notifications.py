@@ -1,13 +1,16 @@
 """Each person's notifications, the unread count in the navigation bar, and the department's
-view of the mail outbox (mails are kept there, not sent, in development)."""
-from flask import Blueprint, g, redirect, render_template, request, url_for
+view of the mail outbox: what waits, failed, was given up or sent, and a retry."""
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from workflow.extensions import db
 from workflow.models import Notification, OutboxMail
 from workflow.permissions import can
 from workflow.services import notifications, queries
-from workflow.views.helpers import load_or_404, require
+from workflow.services import outbox as mails
+from workflow.services.errors import ServiceError
+from workflow.views.helpers import flash_problems, load_or_404, require
 
 bp = Blueprint("notifications", __name__)
 
@@ -60,8 +63,11 @@ def mark_all_read():
 @login_required
 def outbox():
     require("outbox.view")
-    return render_template("notifications/outbox.html",
-                           page=queries.outbox(page=request.args.get("page", 1, type=int)))
+    status = request.args.get("status")
+    status = status if status in mails.STATUS else None
+    page = mails.listing(status, page=request.args.get("page", 1, type=int))
+    return render_template("notifications/outbox.html", page=page, status=status,
+                           counts=mails.counts())
 
 
 @bp.get("/officer/outbox/<int:mail_id>")
@@ -69,4 +75,30 @@ def outbox():
 def outbox_mail(mail_id: int):
     mail = load_or_404(OutboxMail, mail_id)
     require("outbox.view", mail)
-    return render_template("notifications/outbox_mail.html", mail=mail)
+    return render_template("notifications/outbox_mail.html", mail=mail,
+                           body=mails.readable_body(mail))
+
+
+@bp.post("/officer/outbox/<int:mail_id>/retry")
+@login_required
+def retry_mail(mail_id: int):
+    mail = load_or_404(OutboxMail, mail_id)
+    require("outbox.retry", mail)
+    try:
+        mails.retry_mail(mail, actor=current_user)
+    except ServiceError as error:
+        flash_problems(error)
+        return redirect(url_for(".outbox_mail", mail_id=mail.id))
+    db.session.commit()
+    flash(_("The mail is due again: it is sent in a moment."), "success")
+    return redirect(url_for(".outbox_mail", mail_id=mail.id))
+
+
+@bp.post("/officer/outbox/retry-given-up")
+@login_required
+def retry_given_up():
+    require("outbox.retry")
+    count = mails.retry_given_up(actor=current_user)
+    db.session.commit()
+    flash(_("%(n)d given-up mails are due again.", n=count), "success")
+    return redirect(url_for(".outbox"))
