@@ -64,6 +64,8 @@ class CoBuilderForm(FlaskForm):
                        validators=[DataRequired(), Length(max=200), no_control_chars])
     division = TextAreaField(_l("Its share of the work"),
                              validators=[Optional(), Length(max=1000), no_control_chars])
+    contact_email = EmailField(_l("Contact email (optional)"),
+                               validators=[Optional(), Email(), Length(max=254)])
 
 
 class AttachmentForm(FlaskForm):

@@ -9,6 +9,7 @@ from itertools import count
 from werkzeug.security import generate_password_hash
 
 from workflow import clock, creditcode
+from workflow.demo_steps import tiny_pdf
 from workflow.extensions import db
 from workflow.models import Expert, ExpertField, Organization, PlatformType, User, UserRole
 from workflow.permissions import SYSTEM
@@ -21,9 +22,11 @@ from workflow.services import (
     checklist,
     formal_review,
     intake,
+    licences,
     notice_issue,
     notices,
     objections,
+    pdf_check,
     publicity,
     recommendation,
     results,
@@ -37,7 +40,15 @@ PASSWORD = "correct-horse-battery"
 _HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")
 _seq = count(1)
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+# A real one-page PDF (made with pikepdf): uploads are parsed (services/pdf_check.py).
+PDF = (b"%PDF-1.3\n%\xbf\xf7\xa2\xfe\n1 0 obj\n<< /Pages 2 0 R /Type /Catalog >>\nendobj\n"
+       b"2 0 obj\n<< /Count 1 /Kids [ 3 0 R ] /Type /Pages >>\nendobj\n3 0 obj\n"
+       b"<< /Contents 4 0 R /MediaBox [ 0 0 595 842 ] /Parent 2 0 R /Resources << >> "
+       b"/Type /Page >>\nendobj\n4 0 obj\n<< /Length 0 /Filter /FlateDecode >>\nstream\n\n"
+       b"endstream\nendobj\nxref\n0 5\n0000000000 65535 f \n0000000015 00000 n \n"
+       b"0000000064 00000 n \n0000000123 00000 n \n0000000229 00000 n \ntrailer << /Root 1 0 R "
+       b"/Size 5 /ID [<31415926535897932384626433832795><31415926535897932384626433832795>] >>"
+       b"\nstartxref\n299\n%%EOF\n")
 JINAN, QINGDAO, ZIBO = "370100", "370200", "370300"
 
 
@@ -54,6 +65,12 @@ def org(region: str = JINAN, name: str | None = None, kind: str = "enterprise",
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def licence(org: Organization, actor: User | None = None):
+    """A real one-page PDF as the unit's current business licence (营业执照)."""
+    pdf = pdf_check.check_pdf(tiny_pdf(f"Business licence {org.credit_code}"))
+    return licences.add_licence(org, pdf, actor=actor)
 
 
 def user(*roles: Role, organization: Organization | None = None, email: str | None = None) -> User:

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from functools import partial
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
@@ -24,13 +25,26 @@ from workflow.models import (
     CoBuilder,
     Expert,
     Organization,
+    OrgStatus,
     PanelSeat,
     Recommendation,
     User,
 )
 from workflow.models import users as user_models
 from workflow.reference import CITIES
-from workflow.services import calendar, checklist, eligibility, recommendation, results, scoring
+from workflow.services import (
+    calendar,
+    checklist,
+    eligibility,
+    intake,
+    licences,
+    organizations,
+    pdf_check,
+    recommendation,
+    results,
+    scoring,
+    second_factor,
+)
 from workflow.services.login import Attempt, check_password
 from workflow.states import AppState, Role
 
@@ -87,9 +101,24 @@ def test_seed_twice_creates_the_demo_once(seeded):
 
     assert seeded is True
     assert (_count(User), _count(Application), _count(AuditEntry)) == counts
-    assert counts[1] == len(demo_data.LEADS) + len(demo_data.CURRENT)
+    # The current call also holds the draft of the unit waiting for its verification.
+    assert counts[1] == len(demo_data.LEADS) + len(demo_data.CURRENT) + 1
     for email, password, _roles in demo.LOGINS:
         assert check_password(email, password, attempt=Attempt()).user is not None, email
+
+
+def test_seed_department_accounts_log_in_with_a_second_factor(app):
+    secrets = dict(demo.department_secrets())
+    assert set(secrets) == {demo.OFFICER_EMAIL, "leader@demo.centerflow.cn"}
+    runner = app.test_cli_runner()
+    printed = runner.invoke(args=["seed-demo"]).output
+    assert all(secret in printed for secret in secrets.values())
+    code = runner.invoke(args=["demo-code", demo.OFFICER_EMAIL]).output.strip()
+    officer = _user(demo.OFFICER_EMAIL)
+    officer.totp_last_step = None
+    assert second_factor.check_code(officer, code)
+    db.session.rollback()
+    assert runner.invoke(args=["demo-code", "applicant@demo.centerflow.cn"]).exit_code != 0
 
 
 def test_seed_2022_call_has_25_approved_from_all_16_cities():
@@ -255,7 +284,7 @@ def test_stats_json_counts_the_demo(app):
     calls = {c["title"]: c for c in json.loads(result.output)["calls"]}
 
     current = calls[_current().title]
-    assert current["total"] == len(demo_data.CURRENT)
+    assert current["total"] == len(demo_data.CURRENT) + 1  # and the waiting unit's draft
     assert current["by_state"] == dict(Counter(a.state for a in _apps(_current())))
     assert calls[demo.TITLE_2022]["by_state"]["approved"] == 25
 
@@ -298,3 +327,41 @@ def test_seed_current_call_has_an_unresolved_alarm_for_expert_as_chair():
         Expert.user_id == expert_login.id, PanelSeat.status == "invited")).all()
     assert [s.application.state for s in invited] == [AppState.FORMAL_PASSED]
     assert invited[0].application.call_id == call.id
+
+
+def test_seed_verified_every_unit_but_one_that_waits_with_its_licence():
+    orgs = db.session.scalars(select(Organization).order_by(Organization.id)).all()
+    (waiting,) = [o for o in orgs if o.status != OrgStatus.VERIFIED]
+    login = _user("waiting@demo.centerflow.cn")
+    (draft,) = _apps(_current(), lead_org_id=waiting.id)
+    rec_qingdao = _user("rec-qingdao@demo.centerflow.cn")
+    queue = organizations.verification_queue(city=rec_qingdao.organization.region_code)
+
+    assert (waiting.name, waiting.status) == (demo_data.WAITING[1], OrgStatus.UNVERIFIED)
+    assert login.organization_id == waiting.id
+    assert all(o.licence is not None for o in orgs)
+    assert pdf_check.check_pdf(licences.read_licence(waiting.licence)).pages == 1
+    assert [(o.id, disputed) for o, disputed in queue.items] == [(waiting.id, False)]
+    assert draft.state == AppState.DRAFT
+    with force_locale("en"):
+        assert "waiting for its verification" in intake.submission_problems(draft)[0]
+
+
+def test_seed_units_were_verified_by_their_city_bureau_and_bureaus_by_the_officer():
+    """Nobody verifies their own unit: the department is verified by the system."""
+    officer = _user(demo.OFFICER_EMAIL)
+    rows = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "verify_organization")).all()
+    verified = {o.id: o for o in db.session.scalars(select(Organization).where(
+        Organization.status == OrgStatus.VERIFIED))}
+
+    assert sorted(r.organization_id for r in rows) == sorted(verified)
+    for row in rows:
+        unit = verified[row.organization_id]
+        if unit.name == "山东省科学技术厅":
+            assert row.actor_id is None and row.role == "system"
+        elif unit.kind == "government":
+            assert row.actor_id == officer.id
+        else:
+            assert row.actor.has_role(Role.RECOMMENDER)
+            assert row.actor.organization.region_code == unit.region_code

@@ -1,5 +1,7 @@
 """Forms with bad input: wrong types, too long, missing, hostile strings. Each form first
 accepts a valid payload, so each refusal below is caused by the one value it changes."""
+import io
+
 import pytest
 from markupsafe import escape
 from sqlalchemy import func, select
@@ -46,7 +48,8 @@ def _valid(call) -> dict:
         "registration": ({"org_name": "青岛测试有限公司", "credit_code": factories.credit_code(),
                           "region_code": "", "kind": "enterprise", "legal_representative": "赵六",
                           "user_name": "钱七", "email": "qian@example.com",
-                          "password": "a-long-password", "confirm": "a-long-password"},
+                          "password": "a-long-password", "confirm": "a-long-password",
+                          "licence": (io.BytesIO(factories.PDF), "营业执照.pdf")},
                          RegistrationForm),
         "call": ({"platform_type_id": "1", "year": "2026", "title": "2026年度申报",
                   "description": "说明", "opens_at": "2026-03-01T09:00",
@@ -128,6 +131,8 @@ BAD = [
     ("cobuilder", "credit_code", ""),
     ("login", "email", ""),
     ("registration", "org_name", ""),
+    ("registration", "licence", ""),
+    ("cobuilder", "contact_email", "not an address"),
     ("registration", "confirm", "another-password"),
     ("registration", "password", "short"),
     ("call", "fields", ""),

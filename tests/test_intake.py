@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from tests import factories
 from workflow import clock, creditcode
+from workflow.demo_steps import tiny_pdf
 from workflow.extensions import db
 from workflow.models import (
     Application,
@@ -21,10 +22,12 @@ from workflow.models import (
     AuditEntry,
     Call,
     CoBuilder,
+    Licence,
     Organization,
+    OrgStatus,
     User,
 )
-from workflow.services import intake
+from workflow.services import intake, pdf_check, verification
 from workflow.services.accounts import register_organization
 from workflow.services.errors import ServiceError
 from workflow.states import AppState, CallState, Role
@@ -33,11 +36,13 @@ CHECK_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
 def registration(code: str, **changes) -> dict:
+    """The registration form, with the unit's business licence (a real one-page PDF)."""
     data = {"org_name": "青岛蓝海智能装备有限公司", "credit_code": code, "region_code": "",
             "kind": "enterprise", "independent_legal_person": "y",
             "legal_representative": "赵六", "user_name": "钱七", "phone": "0532-88886666",
             "email": f"{code.lower()}@example.com", "password": "a-long-password",
-            "confirm": "a-long-password"}
+            "confirm": "a-long-password",
+            "licence": (io.BytesIO(tiny_pdf(f"Licence {code}")), "营业执照.pdf")}
     data.update(changes)
     return data
 
@@ -68,13 +73,15 @@ def real_pdf() -> bytes:
 def test_registration_with_a_valid_code_creates_unit_account_and_audit_row(client):
     code = factories.credit_code(factories.QINGDAO)
     response = client.post("/register", data=registration(code))
-    assert response.status_code == 302 and response.location == "/my"
+    assert response.status_code == 302 and response.location == "/my/organization"
     org = db.session.scalar(select(Organization).where(Organization.credit_code == code))
     assert org.name == "青岛蓝海智能装备有限公司" and org.region_code == factories.QINGDAO
+    assert org.status == OrgStatus.UNVERIFIED and len(org.licences) == 1
     user = db.session.scalar(select(User).where(User.organization_id == org.id))
     assert user.roles == {Role.APPLICANT} and user.password_hash != "a-long-password"
     (entry,) = audit_of("register_organization")
     assert entry.actor_id == user.id and code in entry.comment
+    assert entry.organization_id == org.id
     assert client.get("/my").status_code == 200  # registered and logged in
 
 
@@ -87,25 +94,31 @@ def test_registration_with_a_wrong_check_character_is_refused_with_the_reason(cl
     response = client.post("/register", data=registration(bad))
 
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert str(escape(reason)) in html
     assert 'value="青岛蓝海智能装备有限公司"' in html and 'value="钱七"' in html
-    assert count(Organization) == count(User) == count(AuditEntry) == 0
+    assert count(Organization) == count(User) == count(AuditEntry) == count(Licence) == 0
 
 
-def test_second_registration_for_the_same_code_is_refused(client, app):
+def test_registration_of_a_code_a_verified_unit_holds_is_refused(client, app, make):
     code = factories.credit_code(factories.QINGDAO)
     assert client.post("/register", data=registration(code)).status_code == 302
+    first = db.session.scalar(select(Organization).where(Organization.credit_code == code))
+    verification.verify_organization(first, licence_id=first.licence.id, actor=make.officer())
+    db.session.commit()
     with pytest.raises(ServiceError) as refused:
-        register_organization(**{k: v for k, v in registration(code).items() if k != "confirm"})
+        register_organization(**{k: v for k, v in registration(code).items()
+                                 if k not in ("confirm", "licence")},
+                              licence=pdf_check.check_pdf(tiny_pdf("x")))
     db.session.rollback()
 
     second = app.test_client().post("/register", data=registration(
         code, email="another@example.com", user_name="孙八"))
 
-    assert second.status_code == 200
+    assert second.status_code == 422
     assert str(escape(refused.value.problems[0])) in second.get_data(as_text=True)
-    assert count(Organization) == count(User) == 1
+    assert count(Organization) == count(Licence) == 1
+    assert count(User) == 2  # the first unit's account and the officer who verified it
     assert len(audit_of("register_organization")) == 1
 
 
@@ -189,8 +202,8 @@ def test_sections_are_saved_partially_over_several_requests(login_as, make):
     assert "王五" in html and "1200.5" in html
 
 
-def test_cobuilder_named_by_code_is_linked_when_it_registers_and_confirms_itself(app, login_as,
-                                                                                make):
+def test_cobuilder_named_by_code_is_linked_once_verified_and_confirms_itself(app, login_as,
+                                                                            make):
     application = make.application()
     lead = lead_of(application)
     db.session.commit()
@@ -208,6 +221,11 @@ def test_cobuilder_named_by_code_is_linked_when_it_registers_and_confirms_itself
         code, org_name="山东测试研究院", kind="institute")).status_code == 302
     db.session.expire_all()
     org = db.session.scalar(select(Organization).where(Organization.credit_code == code))
+    assert db.session.get(CoBuilder, row.id).organization_id is None  # not before verified
+    assert partner.post(f"/applications/{application.id}/confirm").status_code == 403
+
+    verification.verify_organization(org, licence_id=org.licence.id, actor=make.officer())
+    db.session.commit()
     assert db.session.get(CoBuilder, row.id).organization_id == org.id
 
     assert partner.post(f"/applications/{application.id}/confirm").status_code == 302

@@ -8,7 +8,10 @@ expert review (one panel's dispersion alarm waiting for its chair, expert@). Eve
 goes through a service with the actor of its role
 (`transition`, `recommend_application`, the checklist, `request_correction`, `advance_call`,
 `set_day`), while the clock is frozen at the date it happened on, so the audit trail reads
-like the real year. Attachments are tiny generated PDFs under UPLOAD_DIR.
+like the real year. Attachments are tiny generated PDFs under UPLOAD_DIR. Every unit
+registers with its business licence (a tiny PDF too) and is verified through
+`verify_organization` by the recommender of its city (the department and the city bureaus by
+an officer); one unit, registered the day before, waits for its verification.
 """
 import io
 from collections import Counter
@@ -25,10 +28,13 @@ from workflow.demo_steps import (
     act,
     answer_correction,
     fail_review,
+    licence_pdf,
     pass_review,
     recommend,
     request_correction,
     tiny_pdf,
+    verify,
+    verify_body,
 )
 from workflow.documents.specimen import specimen_seal
 from workflow.extensions import db
@@ -46,6 +52,7 @@ from workflow.services import (
     numbers,
     objections,
     publicity,
+    second_factor,
     tick,
 )
 from workflow.services.transitions import transition
@@ -73,9 +80,13 @@ LOGINS: list[tuple[str, str, str]] = [
      "applicant, 济南鲁骐汽车集团有限公司智能网联分公司; draft a hard eligibility rule stops"),
     (_email("cobuilder"), data.PASSWORD,
      "applicant, 山东大学 (co-builder); 1 confirmation pending"),
+    (_email("waiting"), data.PASSWORD,
+     f"applicant, {data.WAITING[1]}; registered yesterday, waits for rec-qingdao@ or "
+     "officer@ to verify it; a draft it cannot submit yet"),
 ] + [
     (_email(f"rec-{slug}"), data.PASSWORD, f"recommender, {CITIES[code]}科学技术局"
-     + ("; 3 applications to decide, 3 of 5 places used" if slug == "jinan" else ""))
+     + ("; 3 applications to decide, 3 of 5 places used" if slug == "jinan" else "")
+     + ("; 1 organization to verify" if slug == "qingdao" else ""))
     for code, slug in data.CITY_SLUGS.items()
 ]
 # Lead units with a login of their own name (the others are lead01@, lead02@, ...).
@@ -134,6 +145,22 @@ def _government_body(name: str, region: str, n: int) -> Organization:
     )
 
 
+def _with_second_factor(user: User) -> User:
+    """Department accounts log in with a second factor; the demo's secrets are printed with
+    the demo logins (`flask demo-code` gives the current code)."""
+    import pyotp
+
+    secret = second_factor.new_secret()
+    second_factor.enable(user, secret, pyotp.TOTP(secret).at(now()))
+    return user
+
+
+def department_secrets() -> list[tuple[str, str]]:
+    """(email, TOTP secret) of the demo's department accounts, for `make run` to print."""
+    rows = [accounts.find_user_by_email(email) for email in (OFFICER_EMAIL, _email("leader"))]
+    return [(u.email, u.totp_secret) for u in rows if u is not None and u.has_totp]
+
+
 def _register_people() -> _People:
     freeze(_at(5, 16))
     department = _government_body("山东省科学技术厅", PROVINCE_CODE, 0)
@@ -142,12 +169,15 @@ def _register_people() -> _People:
         return accounts.create_user(email=_email(name), name=data.person(n), roles=[role],
                                     password=data.PASSWORD, organization=org)
 
-    people = _People(officer=staff("officer", Role.OFFICER, 1, department),
-                     leader=staff("leader", Role.LEADER, 2, department))
+    people = _People(officer=_with_second_factor(staff("officer", Role.OFFICER, 1, department)),
+                     leader=_with_second_factor(staff("leader", Role.LEADER, 2, department)))
+    # The installation's own department is verified by the system, not by its own officer.
+    verify_body(_at(5, 16, 9, 1), department, people.officer, SYSTEM)
     people.expert = staff("expert", Role.EXPERT, 3, None)
     for n, (code, slug) in enumerate(data.CITY_SLUGS.items(), start=1):
         bureau = _government_body(f"{CITIES[code]}科学技术局", code, n)
         people.recommenders[code] = staff(f"rec-{slug}", Role.RECOMMENDER, 10 + n, bureau)
+        verify_body(_at(5, 16, 9, 1 + n), bureau, people.recommenders[code], people.officer)
     for n, (key, (name, region, kind)) in enumerate(data.PARTNERS.items()):
         freeze(_at(5, 16, 10) + timedelta(hours=5 * n))
         email = "cobuilder" if key == data.COBUILDER_PARTNER else f"partner-{key}"
@@ -156,7 +186,16 @@ def _register_people() -> _People:
     for i, (region, name, *_rest) in enumerate(data.LEADS):
         freeze(_at(5, 18 + i // 4, 9 + i % 4 * 2))
         people.leads.append(_register_lead(i, region, name))
+    # Each city's bureau verifies the units of its city before the call opens.
+    for n, user in enumerate([*people.partners.values(), *people.leads]):
+        verify(_at(5, 30, 9) + timedelta(minutes=3 * n), user.organization,
+               _verifier(people, user))
     return people
+
+
+def _verifier(people: _People, user: User) -> User:
+    """The recommender of the city of `user`'s unit."""
+    return people.recommenders[city_of(user.organization.region_code)]
 
 
 def _register_lead(i: int, region: str, name: str, legal_person: bool = True) -> User:
@@ -170,7 +209,7 @@ def _register(name: str, code: str, kind: str, email: str, n: int,
         org_name=name, credit_code=code, region_code=None, kind=kind,
         independent_legal_person=legal_person, legal_representative=data.person(n + 200),
         user_name=data.person(n), email=_email(email), password=data.PASSWORD,
-        phone=data.phone(creditcode.region_of(code), n),
+        phone=data.phone(creditcode.region_of(code), n), licence=licence_pdf(code),
     )
 
 
@@ -360,7 +399,9 @@ def _fill_current_call(people: _People, today: datetime) -> None:
     _advance(call, CallState.OPEN, opens + timedelta(hours=9), people)
     for n, (region, name, legal_person) in enumerate(data.NEW_LEADS):
         freeze(opens + timedelta(hours=10 + 2 * n))
-        people.leads.append(_register_lead(len(data.LEADS) + n, region, name, legal_person))
+        lead = _register_lead(len(data.LEADS) + n, region, name, legal_person)
+        verify(opens + timedelta(hours=11 + 2 * n), lead.organization, _verifier(people, lead))
+        people.leads.append(lead)
     # The officer asks for corrections on the last working day, so the deadline lies ahead.
     asked = datetime.combine(_last_workday_before(today), datetime.min.time(), LOCAL)
     ranks: Counter = Counter()
@@ -377,6 +418,19 @@ def _fill_current_call(people: _People, today: datetime) -> None:
     freeze(asked + timedelta(hours=16))
     for day, is_workday, note in data.CALENDAR_2027:
         calendar.set_day(day, is_workday=is_workday, note=note, actor=people.officer)
+    _register_waiting_unit(call, today)
+
+
+def _register_waiting_unit(call, today: datetime) -> None:
+    """A unit that registered yesterday with its licence and started a draft; nobody has
+    verified it yet, so the draft cannot be submitted."""
+    region, name, field_name = data.WAITING
+    freeze(today - timedelta(days=1, hours=3))
+    user = _register(name, _credit_code("91", region, 90), OrgKind.ENTERPRISE, "waiting", 90)
+    freeze(today - timedelta(days=1, hours=2))
+    intake.start_application(call, title=f"山东省{field_name}技术创新中心（青岛）",
+                             field_id=next(f.id for f in call.fields if f.name == field_name),
+                             actor=user)
 
 
 def _decide(app: Application, state: str, people: _People, lead: User, when: datetime,

@@ -5,8 +5,17 @@ from datetime import datetime
 
 from workflow import demo_data as data
 from workflow.clock import freeze
-from workflow.models import Application, User
-from workflow.services import attachments, checklist, formal_review, recommendation
+from workflow.models import Application, Organization, User
+from workflow.services import (
+    attachments,
+    checklist,
+    formal_review,
+    organizations,
+    pdf_check,
+    recommendation,
+    verification,
+)
+from workflow.services.pdf_check import CheckedPdf
 from workflow.services.transitions import transition
 from workflow.states import Action
 
@@ -33,6 +42,27 @@ def tiny_pdf(text: str) -> bytes:
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
         len(objects) + 1, xref)
     return bytes(out)
+
+
+def licence_pdf(credit_code: str) -> CheckedPdf:
+    """A unit's business licence as the demo uploads it: a one-page PDF naming its code."""
+    return pdf_check.check_pdf(tiny_pdf(f"Centerflow demo: business licence {credit_code}"))
+
+
+def verify(when: datetime, org: Organization, verifier: User) -> None:
+    """The verifier (the city's recommender, or an officer) compares the unit's licence with
+    its registration and verifies it."""
+    freeze(when)
+    verification.verify_organization(org, licence_id=org.licence.id, actor=verifier)
+
+
+def verify_body(when: datetime, org: Organization, member: User, verifier) -> None:
+    """A government body set up with the department: its first account uploads the body's
+    certificate of its credit code; an officer (the system for the department itself)
+    verifies it."""
+    freeze(when)
+    organizations.upload_licence(org, licence_pdf(org.credit_code), actor=member)
+    verification.verify_organization(org, licence_id=org.licence.id, actor=verifier)
 
 
 def act(when: datetime, app: Application, action: Action, actor, comment: str = "") -> None:

@@ -26,6 +26,10 @@ def seals_dir() -> Path:
     return _folder("seals")
 
 
+def licences_dir() -> Path:
+    return _folder("licences")
+
+
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

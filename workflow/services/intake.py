@@ -7,10 +7,10 @@ from sqlalchemy import select
 from workflow import creditcode
 from workflow.clock import now
 from workflow.extensions import db
-from workflow.models import Application, ApplicationSection, CoBuilder
+from workflow.models import Application, ApplicationSection, CoBuilder, OrgStatus
 from workflow.permissions import Part, can
 from workflow.sections import BY_KEY, SECTIONS, missing_fields
-from workflow.services import audit
+from workflow.services import audit, cobuilders
 from workflow.services.errors import PermissionDenied, ServiceError
 from workflow.states import AppState
 
@@ -52,17 +52,29 @@ def start_application(call, *, title: str, field_id: int, actor) -> Application:
 
 
 def update_basics(app: Application, *, title: str, field_id: int, actor) -> None:
+    """Rename the center or change its field. Side effects: one audit row "edit_basics"
+    with the SHA-256 of the new name and field (audit.edit_comment) when they changed."""
     _require(actor, "application.edit_part", Part(app, "basics"))
     field = next((f for f in app.call.fields if f.id == field_id), None)
     if field is None:
         raise ServiceError(_("Choose one of the call's technical fields."))
+    before = _basics(app)
     app.title = title.strip()
     app.field = field
+    if _basics(app) != before:
+        audit.record(actor=actor, action="edit_basics", application=app,
+                     comment=audit.edit_comment("basics", _basics(app)))
     db.session.flush()
 
 
+def _basics(app: Application) -> dict:
+    return {"title": app.title, "field": app.field.name if app.field else ""}
+
+
 def save_section(app: Application, key: str, data: dict, *, actor) -> ApplicationSection:
-    """Keep what was typed in one section (a draft may be incomplete)."""
+    """Keep what was typed in one section (a draft may be incomplete). Side effects: the
+    section's row; one audit row "edit_section" naming the section, with the SHA-256 of its
+    content (audit.edit_comment), when the content changed."""
     if key not in BY_KEY:
         raise ServiceError(_("There is no such section."))
     _require(actor, "application.edit_part", Part(app, f"section:{key}"))
@@ -72,8 +84,12 @@ def save_section(app: Application, key: str, data: dict, *, actor) -> Applicatio
     if row is None:
         row = ApplicationSection(application=app, key=key)
         db.session.add(row)
+    elif row.data == clean:
+        return row
     row.data = clean
     row.updated_by_id = actor.id
+    audit.record(actor=actor, action="edit_section", application=app,
+                 comment=audit.edit_comment(key, clean))
     db.session.flush()
     return row
 
@@ -85,8 +101,12 @@ def _jsonable(value):
 
 
 def add_cobuilder(app: Application, *, credit_code: str, name: str, division: str,
-                  actor) -> CoBuilder:
-    """Name a partner unit by credit code; it is linked when that unit has an account."""
+                  contact_email: str = "", actor) -> CoBuilder:
+    """Name a partner unit by credit code and invite it (services/cobuilders.py): a verified
+    unit holding the code is linked and told; without one, `contact_email`, when given, is
+    mailed an invitation to register. A lead unit not verified yet invites once it is.
+
+    Side effects: the row, audit rows, notifications and mails; flushed."""
     _require(actor, "application.edit_part", Part(app, "cobuilders"))
     code = creditcode.normalize(credit_code)
     reason = creditcode.problem(code)
@@ -96,14 +116,14 @@ def add_cobuilder(app: Application, *, credit_code: str, name: str, division: st
         raise ServiceError(_("The lead unit cannot be its own co-builder."))
     if any(c.credit_code == code for c in app.cobuilders):
         raise ServiceError(_("This unit is a co-builder already."))
-    from workflow.services.accounts import find_organization
-
-    org = find_organization(code)
-    row = CoBuilder(application=app, credit_code=code, name=org.name if org else name.strip(),
-                    division_of_work=division.strip(), organization=org)
+    row = CoBuilder(application=app, credit_code=code, name=name.strip(),
+                    division_of_work=division.strip(),
+                    contact_email=contact_email.strip().lower())
     db.session.add(row)
     audit.record(actor=actor, action="add_cobuilder", application=app,
                  comment=f"{row.name} {code}")
+    db.session.flush()
+    cobuilders.invite_cobuilder(row, actor=actor)
     db.session.flush()
     return row
 
@@ -137,6 +157,14 @@ def confirm_cobuilding(app: Application, *, actor) -> CoBuilder:
 def submission_problems(app: Application) -> list[str]:
     """Everything that stops `app` from being filed, each in words for the applicant."""
     problems = []
+    if app.lead_org.status == OrgStatus.UNVERIFIED:
+        problems.append(_("Your organization is waiting for its verification (the science "
+                          "bureau of your city or the department compares its business "
+                          "licence with its registration); you can submit once it is "
+                          "verified."))
+    elif app.lead_org.status == OrgStatus.REJECTED:
+        problems.append(_("Your organization's registration was rejected: correct it on the "
+                          "page of your organization, and submit once it is verified."))
     if not app.title.strip():
         problems.append(_("Give the center a name."))
     for section in SECTIONS:

@@ -103,16 +103,29 @@ def add_cobuilder(app_id: int):
     form = CoBuilderForm()
     if form.validate_on_submit():
         try:
-            intake.add_cobuilder(app, credit_code=form.credit_code.data, name=form.name.data,
-                                 division=form.division.data or "", actor=current_user)
+            row = intake.add_cobuilder(app, credit_code=form.credit_code.data,
+                                       name=form.name.data, division=form.division.data or "",
+                                       contact_email=form.contact_email.data or "",
+                                       actor=current_user)
         except ServiceError as error:
             form.credit_code.errors.extend(error.problems)
         else:
             db.session.commit()
-            flash(_("Co-builder added. It confirms through its own account."), "success")
+            flash(_invitation_note(row), "success")
             return redirect(url_for("applications.detail", app_id=app.id, _anchor="cobuilders"))
     return render_template("applications/detail.html",
                            **detail_context(app, cobuilder_form=form)), 422
+
+
+def _invitation_note(row: CoBuilder) -> str:
+    if row.organization_id is not None:
+        return _("Co-builder added: its users are asked to confirm through their own account.")
+    if not row.application.lead_org.is_verified:
+        return _("Co-builder added: it is invited once your organization is verified.")
+    if row.contact_email:
+        return _("Co-builder added: %(email)s was mailed an invitation to register the unit.",
+                 email=row.contact_email)
+    return _("Co-builder added: it can confirm once it has a verified account.")
 
 
 @bp.post("/applications/<int:app_id>/cobuilders/<int:cobuilder_id>/remove")
