@@ -1,11 +1,12 @@
 """Login, the second factor, passwords set from a link or changed, organization registration."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from forms.validators import credit_code, no_control_chars
-from workflow.reference import CITIES, ORG_KIND_LABELS
+from forms.organizations import LICENCE_REQUIRED, PDF_ONLY, OrganizationFields, checked_pdf
+from forms.validators import no_control_chars
 from workflow.services.passwords import MAX_LENGTH, password_problems
 
 SAME_PASSWORD = _l("The two passwords differ; type the same password twice.")
@@ -70,17 +71,12 @@ class ConfirmPasswordForm(FlaskForm):
                              render_kw={"autocomplete": "current-password"})
 
 
-class RegistrationForm(NewPasswordMixin, FlaskForm):
-    org_name = StringField(_l("Organization name"),
-                           validators=[DataRequired(), Length(max=200), no_control_chars])
-    credit_code = StringField(_l("Unified social credit code"),
-                              validators=[DataRequired(), Length(max=30), credit_code])
-    region_code = SelectField(_l("City"), validators=[Optional()])
-    kind = SelectField(_l("Type of organization"), validators=[DataRequired()])
-    independent_legal_person = BooleanField(_l("Independent legal person"), default=True)
-    legal_representative = StringField(_l("Legal representative"),
-                                       validators=[DataRequired(), Length(max=50),
-                                                   no_control_chars])
+class RegistrationForm(OrganizationFields, NewPasswordMixin, FlaskForm):
+    """A unit, its business licence and its first account; the unit waits for verification."""
+
+    licence = FileField(_l("Business licence (营业执照), PDF"),
+                        validators=[FileRequired(message=LICENCE_REQUIRED), checked_pdf],
+                        render_kw=PDF_ONLY)
     user_name = StringField(_l("Your name"),
                             validators=[DataRequired(), Length(max=100), no_control_chars])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30), no_control_chars])
@@ -91,11 +87,6 @@ class RegistrationForm(NewPasswordMixin, FlaskForm):
                             validators=[DataRequired(), EqualTo("password",
                                                                 message=SAME_PASSWORD)],
                             render_kw={"autocomplete": "new-password"})
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.region_code.choices = [("", _l("From the credit code"))] + list(CITIES.items())
-        self.kind.choices = list(ORG_KIND_LABELS.items())
 
     @property
     def user_inputs(self) -> tuple:

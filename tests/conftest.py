@@ -22,17 +22,42 @@ KEEP = {"platform_types", "alembic_version"}
 
 
 def _database_url(tmp: Path) -> str:
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp / 'test.db'}"
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp / 'test.db'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    # Each pytest-xdist worker gets a database of its own next to the one given.
+    return f"{url}_{worker}" if worker else url
 
 
 def _reset_postgres(url: str) -> None:
+    """An empty public schema in the database of `url`, which is created when missing."""
     from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
 
-    engine = create_engine(url)
+    target = make_url(url)
+    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                       {"n": target.database}) is None:
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    server.dispose()
+    engine = create_engine(target)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
+
+
+def _drop_worker_database(url: str) -> None:
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    server.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -51,11 +76,20 @@ def app():
         # Tests of the second factor and of the rate limits turn them on for themselves
         # (tests/test_accounts_*.py); the rest log in with a password, many times a second.
         "MFA_REQUIRED_ROLES": (),
-        "RATELIMIT_ENABLED": False,
+        "RATE_LIMITS": False,
+        # Many tests move the clock by days while a client stays logged in; the session
+        # timeouts are tested with their real defaults in tests/test_sessions.py.
+        "SESSION_IDLE_MINUTES": 60 * 24 * 3650,
+        "SESSION_MAX_HOURS": 24 * 3650,
     })
     with application.app_context():
         upgrade()
-    return application
+    yield application
+    if url.startswith("postgresql") and os.environ.get("PYTEST_XDIST_WORKER"):
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        _drop_worker_database(url)
 
 
 @contextmanager

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from workflow import clock
 from workflow.extensions import db
 from workflow.models import Application
 from workflow.sections import SECTIONS
@@ -92,3 +93,48 @@ def test_applicant_fills_uploads_and_submits(make, live_server, browser, tmp_pat
     assert app.version_count == 1
     assert page.locator("button[data-action=withdraw]").count() == 1
     assert page.locator("button[data-action=submit]").count() == 0
+
+
+def test_officer_enrols_the_second_factor_and_logs_in_with_it(app, make, live_server, browser,
+                                                              monkeypatch):
+    import pyotp
+
+    from workflow.services.second_factor import REQUIRED_ROLES
+
+    monkeypatch.setitem(app.config, "MFA_REQUIRED_ROLES", REQUIRED_ROLES)
+    officer = make.officer()
+    db.session.commit()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page()
+
+    def password_step():
+        page.goto(f"{live_server}/login")
+        page.fill("input[name=email]", officer.email)
+        page.fill("input[name=password]", make.PASSWORD)
+        page.click("main form button[type=submit]")
+
+    password_step()
+    assert page.url.endswith("/login/enrol")
+    qr = page.locator("img[src^='data:image/svg+xml']")
+    assert qr.evaluate("img => img.complete && img.naturalWidth > 100")
+    page.screenshot(path=str(ARTIFACTS / "officer_enrol.png"), full_page=True)
+    secret = page.locator("#totp-secret").inner_text().strip()
+    page.fill("input[name=code]", pyotp.TOTP(secret).now())
+    page.click("main form button[type=submit]")
+    codes = page.locator("#recovery-codes li").all_inner_texts()
+    assert len(codes) == 10
+    page.screenshot(path=str(ARTIFACTS / "officer_recovery_codes.png"), full_page=True)
+    page.click("main a.btn-primary")
+    page.goto(f"{live_server}/officer/calls")
+    assert page.url.endswith("/officer/calls")
+
+    page.click("form[action='/logout'] button")
+    password_step()
+    assert page.url.endswith("/login/code")
+    page.screenshot(path=str(ARTIFACTS / "officer_second_factor.png"), full_page=True)
+    totp = pyotp.TOTP(secret)
+    page.fill("input[name=code]", totp.at(totp.timecode(clock.now()) * totp.interval
+                                          + totp.interval))
+    page.click("main form button[type=submit]")
+    page.goto(f"{live_server}/officer/calls")
+    assert page.url.endswith("/officer/calls")

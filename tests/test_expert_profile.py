@@ -147,8 +147,8 @@ def test_expert_adds_and_removes_a_past_employer(expert, login):
     client.post(f"/experts/employments/{job.id}/remove")
     assert db.session.scalar(select(func.count(ExpertEmployment.id))) == 0
     assert db.session.scalars(select(AuditEntry.action).where(
-        AuditEntry.action.like("%employment"))).all() == ["add_expert_employment",
-                                                          "remove_expert_employment"]
+        AuditEntry.action.like("%employment")).order_by(AuditEntry.id)).all() == [
+        "add_expert_employment", "remove_expert_employment"]
 
 
 def test_a_refused_removal_is_a_message_and_changes_nothing(expert, login, monkeypatch):

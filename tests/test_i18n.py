@@ -47,12 +47,19 @@ def _msgids(catalog) -> set[str]:
     return {m.id for m in catalog if m.id}
 
 
-def _placeholders(text: str) -> set[str]:
-    return {m.group("name") for m in PERCENT.finditer(text) if m.group("name") is not None}
+def _forms(text) -> tuple[str, ...]:
+    """The forms of a message: one, or the singular and plurals of an ngettext entry."""
+    return tuple(text) if isinstance(text, tuple | list) else (text,)
 
 
-def _stray_percent(text: str) -> bool:
-    return text.count("%") != sum(m.group(0).count("%") for m in PERCENT.finditer(text))
+def _placeholders(text) -> set[str]:
+    return {m.group("name") for form in _forms(text) for m in PERCENT.finditer(form or "")
+            if m.group("name") is not None}
+
+
+def _stray_percent(text) -> bool:
+    return any(form.count("%") != sum(m.group(0).count("%") for m in PERCENT.finditer(form))
+               for form in _forms(text) if form)
 
 
 def _listing(ids) -> str:
@@ -98,7 +105,8 @@ def test_every_message_has_a_chinese_translation_with_the_same_placeholders():
         if not message.id:
             continue
         translated = zh.get(message.id)
-        if translated is None or not translated.string or not str(translated.string).strip():
+        if translated is None or not all(str(f or "").strip()
+                                         for f in _forms(translated.string)):
             untranslated.append(message.id)
             continue
         if translated.fuzzy:

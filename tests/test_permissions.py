@@ -46,6 +46,7 @@ ROLE_ACTIONS = {
     "call.edit_rules": {"officer"},
     "calendar.manage": {"officer"},
     "outbox.view": {"officer"},
+    "outbox.retry": {"officer"},
     "stats.view": {"officer", "leader"},
     "notifications.view": set(WHO) - {"anonymous"},
 }

@@ -140,7 +140,10 @@ def test_upload_of_a_good_xlsx_adds_every_expert_and_says_how_many(officer, logi
                                    follow_redirects=True)
     assert "2 experts added to the pool." in response.get_data(as_text=True)
     assert sorted(db.session.scalars(select(Expert.name))) == ["李研究员", "王教授"]
-    assert audit_actions() == ["import_experts"]
+    # each expert gets a login and an invitation to set its password
+    assert audit_actions() == ["invite_user", "invite_user", "import_experts"]
+    assert all(e.user is not None and e.user.password_hash is None
+               for e in db.session.scalars(select(Expert)))
 
 
 def test_upload_of_a_good_csv_adds_its_experts(officer, login):

@@ -17,8 +17,10 @@ from workflow.models import (
     CalendarDay,
     Call,
     FormalReview,
+    Licence,
     Notification,
     Objection,
+    Organization,
     OutboxMail,
     PlatformType,
     Recommendation,
@@ -47,7 +49,8 @@ class World:
 def build(state: AppState | None) -> World:
     """An open and a planned call; the roles; an application of the Qingdao lead unit in
     `state` with a Jinan university as co-builder (confirmed once filed); a notification and
-    its mail for the lead; an officer's calendar entry. Committed."""
+    its mail for the lead; an officer's calendar entry; the business licences of the lead
+    unit and of the unverified one, which waits for its verification. Committed."""
     officer = factories.officer()
     call = factories.call(actor=officer)
     planned = factories.call(CallState.PLANNED, actor=officer)
@@ -61,12 +64,18 @@ def build(state: AppState | None) -> World:
              "rec_jinan": factories.recommender(factories.JINAN),
              "rec_qingdao": factories.recommender(factories.QINGDAO),
              "officer": officer, "leader": factories.leader()}
-    notifications.notify([lead], kind="test", subject="测试通知", body="测试")
+    notifications.notify([lead], kind="test", compose=lambda user: ("测试通知", "测试"))
     calendar.set_day(date(2027, 10, 9), is_workday=True, note="调休", actor=officer)
+    pending = users["unverified"].organization
+    licences = (factories.licence(pending, users["unverified"]),
+                factories.licence(lead.organization, lead))
     ids = {"call": call.id, "planned": planned.id, "field": call.fields[0].id,
            "platform": db.session.scalar(select(PlatformType.id).limit(1)),
            "note": db.session.scalar(select(Notification.id)),
-           "mail": db.session.scalar(select(OutboxMail.id)), "day": "2027-10-09"}
+           "mail": db.session.scalar(select(OutboxMail.id)), "day": "2027-10-09",
+           "lead_user": lead.id, "pending_org": pending.id, "pending_code": pending.credit_code,
+           "lead_org": lead.organization_id, "licence": licences[0].id,
+           "lead_licence": licences[1].id}
     app = None
     if state is not None:
         app = factories.application(call, lead, complete=state != S.DRAFT)
@@ -98,11 +107,15 @@ def count(model, *where) -> int:
 
 def fingerprint(world: World) -> tuple:
     """What a request could change: audit rows, calls and their settings, applications, the
-    parts of the application under test, findings, recommendations, reads, calendar days."""
+    parts of the application under test, findings, recommendations, reads, calendar days,
+    organizations' registrations and their licences."""
     db.session.expire_all()
     rows = (count(AuditEntry), count(Recommendation), count(CalendarDay),
             count(Notification, Notification.read_at.is_not(None)),
-            sorted(str(f) for f in db.session.scalars(select(FormalReview.findings))))
+            sorted(str(f) for f in db.session.scalars(select(FormalReview.findings))),
+            count(Licence), db.session.execute(select(
+                Organization.id, Organization.status, Organization.name,
+                Organization.credit_code).order_by(Organization.id)).all())
     calls = [(c.id, c.state, str(c.eligibility), c.recommend_deadline, c.correction_workdays,
               c.correction_rounds) for c in db.session.scalars(select(Call).order_by(Call.id))]
     apps = db.session.scalar(select(func.count()).select_from(Application))
@@ -174,25 +187,35 @@ def tampering_requests():
     yield "POST", "/officer/applications/{app}/checklist", {"ok_basic_info": "ok"}
     yield "POST", "/officer/applications/{app}/checklist/pass_formal_review", None
     yield "POST", "/officer/applications/{app}/checklist/correction", {"working_days": "5"}
+    yield "GET", "/verification/{lead_org}", None
+    yield "POST", "/verification/{lead_org}/verify", {"licence_id": "{lead_licence}"}
+    yield "POST", "/verification/{lead_org}/reject", {"licence_id": "{lead_licence}",
+                                                     "reason": "篡改"}
+    yield "GET", "/licences/{lead_licence}", None
+    yield "GET", "/licences/{lead_licence}/download", None
 
 
 TAMPERING = list(tampering_requests())
 
 
+@pytest.mark.parametrize("who", ["other_org", "unverified"])
 @pytest.mark.parametrize(("method", "path", "data"), TAMPERING,
                          ids=[f"{method}-{path}" for method, path, _ in TAMPERING])
-def test_other_organization_is_refused_and_learns_nothing(app, method, path, data):
+def test_other_organization_is_refused_and_learns_nothing(app, method, path, data, who):
+    """A verified unit and a unit waiting for its verification, each with the other unit's
+    ids: the application, its parts and files, the lead unit's registration and licence."""
     world = build(S.RETURNED)  # editable, filed once: every kind of object exists
     before = fingerprint(world)
     if data == "upload":
         data = pdf_upload(world.ids)
     elif data:
         data = {k: v.format(**world.ids) for k, v in data.items()}
-    response = client_for(app, world, "other_org").open(path.format(**world.ids),
-                                                        method=method, data=data)
+    response = client_for(app, world, who).open(path.format(**world.ids),
+                                                method=method, data=data)
     assert response.status_code in (403, 404)  # 404: an action the generic route never takes
     body = response.get_data(as_text=True)
     assert TITLE not in body and LEAD_NAME not in body
+    assert b"%PDF" not in response.data
     assert fingerprint(world) == before
 
 

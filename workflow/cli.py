@@ -4,6 +4,7 @@ import json
 import click
 from flask import Flask, current_app
 
+from workflow import clock
 from workflow.extensions import db
 from workflow.permissions import SYSTEM
 from workflow.services import account_links, queries
@@ -69,6 +70,29 @@ def seed_demo_command():
     click.echo("demo loaded" if created else "demo already present; nothing changed")
     for email, password, roles in demo.LOGINS:
         click.echo(f"  {email:38} {password:16} {roles}")
+    secrets = demo.department_secrets()
+    if secrets:
+        click.echo("The department accounts also type a code from an authenticator app (TOTP). "
+                   "Add the secret to the app, or print the current code with "
+                   "`.venv/bin/flask --app wsgi demo-code EMAIL`:")
+        for email, secret in secrets:
+            click.echo(f"  {email:38} {secret}")
+
+
+@click.command("demo-code")
+@click.argument("email")
+def demo_code_command(email):
+    """Print the current second-factor code of a demo department account (not in production)."""
+    import pyotp
+
+    from workflow import demo
+
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("demo-code is for trying the demo; it is off in production")
+    secret = dict(demo.department_secrets()).get(email.strip().lower())
+    if secret is None:
+        raise click.ClickException(f"{email} is not a department account of the demo")
+    click.echo(pyotp.TOTP(secret).at(clock.now()))
 
 
 @click.command("tick")
@@ -77,7 +101,7 @@ def tick_command(as_json):
     """Apply what time has made due: expiries, ends of announcement periods, reminders,
     waiting mails. Safe to run twice or concurrently. Cron, every 10 minutes:
     */10 * * * * cd /srv/centerflow && .venv/bin/flask --app wsgi tick"""
-    from workflow.services import notifications, publicity, results, tick
+    from workflow.services import outbox, publicity, results, tick
 
     done = {"expire": 0, "expire_correction": 0, "end_publicity": 0,
             "raise_objection_review": 0, "close_review": 0, "skipped": 0}
@@ -101,8 +125,7 @@ def tick_command(as_json):
     db.session.commit()
     done["reminders"] = tick.send_reminders()
     db.session.commit()
-    done["mails_sent"] = notifications.send_outbox()
-    db.session.commit()
+    done["mails_sent"] = outbox.send_outbox()
     click.echo(json.dumps(done) if as_json else
                ", ".join(f"{k}: {v}" for k, v in done.items()))
 
@@ -176,7 +199,8 @@ def notices_export_command(out):
 
 
 def register(app: Flask) -> None:
-    for command in (create_user_command, stats_command, seed_demo_command, tick_command,
+    for command in (create_user_command, stats_command, seed_demo_command, demo_code_command,
+                    tick_command,
                     lifecycle_doc_command, experts_import_command, notices_group):
         app.cli.add_command(command)
 

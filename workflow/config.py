@@ -1,7 +1,9 @@
 """Configuration: safe defaults, secrets and URLs from the environment, fail fast when missing."""
+import ipaddress
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
@@ -65,17 +67,51 @@ def _secret(env: str, testing: bool, overrides: dict) -> str:
 
 
 def _mail() -> dict:
-    """The outgoing mail server, as the README documents it; no server: mails stay queued."""
+    """The outgoing mail server, as the README documents it; no server: mails stay queued.
+
+    The MAIL_* names are Flask-Mail's. Its MAIL_SUPPRESS_SEND follows TESTING unless set;
+    it is off here, so a test app configured with a server really sends (without a server
+    nothing is sent anyway, services/outbox.py)."""
+    use_tls, use_ssl = _env_bool("MAIL_USE_TLS", False), _env_bool("MAIL_USE_SSL", False)
+    if use_tls and use_ssl:
+        raise ConfigError("MAIL_USE_TLS (STARTTLS, usually port 587) and MAIL_USE_SSL (TLS "
+                          "from the start, usually port 465) exclude each other: set one.")
     return {
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
-        "MAIL_PORT": _env_int("MAIL_PORT", 25),
-        "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", False),
-        "MAIL_USE_SSL": _env_bool("MAIL_USE_SSL", False),
+        "MAIL_PORT": _env_int("MAIL_PORT", 465 if use_ssl else 587 if use_tls else 25),
+        "MAIL_USE_TLS": use_tls,
+        "MAIL_USE_SSL": use_ssl,
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "centerflow@localhost"),
+        "MAIL_SUPPRESS_SEND": False,
         "MAIL_TIMEOUT_SECONDS": _env_int("MAIL_TIMEOUT_SECONDS", 30),
+        # A failed mail is tried again after MAIL_RETRY_MINUTES, then after twice as long
+        # each time (at most a day), and given up after MAIL_MAX_ATTEMPTS attempts.
+        "MAIL_RETRY_MINUTES": _env_int("MAIL_RETRY_MINUTES", 10),
+        "MAIL_MAX_ATTEMPTS": _env_int("MAIL_MAX_ATTEMPTS", 8),
     }
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether `url` leads back to the reader's own computer: localhost, 127.0.0.0/8, ::1."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _public_base_url() -> str:
+    """The address in mails and under the QR code of issued PDFs: http(s)://host[:port]."""
+    url = (os.environ.get("PUBLIC_BASE_URL") or DEFAULT_BASE_URL).strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"PUBLIC_BASE_URL must be an address such as "
+                          f"https://kjt.example.gov.cn, got {url!r}")
+    return url
 
 
 def _accounts() -> dict:
@@ -92,7 +128,9 @@ def _accounts() -> dict:
         # Flask-Limiter: per client address; an office behind one address stays far below.
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
-        "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
+        # Our switch, read per app on each request (workflow/setup.py): Flask-Limiter's own
+        # RATELIMIT_ENABLED would switch the one limiter of the process for every app.
+        "RATE_LIMITS": _env_bool("RATE_LIMITS", True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "60 per minute; 600 per hour"),
         "PUBLIC_FORM_RATE_LIMIT": os.environ.get("PUBLIC_FORM_RATE_LIMIT",
@@ -138,9 +176,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "PAGE_SIZE": 25,
-        # The address in mails and under the verification QR code of issued PDFs; `make run`
-        # sets it to the address it serves on.
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", DEFAULT_BASE_URL).rstrip("/"),
+        # `make run` sets it to the address it serves on; issuing a notice in production
+        # refuses a loopback address (services/notice_issue.py).
+        "PUBLIC_BASE_URL": _public_base_url(),
         **_uploads(),
         **_mail(),
         **_accounts(),

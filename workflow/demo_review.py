@@ -4,11 +4,9 @@ panels of the 2022 call scored and confirmed, and the current call's panels unde
 Every step goes through its service (`import_experts`, `assign_optimal`, `respond`,
 `save_sheet`, `submit_sheet`, `confirm_panel`) at a moment the clock is frozen at.
 """
-import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from workflow import creditcode
 from workflow import demo_data as data
@@ -17,8 +15,7 @@ from workflow.extensions import db
 from workflow.models import Application, Expert, PanelSeat, User
 from workflow.reference import CITIES, city_of
 from workflow.rubric import items, rubric_of
-from workflow.services import accounts, assignment, experts, results, scoring
-from workflow.states import Role
+from workflow.services import assignment, experts, results, scoring
 
 POOL_SIZE = 120
 MAX_LOAD = 10
@@ -103,16 +100,10 @@ def pool_rows(expert_email: str, expert_name: str) -> list[dict]:
 
 
 def import_pool(officer: User, expert_user: User) -> list[Expert]:
-    """The officer imports the pool; every expert gets an expert account (expert@ its own,
-    the others one with an unusable random password, hashed once for speed)."""
+    """The officer imports the pool: expert@ keeps its own account, every other expert gets
+    one and an invitation mail to set its password (waiting in the outbox)."""
     pool = experts.import_experts(pool_rows(expert_user.email, expert_user.name),
                                  actor=officer)
-    unusable = generate_password_hash(secrets.token_urlsafe(24))
-    for expert in pool:
-        user = expert_user if expert.email == expert_user.email else accounts.create_user(
-            email=expert.email, name=expert.name, roles=[Role.EXPERT], phone=expert.phone,
-            password_hash=unusable)
-        expert.user_id = user.id
     db.session.flush()
     return pool
 

@@ -8,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 
 from workflow import clock
 from workflow.reference import city_name
+from workflow.sections import BY_KEY
+from workflow.services.audit import edited_part
 
 STATE_LABELS = {
     "draft": _l("Draft"), "expired": _l("Expired"), "submitted": _l("Submitted"),
@@ -23,9 +25,29 @@ STATE_LABELS = {
     "reviewing": _l("Reviewing"), "decided": _l("Decided"), "archived": _l("Archived"),
 }
 
+ORG_STATUS_LABELS = {
+    "unverified": _l("Waiting for verification"), "verified": _l("Verified"),
+    "rejected": _l("Registration rejected"),
+}
+
 ROLE_LABELS = {
     "applicant": _l("Applicant"), "recommender": _l("Recommender"), "officer": _l("Officer"),
     "leader": _l("Leader"), "expert": _l("Expert"), "system": _l("System"),
+}
+
+LOGIN_OUTCOMES = {
+    "success": _l("Logged in"), "failure": _l("Wrong password"),
+    "locked": _l("Refused: too many failed attempts"),
+    "second_factor_failure": _l("Wrong second-factor code"), "logout": _l("Logged out"),
+    "reset_requested": _l("New password asked for"), "activated": _l("Account activated"),
+    "password_reset": _l("Password set from a reset link"),
+}
+
+SESSION_ENDS = {
+    "logout": _l("logged out"), "idle": _l("idle too long"), "expired": _l("maximum length"),
+    "password": _l("password changed"), "deactivated": _l("account deactivated"),
+    "second_factor": _l("second factor reset"), "roles": _l("roles changed"),
+    "ended_by_user": _l("ended by the user"),
 }
 
 ACTION_LABELS = {
@@ -48,7 +70,23 @@ ACTION_LABELS = {
     "remove_cobuilder": _l("Co-builder removed"),
     "confirm_cobuilding": _l("Co-builder confirmed"),
     "upload_attachment": _l("Attachment uploaded"),
+    "edit_section": _l("Section saved"), "edit_basics": _l("Name and field saved"),
     "register_organization": _l("Organization registered"),
+    "upload_licence": _l("Business licence uploaded"),
+    "correct_organization": _l("Registration corrected"),
+    "verify_organization": _l("Organization verified"),
+    "reject_organization": _l("Registration rejected"),
+    "link_cobuilder": _l("Co-builder linked to its verified unit"),
+    "invite_user": _l("Invitation sent"), "create_user": _l("Account created"),
+    "grant_role": _l("Role given"), "revoke_role": _l("Role taken away"),
+    "deactivate_user": _l("Account deactivated"), "activate_user": _l("Account reactivated"),
+    "activated": _l("Account activated"), "password_reset": _l("Password set from a reset link"),
+    "change_password": _l("Password changed"),
+    "enable_second_factor": _l("Second factor turned on"),
+    "disable_second_factor": _l("Second factor turned off"),
+    "reset_second_factor": _l("Second factor reset"),
+    "regenerate_recovery_codes": _l("New recovery codes"),
+    "use_recovery_code": _l("Recovery code used"),
     "create_call": _l("Call created"), "call_open": _l("Call opened"),
     "call_closed": _l("Call closed"),
 }
@@ -69,10 +107,28 @@ def time_left(deadline: datetime) -> str:
     return _("%(h)d hours %(m)d minutes left", h=hours, m=rest // 60)
 
 
+def audit_detail(entry) -> str:
+    """An audit row's comment as the timeline shows it: an edit names the part edited and
+    the start of the SHA-256 of what it holds (the full digest stays in the row)."""
+    edited = edited_part(entry)
+    if edited is None:
+        return entry.comment
+    part, digest = edited
+    section = BY_KEY.get(part)
+    name = (_("Section %(n)d “%(title)s”", n=section.number, title=section.title)
+            if section else _("Name and technical field"))
+    return _("%(part)s; content SHA-256 %(digest)s…", part=name, digest=digest[:12])
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(time_left, "time_left")
     app.add_template_filter(city_name, "city_name")
     app.add_template_filter(lambda s: STATE_LABELS.get(str(s), s), "state_label")
     app.add_template_filter(lambda s: ACTION_LABELS.get(str(s), s), "action_label")
+    app.add_template_filter(audit_detail, "audit_detail")
+    app.add_template_filter(lambda s: ORG_STATUS_LABELS.get(str(s), s), "org_status_label")
+    app.add_template_filter(lambda s: ROLE_LABELS.get(str(s), s), "role_label")
+    app.add_template_filter(lambda s: LOGIN_OUTCOMES.get(str(s), s), "login_outcome")
+    app.add_template_filter(lambda s: SESSION_ENDS.get(str(s), s), "session_end")
     app.add_template_global(clock.local, "to_local")

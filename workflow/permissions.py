@@ -14,8 +14,11 @@ from workflow.models import (
     Call,
     Exclusion,
     Expert,
+    Licence,
     Notice,
     OfficialDocument,
+    Organization,
+    OrgStatus,
     PanelSeat,
     Publicity,
     User,
@@ -68,7 +71,13 @@ def is_leader(user, obj=None) -> bool:
 
 
 def is_applicant(user, obj=None) -> bool:
+    """A user of a unit: also of one not verified yet, which fills drafts but files nothing."""
     return _has(user, Role.APPLICANT) and _org_id(user) is not None
+
+
+def _of_verified_unit(user) -> bool:
+    org = getattr(user, "organization", None)
+    return org is not None and org.status == OrgStatus.VERIFIED
 
 
 def is_lead_member(user, obj) -> bool:
@@ -77,9 +86,12 @@ def is_lead_member(user, obj) -> bool:
 
 
 def is_cobuilder_member(user, obj) -> bool:
+    """Only a verified unit is ever a co-builder: registering a partner's credit code links
+    nothing and shows nothing (services/cobuilders.py links rows to verified units only)."""
     app = _as_application(obj)
     return (
         is_applicant(user)
+        and _of_verified_unit(user)
         and app is not None
         and any(c.organization_id == _org_id(user) for c in app.cobuilders)
     )
@@ -90,7 +102,7 @@ def is_region_recommender(user, obj) -> bool:
     return (
         _has(user, Role.RECOMMENDER)
         and app is not None
-        and user.organization is not None
+        and _of_verified_unit(user)
         and app.region_code == user.organization.region_code
         and app.state not in HIDDEN_FROM_REVIEWERS
     )
@@ -231,7 +243,7 @@ def can_see_eligibility(user, obj) -> bool:
 
 
 def is_recommender(user, obj=None) -> bool:
-    return _has(user, Role.RECOMMENDER) and getattr(user, "organization", None) is not None
+    return _has(user, Role.RECOMMENDER) and _of_verified_unit(user)
 
 
 def can_formal_review(user, obj) -> bool:
@@ -336,6 +348,68 @@ def can_download_document(user, doc) -> bool:
     return any(is_lead_member(user, a) or is_cobuilder_member(user, a) for a in apps)
 
 
+# Verified organizations (issue 9): a unit is verified before it files anything or is linked
+# to anyone's application. Officers decide every claim; the recommender of a city decides the
+# claims of its city that no other registration disputes.
+CLAIMING = (OrgStatus.UNVERIFIED, OrgStatus.VERIFIED)
+
+
+def claim_disputed(org: Organization) -> bool:
+    """Whether another registration claims the unit's credit code: one waiting for a
+    decision, or the verified unit holding it."""
+    return db.session.scalar(select(Organization.id).where(
+        Organization.credit_code == org.credit_code, Organization.id != org.id,
+        Organization.status.in_(CLAIMING)).limit(1)) is not None
+
+
+def is_member(user, org) -> bool:
+    return isinstance(org, Organization) and org.id == _org_id(user)
+
+
+def has_organization(user, obj=None) -> bool:
+    return is_person(user) and _org_id(user) is not None
+
+
+def can_upload_licence(user, org) -> bool:
+    """While it waits for its decision a unit may replace its licence; after a rejection it
+    corrects its registration (with a licence or not) instead."""
+    return is_member(user, org) and org.status == OrgStatus.UNVERIFIED
+
+
+def can_correct_organization(user, org) -> bool:
+    return is_member(user, org) and org.status == OrgStatus.REJECTED
+
+
+def is_verifier(user, obj=None) -> bool:
+    return is_officer(user) or is_recommender(user)
+
+
+def can_review_organization(user, org) -> bool:
+    """Officers read every unit's registration; a recommender only the unverified,
+    undisputed ones of its city."""
+    if not isinstance(org, Organization):
+        return False
+    if is_officer(user):
+        return True
+    return (is_recommender(user) and org.status == OrgStatus.UNVERIFIED
+            and org.region_code == user.organization.region_code and not claim_disputed(org))
+
+
+def can_decide_organization(user, org) -> bool:
+    """Separation of duties: nobody decides about their own unit. The installation's own
+    department is verified by the system (the demo loader, `flask` commands)."""
+    if is_system(user):
+        return isinstance(org, Organization) and org.status == OrgStatus.UNVERIFIED
+    return (can_review_organization(user, org) and org.status == OrgStatus.UNVERIFIED
+            and org.id != _org_id(user))
+
+
+def can_read_licence(user, licence) -> bool:
+    return isinstance(licence, Licence) and (
+        is_member(user, licence.organization)
+        or can_review_organization(user, licence.organization))
+
+
 Predicate = Callable[[object, object], bool]
 
 PERMISSIONS: dict[str, Predicate] = {
@@ -355,6 +429,7 @@ PERMISSIONS: dict[str, Predicate] = {
     "call.edit_rules": is_officer,
     "calendar.manage": is_officer,
     "outbox.view": is_officer,
+    "outbox.retry": is_officer,
     "notifications.view": is_person,
     "application.confirm_cobuilding": can_confirm_cobuilding,
     "attachment.download": can_view_application,
@@ -406,6 +481,19 @@ PERMISSIONS: dict[str, Predicate] = {
     "document.revoke": is_officer,
     "numbers.manage": is_officer,
     "document.verify": anyone,
+    # Accounts (issue 9): officers administer users; everyone keeps their own account.
+    "user.list": is_officer,
+    "user.manage": is_officer,
+    "account.view": is_person,
+    # Verified organizations (issue 9).
+    "organization.view_own": has_organization,
+    "organization.upload_licence": can_upload_licence,
+    "organization.correct": can_correct_organization,
+    "organization.queue": is_verifier,
+    "organization.review_disputed": is_officer,
+    "organization.review": can_review_organization,
+    "organization.decide": can_decide_organization,
+    "licence.read": can_read_licence,
     # State changes: who may ask for each action of the transition table.
     Action.SUBMIT: is_lead_member,
     Action.WITHDRAW: is_lead_member,

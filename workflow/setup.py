@@ -2,7 +2,7 @@
 import ctypes.util
 import logging
 
-from flask import Flask, flash, g, has_request_context, request, session
+from flask import Flask, current_app, flash, g, has_request_context, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import event
@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from workflow import clock, extensions
 from workflow.extensions import babel, csrf, db, limiter, login_manager, migrate
-from workflow.services import sessions
+from workflow.services import outbox, sessions
 
 log = logging.getLogger(__name__)
 MIGRATIONS = str(__import__("workflow").ROOT / "migrations")
@@ -46,6 +46,8 @@ SESSION_ENDED = {
     "password": lambda: _("Your password was changed; log in again with the new one."),
     "deactivated": lambda: _("Your account was deactivated."),
     "second_factor": lambda: _("Your second factor was reset; log in again to set it up."),
+    "roles": lambda: _("Your roles changed; log in again."),
+    "ended_by_user": lambda: _("This session was ended from another one. Log in again."),
 }
 
 
@@ -60,9 +62,20 @@ def _load_user(user_id: str):
     return row.user
 
 
+@limiter.request_filter
+def _limits_off() -> bool:
+    """Exempt every request of an app whose RATE_LIMITS is off (the tests' default)."""
+    return not current_app.config["RATE_LIMITS"]
+
+
 def _check_session() -> None:
     """Load the user before the view changes anything (loading may end a timed-out session
-    and commit that), and forget a cookie whose session ended, saying why."""
+    and commit that), and forget a cookie whose session ended, saying why.
+
+    The user is loaded anew for every request even where requests share an app context
+    (as tests do), so each request's own cookie decides who is logged in."""
+    g.pop("_login_user", None)
+    g.pop("user_locale", None)
     if current_user.is_authenticated or "_user_id" not in session:
         return
     reason = sessions.ended_reason(session.get("sid"))
@@ -79,6 +92,9 @@ def init_extensions(app: Flask) -> None:
         Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(
             parents=True, exist_ok=True
         )
+    # First of all request hooks: the limiter's, the CSRF check's, the session's and the
+    # view's reads of the time all get the request's arrival (workflow/clock.py).
+    app.before_request(clock.arrive)
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
@@ -90,6 +106,7 @@ def init_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
     login_manager.user_loader(_load_user)
     limiter.init_app(app)
+    outbox.init_app(app)
 
     @app.context_processor
     def helpers():
@@ -102,10 +119,6 @@ def init_extensions(app: Flask) -> None:
     from workflow import formatting
 
     formatting.register(app)
-
-    @app.before_request
-    def _start_clock():
-        g.request_started = clock.now()
 
     app.before_request(_check_session)
 

@@ -126,21 +126,27 @@ def invite(user: User, *, actor) -> str:
     return url
 
 
-def request_reset(email: str, *, attempt: login.Attempt) -> None:
-    """Mail a reset link to the address when an active account has it (an invitation link
-    again when its password was never set). Answers nothing either way and does the same
-    work, so neither the answer nor its time tells whether the address exists."""
+def record_reset_request(email: str, *, attempt: login.Attempt) -> int | None:
+    """Record that a new password was asked for `email`; the id of the active account to
+    mail, or None. The same work either way: the link and the mail are made after the answer
+    has left (`send_reset_link`), so neither the answer nor its time tells whether the
+    address has an account."""
     user = login.find_user(email)
     usable = user is not None and user.active
     login.record("reset_requested", email=email, user=user if usable else None,
                  attempt=attempt)
-    if not usable:
-        passwords.dummy_check(email)
+    return user.id if usable else None
+
+
+def send_reset_link(user_id: int) -> None:
+    """Mail the user a link to set a new password (the invitation link again when the
+    password was never set). Side effects: the link, the mail; flushed."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.active:
         return
     purpose = RESET if user.is_activated else ACTIVATE
     token, row = issue_link(user, purpose)
     url = link_url(token, purpose)
-    passwords.dummy_check(email)
 
     def compose(person):
         return (_("Centerflow: set a new password"),
@@ -151,3 +157,4 @@ def request_reset(email: str, *, attempt: login.Attempt) -> None:
                   deadline=_deadline(row)))
 
     notify([user], kind="password_reset", compose=compose)
+    db.session.flush()

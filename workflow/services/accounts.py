@@ -4,11 +4,12 @@ from sqlalchemy import func, select
 
 from workflow import creditcode
 from workflow.extensions import db
-from workflow.models import CoBuilder, Organization, User, UserRole
+from workflow.models import Organization, OrgStatus, User, UserRole
 from workflow.reference import city_of
-from workflow.services import audit
+from workflow.services import audit, licences, sessions
 from workflow.services.errors import ServiceError
 from workflow.services.passwords import password_problems
+from workflow.services.pdf_check import CheckedPdf
 from workflow.states import Role
 
 
@@ -17,9 +18,26 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def find_organization(credit_code: str) -> Organization | None:
+    """The verified unit holding `credit_code`, else None: a registration waiting for its
+    verification, or a rejected one, never stands for a code (co-builders, new accounts)."""
     return db.session.scalar(
-        select(Organization).where(Organization.credit_code == creditcode.normalize(credit_code))
+        select(Organization).where(Organization.credit_code == creditcode.normalize(credit_code),
+                                   Organization.status == OrgStatus.VERIFIED)
     )
+
+
+def claim_problem(credit_code: str) -> str | None:
+    """Why a registration cannot claim `credit_code`, in words for the user: the code is
+    invalid, or a verified unit holds it. A code other registrations only claim is accepted
+    (the department settles the dispute)."""
+    reason = creditcode.problem(credit_code)
+    if reason:
+        return reason
+    if find_organization(credit_code) is not None:
+        return _("A verified organization holds this credit code already. If you work there, "
+                 "ask the Department of Science and Technology for an account of your own; if "
+                 "that registration is not your unit's, contact the department.")
+    return None
 
 
 def create_user(*, email: str, name: str, password: str | None = None, roles,
@@ -53,19 +71,12 @@ def create_user(*, email: str, name: str, password: str | None = None, roles,
 def create_organization(*, name: str, credit_code: str, region_code: str | None = None,
                         kind: str = "enterprise", independent_legal_person: bool = True,
                         legal_representative: str = "") -> Organization:
-    """Create an organization; refuses an invalid or registered credit code (with the reason).
-
-    Links co-builder rows that named this code before the unit had an account.
-    """
+    """Create an unverified organization; refuses a code `claim_problem` refuses. Nothing is
+    linked to it before it is verified (services/verification.py)."""
     code = creditcode.normalize(credit_code)
-    reason = creditcode.problem(code)
+    reason = claim_problem(code)
     if reason:
         raise ServiceError(reason)
-    if find_organization(code) is not None:
-        raise ServiceError(
-            _("An organization with this credit code is registered already. Ask its "
-              "administrator for an account.")
-        )
     org = Organization(
         name=name.strip(), credit_code=code,
         region_code=region_code or city_of(creditcode.region_of(code)), kind=kind,
@@ -74,15 +85,16 @@ def create_organization(*, name: str, credit_code: str, region_code: str | None 
     )
     db.session.add(org)
     db.session.flush()
-    for row in db.session.scalars(select(CoBuilder).where(CoBuilder.credit_code == code)):
-        row.organization = org
     return org
 
 
 def register_organization(*, org_name: str, credit_code: str, region_code: str | None,
                           kind: str, independent_legal_person: bool, legal_representative: str,
-                          user_name: str, email: str, password: str, phone: str = "") -> User:
-    """Create an organization and its first applicant account (see create_organization)."""
+                          user_name: str, email: str, password: str, licence: CheckedPdf,
+                          phone: str = "") -> User:
+    """Create an unverified organization, its first applicant account and its business
+    licence (see create_organization and licences.add_licence); an audit row about the unit.
+    The unit waits for an officer or its city's recommender to verify it."""
     org = create_organization(
         name=org_name, credit_code=credit_code, region_code=region_code, kind=kind,
         independent_legal_person=independent_legal_person,
@@ -90,8 +102,30 @@ def register_organization(*, org_name: str, credit_code: str, region_code: str |
     )
     user = create_user(email=email, name=user_name, password=password, phone=phone,
                        roles=[Role.APPLICANT], organization=org)
-    audit.record(actor=user, action="register_organization",
+    audit.record(actor=user, action="register_organization", organization=org,
                  comment=f"{org.name} {org.credit_code}")
+    licences.add_licence(org, licence, actor=user)
     db.session.flush()
     return user
 
+
+def change_password(user: User, *, current: str, new: str, keep_token: str | None) -> int:
+    """The user changes their own password, typing the current one. Ends their other
+    sessions (returns how many); an audit row."""
+    if not user.check_password(current or ""):
+        raise ServiceError(_("The current password is wrong."))
+    problems = password_problems(new, user_inputs=(user.email, user.name))
+    if problems:
+        raise ServiceError(*problems)
+    user.set_password(new)
+    ended = sessions.end_sessions(user, "password", keep_token=keep_token)
+    audit.record(actor=user, action="change_password", subject=user)
+    db.session.flush()
+    return ended
+
+
+def end_other_sessions(user: User, *, keep_token: str | None) -> int:
+    """The user ends their sessions on other devices; returns how many ended."""
+    ended = sessions.end_sessions(user, "ended_by_user", keep_token=keep_token)
+    db.session.flush()
+    return ended

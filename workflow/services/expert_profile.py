@@ -31,7 +31,7 @@ from workflow.models.experts import EMPLOYMENT_ROLES, RELATION_KINDS
 from workflow.permissions import SYSTEM, can
 from workflow.services import assignment, audit, conflicts
 from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.services.experts import EMAIL, PHONE
+from workflow.services.experts import EMAIL, PHONE, give_expert_login
 from workflow.states import CallState
 
 MAX_FIELDS = 20
@@ -81,8 +81,8 @@ def _profile_problems(expert: Expert, title: str, fields: list[str], phone: str,
 def update_expert_profile(expert: Expert, data: dict, *, actor) -> None:
     """Set the title, technical fields, phone and email from `data` (keys of those names;
     fields a list of names). Refused with every problem when one is invalid. Writes an audit
-    row naming what changed, recomputes the exclusions in review (rule R3 reads the email),
-    flushes."""
+    row naming what changed, gives an expert without a login one (invited by mail), recomputes
+    the exclusions in review (rule R3 reads the email), flushes."""
     _require(actor, "expert.profile", expert)
     title, phone, email = (data[k].strip() for k in ("title", "phone", "email"))
     fields = list(dict.fromkeys(f.strip() for f in data["fields"] if f.strip()))
@@ -99,6 +99,7 @@ def update_expert_profile(expert: Expert, data: dict, *, actor) -> None:
                if old != new]
     _record(actor, "edit_expert_profile", expert, ", ".join(changed) or "-")
     db.session.flush()
+    give_expert_login(expert, actor=actor)
     recompute_review_exclusions()
 
 

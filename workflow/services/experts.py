@@ -5,16 +5,21 @@ import io
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import raiseload, selectinload
 
 from workflow import clock, creditcode, reference
 from workflow.extensions import db
-from workflow.models import Expert, ExpertField
+from workflow.models import Expert, ExpertField, User, UserRole
 from workflow.permissions import can
-from workflow.services import audit
+from workflow.services import account_links, audit
+from workflow.services.accounts import create_user, find_user_by_email
 from workflow.services.errors import PermissionDenied, ServiceError
 from workflow.services.queries import Page, paginate
+from workflow.states import Role
+
+# An officer never scores (DOMAIN.md section 2): their address cannot be an expert's login.
+NOT_EXPERTS = frozenset({Role.OFFICER, Role.LEADER})
 
 # The columns of the file, by key, with the Chinese header the template writes; a file may
 # head each column with either the Chinese header or the key itself.
@@ -124,6 +129,11 @@ def _problems(row: dict) -> list[str]:
     return problems
 
 
+def _department_emails() -> set[str]:
+    return set(db.session.scalars(select(func.lower(User.email)).join(UserRole).where(
+        UserRole.role.in_([str(r) for r in NOT_EXPERTS]))))
+
+
 def _pool_keys() -> tuple[set[str], set[tuple[str, str]]]:
     rows = db.session.execute(select(Expert.email, Expert.name, Expert.employer_credit_code))
     emails, people = set(), set()
@@ -157,6 +167,7 @@ def import_experts(rows: list[dict], *, actor) -> list[Expert]:
     if not rows:
         raise ServiceError(_("The file has no experts."))
     emails, people = _pool_keys()
+    department = _department_emails()
     bad = []
     for index, row in enumerate(rows):
         row = {**dict.fromkeys(REQUIRED_COLUMNS, ""),
@@ -166,6 +177,9 @@ def import_experts(rows: list[dict], *, actor) -> list[Expert]:
         person = (row["name"], creditcode.normalize(row["employer_credit_code"]))
         if email and email in emails:
             problems.append(_("the email %(email)s is already in the pool or the file",
+                              email=row["email"]))
+        if email in department:
+            problems.append(_("%(email)s is the login of an officer or leader, who never score",
                               email=row["email"]))
         if person in people:
             problems.append(_("%(name)s of this employer is already in the pool or the file",
@@ -178,9 +192,34 @@ def import_experts(rows: list[dict], *, actor) -> list[Expert]:
         raise BadRowsError(bad)
     experts = [_expert(row) for row in rows]
     db.session.add_all(experts)
+    db.session.flush()
+    for expert in experts:
+        give_expert_login(expert, actor=actor)
     audit.record(actor=actor, action="import_experts", comment=f"{len(experts)} experts")
     db.session.flush()
     return experts
+
+
+def give_expert_login(expert: Expert, *, actor) -> User | None:
+    """The expert's login: the account that has the expert's email gains the expert role, or
+    a new account is created and its owner invited by mail to set a password. None when the
+    expert has a login already or no email. Side effects: the user, the link, the mail."""
+    if expert.user_id is not None or not expert.email:
+        return None
+    user = find_user_by_email(expert.email)
+    if user is None:
+        user = create_user(email=expert.email, name=expert.name, roles=[Role.EXPERT],
+                           phone=expert.phone or "", invited_by=actor)
+        account_links.invite(user, actor=actor)
+    elif not user.has_role(Role.EXPERT):
+        if user.roles & NOT_EXPERTS:
+            raise ServiceError(_("%(email)s is the login of an officer or leader, who never "
+                                 "score.", email=expert.email))
+        user.role_rows.append(UserRole(role=Role.EXPERT))
+        audit.record(actor=actor, action="grant_role", subject=user, comment=str(Role.EXPERT))
+    expert.user = user
+    db.session.flush()
+    return user
 
 
 def _expert(row: dict) -> Expert:

@@ -2,7 +2,6 @@
 an authenticator app, each accepted once, and ten single-use recovery codes.
 
 The department's roles (officers, leaders) must use it; everyone else may."""
-import base64
 import hashlib
 import secrets
 
@@ -13,9 +12,8 @@ from sqlalchemy import delete, func, select
 from workflow.clock import now
 from workflow.extensions import db
 from workflow.models import RecoveryCode, User
-from workflow.permissions import can
-from workflow.services import audit, sessions
-from workflow.services.errors import PermissionDenied, ServiceError
+from workflow.services import audit
+from workflow.services.errors import ServiceError
 from workflow.states import Role
 
 ISSUER = "Centerflow"
@@ -44,8 +42,8 @@ def qr_data_uri(uri: str) -> str:
     """The enrolment QR code as an SVG data URI (the page's CSP allows data: images)."""
     import segno
 
-    svg = segno.make(uri, error="m").svg_inline(scale=5, border=2, dark="#000", light="#fff")
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return segno.make(uri, error="m").svg_data_uri(scale=5, border=4, dark="#000",
+                                                    light="#fff")
 
 
 def _clean(code: str) -> str:
@@ -116,9 +114,12 @@ def enable(user: User, secret: str, code: str) -> list[str]:
     return codes
 
 
-def regenerate_recovery_codes(user: User) -> list[str]:
+def regenerate_recovery_codes(user: User, *, password: str) -> list[str]:
+    """Ten new recovery codes replace the old ones, with the password typed again."""
     if not user.has_totp:
         raise ServiceError(_("Turn the second factor on first."))
+    if not user.check_password(password or ""):
+        raise ServiceError(_("The password is wrong; nothing was changed."))
     codes = _new_recovery_codes(user)
     audit.record(actor=user, action="regenerate_recovery_codes", subject=user)
     db.session.flush()
@@ -130,31 +131,21 @@ def recovery_codes_left(user: User) -> int:
         RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))) or 0
 
 
-def _clear(user: User) -> None:
+def clear(user: User) -> None:
+    """Forget the user's second factor and recovery codes (the caller audits)."""
     user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
 
 
-def disable(user: User, *, password: str) -> None:
+def disable(user: User, *, password: str) -> bool:
     """The user turns their own second factor off, with their password; refused for the
-    roles that must use it."""
+    roles that must use it. An audit row."""
     if required_for(user):
         raise ServiceError(_("Your role requires the second factor; it cannot be turned off."))
     if not user.check_password(password or ""):
-        raise ServiceError(_("The password is wrong."))
-    _clear(user)
+        raise ServiceError(_("The password is wrong; nothing was changed."))
+    clear(user)
     audit.record(actor=user, action="disable_second_factor", subject=user)
     db.session.flush()
+    return True
 
-
-def reset(user: User, *, actor) -> None:
-    """An officer resets someone else's second factor (a lost phone): the user enrols again
-    at the next login. Ends the user's sessions; one audit row."""
-    if not can(actor, "user.manage", user) or actor.id == user.id:
-        raise PermissionDenied("user.manage")
-    if not user.has_totp:
-        raise ServiceError(_("%(name)s has no second factor to reset.", name=user.name))
-    _clear(user)
-    sessions.end_sessions(user, "second_factor")
-    audit.record(actor=actor, action="reset_second_factor", subject=user)
-    db.session.flush()

@@ -17,14 +17,14 @@ from workflow.models import User, UserSession
 TOUCH_EVERY = timedelta(minutes=1)
 
 
-def _digest(token: str) -> str:
+def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def start_session(user: User, *, ip: str = "", user_agent: str = "") -> str:
     """A new session of `user`; returns the token for the cookie (never stored as is)."""
     token = secrets.token_urlsafe(32)
-    db.session.add(UserSession(user_id=user.id, token_sha256=_digest(token), ip=ip[:45],
+    db.session.add(UserSession(user_id=user.id, token_sha256=digest(token), ip=ip[:45],
                                user_agent=(user_agent or "")[:200]))
     db.session.flush()
     return token
@@ -45,7 +45,7 @@ def current_session(user_id: int, token: str | None) -> UserSession | None:
     if not token:
         return None
     row = db.session.scalar(select(UserSession).where(
-        UserSession.token_sha256 == _digest(token), UserSession.user_id == user_id))
+        UserSession.token_sha256 == digest(token), UserSession.user_id == user_id))
     if row is None or row.ended_at is not None:
         return None
     reason = _timed_out(row)
@@ -64,7 +64,7 @@ def ended_reason(token: str | None) -> str | None:
     if not token:
         return None
     return db.session.scalar(select(UserSession.end_reason).where(
-        UserSession.token_sha256 == _digest(token)))
+        UserSession.token_sha256 == digest(token)))
 
 
 def _end(row: UserSession, reason: str) -> None:
@@ -76,7 +76,7 @@ def end_session(token: str | None, reason: str = "logout") -> None:
     if not token:
         return
     row = db.session.scalar(select(UserSession).where(
-        UserSession.token_sha256 == _digest(token), UserSession.ended_at.is_(None)))
+        UserSession.token_sha256 == digest(token), UserSession.ended_at.is_(None)))
     if row is not None:
         _end(row, reason)
         db.session.flush()
@@ -89,7 +89,7 @@ def end_sessions(user: User, reason: str, *, keep_token: str | None = None) -> i
             .values(ended_at=now(), end_reason=reason)
             .execution_options(synchronize_session=False))
     if keep_token:
-        stmt = stmt.where(UserSession.token_sha256 != _digest(keep_token))
+        stmt = stmt.where(UserSession.token_sha256 != digest(keep_token))
     return db.session.execute(stmt).rowcount or 0
 
 

@@ -4,6 +4,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from workflow.views import (
+        account,
         applicant,
         applications,
         auth,
@@ -18,6 +19,7 @@ def register(app: Flask) -> None:
         notices,
         notifications,
         officer,
+        organizations,
         panels,
         public,
         public_publicity,
@@ -26,12 +28,14 @@ def register(app: Flask) -> None:
         review_results,
         review_settings,
         selection,
+        users,
         verify,
     )
 
     for module in (auth, public, applicant, applications, officer, recommender, formal_review,
                    call_settings, calendar, notifications, panels, expert_home,
                    expert_scoring, review_results, expert_pool, expert_profile,
-                   selection, publicity, public_publicity, notices, verify, review_settings):
+                   selection, publicity, public_publicity, notices, verify, review_settings,
+                   account, users, organizations):
         app.register_blueprint(module.bp)
     errors.register(app)

@@ -3,11 +3,15 @@ passwords set from an invitation or a reset link, registration of an organizatio
 
 Between the two steps the session holds only `pending` (the user, the step, when it began);
 a login becomes a server-side session (services/sessions.py) once every step is done."""
+import logging
+from functools import partial
+
 from flask import (
     Blueprint,
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -28,13 +32,14 @@ from forms.auth import (
 from workflow.clock import now
 from workflow.extensions import db, limiter
 from workflow.models import User
-from workflow.services import account_links, second_factor, sessions
+from workflow.services import account_links, notifications, second_factor, sessions
 from workflow.services import login as logins
 from workflow.services.accounts import register_organization
 from workflow.services.errors import ServiceError
 from workflow.views.helpers import safe_next
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger(__name__)
 PENDING_MINUTES = 10
 
 
@@ -175,10 +180,26 @@ def logout():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        account_links.request_reset(form.email.data, attempt=attempt())
+        user_id = account_links.record_reset_request(form.email.data, attempt=attempt())
         db.session.commit()
-        return render_template("auth/reset_sent.html", email=form.email.data)
+        response = make_response(render_template("auth/reset_sent.html",
+                                                 email=form.email.data))
+        if user_id is not None:
+            # After the answer has left, so its time is the same for every address.
+            response.call_on_close(partial(_send_reset_link, current_app._get_current_object(),
+                                           user_id))
+        return response
     return render_template("auth/reset_request.html", form=form)
+
+
+def _send_reset_link(app, user_id: int) -> None:
+    with app.app_context():
+        try:
+            account_links.send_reset_link(user_id)
+            db.session.commit()
+        except Exception:  # the answer is gone; the user asks again, the log says why
+            db.session.rollback()
+            log.exception("the reset link of user %s could not be made", user_id)
 
 
 def _set_password_page(token: str, purpose: str):
@@ -217,23 +238,31 @@ def reset(token: str):
 @limiter.limit(_public_form_limit, methods=["POST"])
 @limiter.limit(_contact_limit, methods=["POST"], key_func=_typed_email)
 def register():
+    """A unit registers with its business licence and waits, unverified, for its decision."""
     form = RegistrationForm()
     if form.validate_on_submit():
-        data = {k: v for k, v in form.data.items() if k not in ("csrf_token", "confirm")}
         try:
-            user = register_organization(**data)
+            user = register_organization(
+                **form.organization_data(), user_name=form.user_name.data,
+                email=form.email.data, password=form.password.data,
+                phone=form.phone.data or "", licence=form.licence.checked)
         except ServiceError as error:
             db.session.rollback()
             form.credit_code.errors.extend(error.problems)
         else:
             db.session.commit()
-            return complete_login(user, url_for("applicant.home"))
-    return render_template("auth/register.html", form=form)
+            flash(_("Your organization is registered and waits for its verification."),
+                  "success")
+            return complete_login(user, url_for("organizations.own"))
+    return render_template("auth/register.html", form=form), 422 if form.errors else 200
 
 
 @bp.post("/language/<code>")
 def set_language(code: str):
     if code in ("zh_CN", "en"):
         session["locale"] = code
+        if current_user.is_authenticated:  # their mails follow the language they read
+            notifications.set_language(current_user, code)
+            db.session.commit()
     return redirect(safe_next(request.form.get("next")))
 
