@@ -8,7 +8,11 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 # The address in mails and under the QR code of issued notices, for every command below:
 # where `make run` serves, unless PUBLIC_BASE_URL is set in the environment or on the command line.
-export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
+# (Served on every interface, 0.0.0.0, the links point to this machine's loopback address.)
+PUBLIC_HOST := $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST))
+export PUBLIC_BASE_URL ?= http://$(PUBLIC_HOST):$(PORT)
+# Tests run in parallel, one worker per core (pytest-xdist); TEST_WORKERS=0 runs them in one.
+TEST_WORKERS ?= auto
 
 # Debian packages: WeasyPrint's libraries and fonts; the tests also drive Chromium and read PDFs.
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
@@ -23,10 +27,10 @@ run: install system-run translations db demo
 
 test: install system-test translations
 	$(VENV)/bin/ruff check workflow forms tests bench
-	TEST_DATABASE_URL= $(PY) -m pytest -p no:cacheprovider
+	TEST_DATABASE_URL= $(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL: $$TEST_DATABASE_URL"; \
-		$(PY) -m pytest -p no:cacheprovider; \
+		$(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS); \
 	else \
 		echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped."; \
 	fi
