@@ -62,7 +62,7 @@ def counted_statements():
 
 def listed_ids(html: str) -> list[int]:
     table = html.split('id="applications"', 1)[1].split("</table>", 1)[0]
-    return [int(i) for i in re.findall(r"<tr><td>(\d+)</td>", table)]
+    return [int(i) for i in re.findall(r'<tr data-app="(\d+)">', table)]
 
 
 @pytest.fixture

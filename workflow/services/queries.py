@@ -11,12 +11,14 @@ from workflow.models import (
     CalendarDay,
     Call,
     CallField,
+    FieldTerm,
     FormalReview,
     Notification,
     Recommendation,
 )
 from workflow.permissions import HIDDEN_FROM_REVIEWERS, UNDER_DECISION
 from workflow.reference import CITIES
+from workflow.services import search
 from workflow.states import AppState, CallState
 
 
@@ -39,10 +41,13 @@ def paginate(stmt, *, page: int, per_page: int) -> Page:
     return Page(items=items, total=total, page=page, per_page=per_page)
 
 
-def call_applications(call: Call, *, state=None, city=None, field_id=None, page=1,
+def call_applications(call: Call, *, state=None, city=None, field_id=None, text="", page=1,
                       per_page=25) -> Page:
-    """The officer's list; lead unit and field are joined eagerly, so 2 queries per page."""
+    """The officer's list, found by `text` (services/search.py); lead unit and field are
+    joined eagerly, so 2 queries per page."""
     stmt = select(Application).where(Application.call_id == call.id)
+    if text:
+        stmt = stmt.where(search.application_matches(text))
     if state:
         stmt = stmt.where(Application.state == state)
     if city:
@@ -53,9 +58,14 @@ def call_applications(call: Call, *, state=None, city=None, field_id=None, page=
     return paginate(stmt, page=page, per_page=per_page)
 
 
-def organization_applications(org_id: int, *, page=1, per_page=25) -> Page:
+def organization_applications(org_id: int, *, text: str = "", page=1, per_page=25) -> Page:
+    """A unit's own applications, newest first, found by `text` in their titles, their
+    co-builders (services/search.py) or the title of their call."""
     stmt = (select(Application).where(Application.lead_org_id == org_id)
             .order_by(Application.created_at.desc(), Application.id.desc()))
+    if text:
+        stmt = stmt.where(search.application_matches(text)
+                          | Application.call.has(Call.title.icontains(text, autoescape=True)))
     return paginate(stmt, page=page, per_page=per_page)
 
 
@@ -69,7 +79,8 @@ def call_stats(call: Call) -> dict:
 
     by_field_id = grouped(Application.field_id)
     names = dict(db.session.execute(
-        select(CallField.id, CallField.name).where(CallField.call_id == call.id)
+        select(CallField.id, FieldTerm.name).join(FieldTerm, CallField.term_id == FieldTerm.id)
+        .where(CallField.call_id == call.id)
     ).all())
     by_city = grouped(Application.region_code)
     return {
@@ -111,18 +122,26 @@ def _stored_states(state: str, decisions_shown: bool) -> list[str]:
     return [AppState.REVIEWED, *UNDER_DECISION] if state == AppState.REVIEWED else []
 
 
-def recommender_queue(call: Call, region_code: str, *, state=None,
-                      decisions_shown: bool = True) -> list[Application]:
-    """The filed applications of one region in a call, sections and recommendation loaded
-    (the eligibility check reads them)."""
-    stmt = (select(Application)
-            .where(Application.call_id == call.id, Application.region_code == region_code, FILED)
+def region_applications(call: Call, region_code: str):
+    """The filed applications of one region in a call (a select): a recommender's."""
+    return select(Application).where(Application.call_id == call.id,
+                                     Application.region_code == region_code, FILED)
+
+
+def recommender_queue(call: Call, region_code: str, *, state=None, decisions_shown: bool = True,
+                      text: str = "", page: int = 1, per_page: int = 25) -> Page:
+    """A page of the filed applications of one region in a call, found by `text`
+    (services/search.py), sections and recommendation loaded (the eligibility check reads
+    them)."""
+    stmt = (region_applications(call, region_code)
             .options(selectinload(Application.sections),
                      selectinload(Application.recommendation))
             .order_by(Application.submitted_at, Application.id))
     if state:
         stmt = stmt.where(Application.state.in_(_stored_states(state, decisions_shown)))
-    return list(db.session.scalars(stmt).unique())
+    if text:
+        stmt = stmt.where(search.application_matches(text))
+    return paginate(stmt, page=page, per_page=per_page)
 
 
 def states_of_region(call: Call, region_code: str, *,
@@ -137,18 +156,27 @@ def states_of_region(call: Call, region_code: str, *,
     return counts
 
 
-def formal_review_queue(call: Call, *, state=None) -> list[tuple[Application, dict]]:
-    """Recommended applications and those asked for corrections, with the officer's findings."""
+def formal_review_queue(call: Call, *, state=None, text: str = "", page: int = 1,
+                        per_page: int = 50) -> Page:
+    """Recommended applications and those asked for corrections, found by `text`
+    (services/search.py), with the officer's findings: a Page of (application, findings),
+    by city and rank, in four statements."""
     states = [state] if state in IN_FORMAL_REVIEW else list(IN_FORMAL_REVIEW)
+    stmt = (select(Application, FormalReview.findings)
+            .outerjoin(FormalReview, FormalReview.application_id == Application.id)
+            .outerjoin(Recommendation, Recommendation.application_id == Application.id)
+            .where(Application.call_id == call.id, Application.state.in_(states)))
+    if text:
+        stmt = stmt.where(search.application_matches(text))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    page = min(max(1, page), max(1, -(-total // per_page)))
     rows = db.session.execute(
-        select(Application, FormalReview.findings)
-        .outerjoin(FormalReview, FormalReview.application_id == Application.id)
-        .outerjoin(Recommendation, Recommendation.application_id == Application.id)
-        .where(Application.call_id == call.id, Application.state.in_(states))
-        .options(selectinload(Application.recommendation),
-                 selectinload(Application.corrections))
-        .order_by(Application.region_code, Recommendation.rank, Application.id))
-    return [(app, findings or {}) for app, findings in rows]
+        stmt.options(selectinload(Application.recommendation),
+                     selectinload(Application.corrections))
+        .order_by(Application.region_code, Recommendation.rank, Application.id)
+        .limit(per_page).offset((page - 1) * per_page))
+    return Page(items=[(app, findings or {}) for app, findings in rows], total=total,
+                page=page, per_page=per_page)
 
 
 def notifications_of(user, *, page=1, per_page=25) -> Page:

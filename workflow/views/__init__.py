@@ -10,6 +10,7 @@ def register(app: Flask) -> None:
         auth,
         calendar,
         call_settings,
+        desk,
         errors,
         expert_home,
         expert_pool,
@@ -30,12 +31,13 @@ def register(app: Flask) -> None:
         selection,
         users,
         verify,
+        vocabulary,
     )
 
     for module in (auth, public, applicant, applications, officer, recommender, formal_review,
                    call_settings, calendar, notifications, panels, expert_home,
                    expert_scoring, review_results, expert_pool, expert_profile,
                    selection, publicity, public_publicity, notices, verify, review_settings,
-                   account, users, organizations):
+                   account, users, organizations, vocabulary, desk):
         app.register_blueprint(module.bp)
     errors.register(app)

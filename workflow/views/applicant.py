@@ -9,17 +9,19 @@ from forms.applications import (
     ApplicationBasicsForm,
     AttachmentForm,
     CoBuilderForm,
+    StartApplicationForm,
     section_data,
-    section_form_class,
+    section_form,
 )
 from workflow.extensions import db
 from workflow.models import Application, Call, CoBuilder
 from workflow.permissions import Part
 from workflow.sections import BY_KEY
-from workflow.services import attachments, intake, queries
+from workflow.services import attachments, intake, queries, refusals, search
 from workflow.services.errors import ServiceError
 from workflow.views.context import attachment_kinds, detail_context, editable_parts
 from workflow.views.helpers import flash_problems, load_or_404, require
+from workflow.views.once import repeated, sent
 
 bp = Blueprint("applicant", __name__)
 
@@ -28,15 +30,16 @@ bp = Blueprint("applicant", __name__)
 @login_required
 def home():
     require("application.list_own")
+    text = search.clean(request.args.get("q"))
     page = queries.organization_applications(
-        current_user.organization_id, page=request.args.get("page", 1, type=int)
+        current_user.organization_id, text=text, page=request.args.get("page", 1, type=int)
     )
     cobuilding = db.session.scalars(
         select(CoBuilder).where(CoBuilder.organization_id == current_user.organization_id)
         .options(selectinload(CoBuilder.application))
         .order_by(CoBuilder.confirmed_at.is_not(None), CoBuilder.id.desc())
     ).all()
-    return render_template("applicant/home.html", page=page, cobuilding=cobuilding)
+    return render_template("applicant/home.html", page=page, cobuilding=cobuilding, q=text)
 
 
 @bp.route("/calls/<int:call_id>/apply", methods=["GET", "POST"])
@@ -44,18 +47,32 @@ def home():
 def start(call_id: int):
     call = load_or_404(Call, call_id)
     require("call.apply", call)
-    form = ApplicationBasicsForm().set_fields(call)
+    form = StartApplicationForm().set_fields(call)
     if form.validate_on_submit():
+        if (answer := repeated(form, back=request.path)) is not None:
+            return answer
         try:
             app = intake.start_application(call, title=form.title.data,
                                            field_id=form.field_id.data, actor=current_user)
+        except intake.AlreadyApplied as error:
+            return _existing(call, error)
         except ServiceError as error:
+            db.session.rollback()
             flash_problems(error)
         else:
-            db.session.commit()
-            flash(_("Your draft is saved. Fill the sections in any order."), "success")
-            return redirect(url_for("applications.detail", app_id=app.id))
-    return render_template("applicant/application_start.html", form=form, call=call)
+            return sent(form, url_for("applications.detail", app_id=app.id),
+                        _("Your draft is saved. Fill the sections in any order."))
+    return render_template("applicant/application_start.html", form=form,
+                           call=call), 422 if request.method == "POST" else 200
+
+
+def _existing(call: Call, error: ServiceError):
+    """Another request started the unit's application a moment ago: open that one."""
+    db.session.rollback()
+    flash_problems(error)
+    app_id = intake.live_application_id(call, current_user.organization_id)
+    return redirect(url_for("applications.detail", app_id=app_id) if app_id
+                    else url_for("applicant.home"))
 
 
 @bp.route("/applications/<int:app_id>/basics", methods=["GET", "POST"])
@@ -85,7 +102,7 @@ def edit_section(app_id: int, key: str):
         return render_template("errors/error.html", code=404,
                                message=_("There is no such section.")), 404
     require("application.edit_part", Part(app, f"section:{key}"))
-    form = section_form_class(key)(data=app.section_data(key))
+    form = section_form(key, app.call, data=app.section_data(key))
     if form.validate_on_submit():
         intake.save_section(app, key, section_data(form), actor=current_user)
         db.session.commit()
@@ -101,18 +118,20 @@ def add_cobuilder(app_id: int):
     app = load_or_404(Application, app_id)
     require("application.edit_part", Part(app, "cobuilders"))
     form = CoBuilderForm()
+    back = url_for("applications.detail", app_id=app.id, _anchor="cobuilders")
     if form.validate_on_submit():
+        if (answer := repeated(form, back=back)) is not None:
+            return answer
         try:
             row = intake.add_cobuilder(app, credit_code=form.credit_code.data,
                                        name=form.name.data, division=form.division.data or "",
                                        contact_email=form.contact_email.data or "",
                                        actor=current_user)
         except ServiceError as error:
+            db.session.rollback()
             form.credit_code.errors.extend(error.problems)
         else:
-            db.session.commit()
-            flash(_invitation_note(row), "success")
-            return redirect(url_for("applications.detail", app_id=app.id, _anchor="cobuilders"))
+            return sent(form, back, _invitation_note(row))
     return render_template("applications/detail.html",
                            **detail_context(app, cobuilder_form=form)), 422
 
@@ -139,6 +158,7 @@ def remove_cobuilder(app_id: int, cobuilder_id: int):
         flash_problems(error)
     else:
         db.session.commit()
+        flash(_("Co-builder removed."), "success")
     return redirect(url_for("applications.detail", app_id=app.id, _anchor="cobuilders"))
 
 
@@ -146,6 +166,9 @@ def remove_cobuilder(app_id: int, cobuilder_id: int):
 @login_required
 def confirm_cobuilding(app_id: int):
     app = load_or_404(Application, app_id)
+    if (why := refusals.confirmation_too_late(app, current_user)) is not None:
+        flash(why, "warning")
+        return redirect(url_for("applications.detail", app_id=app.id))
     require("application.confirm_cobuilding", app)
     try:
         intake.confirm_cobuilding(app, actor=current_user)
@@ -165,16 +188,18 @@ def upload_attachment(app_id: int):
     if not kinds:
         abort(403)
     form = AttachmentForm().set_kinds(kinds)
+    back = url_for("applications.detail", app_id=app.id, _anchor="attachments")
     if form.validate_on_submit():
+        if (answer := repeated(form, back=back)) is not None:
+            return answer
         upload = form.file.data
         try:
             attachments.store_attachment(app, kind=form.kind.data, filename=upload.filename,
                                          stream=upload.stream, actor=current_user)
         except ServiceError as error:
+            db.session.rollback()
             form.file.errors.extend(error.problems)
         else:
-            db.session.commit()
-            flash(_("Attachment uploaded."), "success")
-            return redirect(url_for("applications.detail", app_id=app.id, _anchor="attachments"))
+            return sent(form, back, _("Attachment uploaded."))
     return render_template("applications/detail.html",
                            **detail_context(app, attachment_form=form)), 422

@@ -36,7 +36,9 @@ from workflow.services import account_links, notifications, second_factor, sessi
 from workflow.services import login as logins
 from workflow.services.accounts import register_organization
 from workflow.services.errors import ServiceError
+from workflow.views import kept_forms
 from workflow.views.helpers import safe_next
+from workflow.views.once import keep_outcome, repeated
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
@@ -66,7 +68,7 @@ def attempt() -> logins.Attempt:
 
 
 def _start_pending(user: User, step: str, target: str) -> None:
-    session.clear()
+    kept_forms.carry_over(session.clear)
     session["pending"] = {"user": user.id, "step": step, "at": now().timestamp(),
                           "next": target}
 
@@ -84,7 +86,7 @@ def _pending(step: str) -> tuple[User, str]:
 
 def complete_login(user: User, target: str):
     """Every step done: a new server-side session (a new id), the user logged in."""
-    session.clear()
+    kept_forms.carry_over(session.clear)
     session["sid"] = sessions.start_session(user, ip=attempt().ip,
                                             user_agent=attempt().user_agent)
     login_user(user)
@@ -95,7 +97,10 @@ def complete_login(user: User, target: str):
 
 
 def after_password(user: User, target: str):
-    """The next step for a user whose password was right."""
+    """The next step for a user whose password was right; without a safe `target` the
+    login ends on the user's desk."""
+    if safe_next(target) != target:
+        target = url_for("desk.home")
     if user.has_totp:
         _start_pending(user, "code", target)
         return redirect(url_for(".second_factor_step"))
@@ -241,6 +246,8 @@ def register():
     """A unit registers with its business licence and waits, unverified, for its decision."""
     form = RegistrationForm()
     if form.validate_on_submit():
+        if (answer := repeated(form, back=url_for("organizations.own"))) is not None:
+            return answer
         try:
             user = register_organization(
                 **form.organization_data(), user_name=form.user_name.data,
@@ -250,9 +257,10 @@ def register():
             db.session.rollback()
             form.credit_code.errors.extend(error.problems)
         else:
+            note = _("Your organization is registered and waits for its verification.")
+            keep_outcome(form, url_for("organizations.own"), note)
             db.session.commit()
-            flash(_("Your organization is registered and waits for its verification."),
-                  "success")
+            flash(note, "success")
             return complete_login(user, url_for("organizations.own"))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
 
