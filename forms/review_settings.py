@@ -1,9 +1,10 @@
 """A call's review settings, and its rubric as rows: dimensions, items and veto items. Blank
 rows are left out, so the page can offer empty rows to fill; a row is removed by ticking it."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from flask_wtf import i18n
 from wtforms import (
     BooleanField,
+    DateField,
     DecimalField,
     FieldList,
     Form,
@@ -14,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from forms.base import FlaskForm
 from forms.validators import no_control_chars, no_markup, quiet_nan
 from workflow.services.review_settings import (
     CODE,
@@ -87,13 +89,21 @@ def _text(label, length: int):
                        validators=[Optional(), Length(max=length), no_control_chars, no_markup])
 
 
-class DimensionRow(Form):
+class _Row(Form):
+    """A row of a list: WTForms' own messages in the reader's language, as in a FlaskForm."""
+
+    class Meta:
+        def get_translations(self, form):
+            return i18n.translations
+
+
+class DimensionRow(_Row):
     code = _text(_l("Code"), 40)
     label = _text(_l("Dimension"), 100)
     remove = BooleanField(_l("Remove"))
 
 
-class ItemRow(Form):
+class ItemRow(_Row):
     dimension = _text(_l("Dimension code"), 40)
     code = _text(_l("Code"), 40)
     label = _text(_l("Item"), 100)
@@ -102,7 +112,7 @@ class ItemRow(Form):
     remove = BooleanField(_l("Remove"))
 
 
-class VetoRow(Form):
+class VetoRow(_Row):
     code = _text(_l("Code"), 40)
     label = _text(_l("Veto item"), 100)
     remove = BooleanField(_l("Remove"))
@@ -180,3 +190,10 @@ def rubric_form(rubric: dict, formdata=None) -> RubricForm:
     if formdata is None:
         form.add_blank_rows()
     return form
+
+
+class ReviewDeadlineForm(FlaskForm):
+    """The day by whose end the experts submit their score sheets; empty: no deadline."""
+
+    deadline = DateField(_l("Experts submit their score sheets by the end of"),
+                         validators=[Optional()])

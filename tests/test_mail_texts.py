@@ -124,6 +124,8 @@ def test_a_panel_invitation_says_what_to_do_and_links_the_review_page(activated)
     assert "accept the invitation, or decline it with a reason" in body
     assert body.endswith(f"Details: {BASE}/expert")
     assert ("Your account has no password yet" in body) is not activated
+    # The pool's invitation may have expired: the panel invitation carries a fresh link.
+    assert (f"{BASE}/account/activate/" in body) is not activated
     assert mail_to(chinese.user, "panel_invitation").subject == "申报评审邀请"
     for user in (english.user, chinese.user):
         text = mail_to(user, "panel_invitation").body

@@ -18,7 +18,8 @@ from workflow.services import checklist
 from workflow.states import Action, AppState, Role
 
 ZERO = {"expire": 0, "expire_correction": 0, "end_publicity": 0, "raise_objection_review": 0,
-        "close_review": 0, "skipped": 0, "publicities_ended": 0, "reminders": 0, "mails_sent": 0}
+        "close_review": 0, "skipped": 0, "publicities_ended": 0, "reminders": 0, "digests": 0,
+        "mails_sent": 0}
 
 
 def tick(app) -> dict:

@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -11,9 +11,15 @@ from workflow.models.base import Base, UTCDateTime
 from workflow.models.organizations import Organization
 from workflow.states import Role
 
+# How a person gets the mails of their notifications: each at once, or one digest a day.
+MAIL_DELIVERIES = ("immediate", "daily")
+
 
 class User(UserMixin, Base):
     __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("mail_delivery IN ('immediate', 'daily')", name="mail_delivery_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -34,6 +40,11 @@ class User(UserMixin, Base):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     totp_last_step: Mapped[int | None] = mapped_column()
+    # Notification mails at once, or collected in one digest a day (services/digest.py); the
+    # digest moment last covered, so that a day's digest is sent once.
+    mail_delivery: Mapped[str] = mapped_column(String(10), default="immediate",
+                                               server_default="immediate")
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organization: Mapped[Organization | None] = relationship(lazy="joined")
     role_rows: Mapped[list["UserRole"]] = relationship(

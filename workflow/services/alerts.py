@@ -1,7 +1,9 @@
 """Who is told what after a state change, and the reminders of coming deadlines.
 
-Each text is composed in its recipient's language and ends with an absolute link; where the
-lead unit has something to do, it says what and by when.
+The lead unit hears of every step of its application that the department takes (the
+leader's selection only with the announcement, publicity.py); the next actor of a step is
+told by services/handoffs.py. Each text is composed in its recipient's language and ends
+with an absolute link; where the lead unit has something to do, it says what and by when.
 """
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -9,25 +11,30 @@ from sqlalchemy import select
 from workflow.clock import local
 from workflow.extensions import db
 from workflow.models import CorrectionRequest
-from workflow.services.notifications import details, lead_users, notify
+from workflow.services import account_links, handoffs
+from workflow.services.handoffs import beijing_time
+from workflow.services.notifications import lead_users, notify
 from workflow.states import Action
 
 _TOLD_TO_LEAD = {
+    Action.EXPIRE: lambda: _("closed unsubmitted: the call's filing window ended"),
     Action.RETURN: lambda: _("returned for revision"),
     Action.DECLINE: lambda: _("not recommended"),
     Action.RECOMMEND: lambda: _("recommended to the department"),
     Action.REQUEST_CORRECTION: lambda: _("asked for corrections"),
     Action.FAIL_FORMAL_REVIEW: lambda: _("failed the formal review"),
     Action.PASS_FORMAL_REVIEW: lambda: _("passed the formal review"),
+    Action.OPEN_REVIEW: lambda: _("sent to the expert review"),
+    Action.END_PUBLICITY: lambda: _("cleared by the public announcement: the approval "
+                                    "notice follows"),
+    # Neither the objector nor the objection is named: the leadership reviews it first.
+    Action.RAISE_OBJECTION_REVIEW: lambda: _("objected to during the public announcement; "
+                                             "the leadership reviews the objection"),
     Action.EXPIRE_CORRECTION: lambda: _("closed: the correction deadline was missed"),
     # The objector is not named: the leader's reasons are the department's own words.
     Action.DISMISS_OBJECTION: lambda: _("cleared: the objection was dismissed"),
     Action.UPHOLD_OBJECTION: lambda: _("removed from the list: the objection was upheld"),
 }
-
-
-def beijing_time(moment) -> str:
-    return local(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def _correction_deadline(app):
@@ -52,7 +59,9 @@ def _next_step(app, action) -> str:
 
 
 def after_transition(app, action, actor, comment: str) -> None:
-    """Queue the notifications of one state change (called by the transition function)."""
+    """Queue the notifications of one state change (called by the transition function): to
+    the lead unit, and to whoever acts next."""
+    handoffs.after_transition(app, action, actor)
     what = _TOLD_TO_LEAD.get(action)
     if what is None:
         return
@@ -64,9 +73,10 @@ def after_transition(app, action, actor, comment: str) -> None:
             body += "\n\n" + _("Reasons or remarks:") + "\n" + comment
         if step := _next_step(app, action):
             body += "\n\n" + step
-        return subject, body + "\n\n" + details(f"/applications/{app.id}")
+        return subject, body
 
-    notify(lead_users(app), kind=str(action), compose=compose, application=app)
+    notify(lead_users(app), kind=str(action), compose=compose, application=app,
+           link=f"/applications/{app.id}")
 
 
 _REMINDERS = {
@@ -80,25 +90,60 @@ _REMINDERS = {
     "correction": lambda what, when: _(
         "The corrections asked for “%(what)s” are due at %(when)s (Beijing time). Submit them "
         "before then; after that the application is closed.", what=what, when=when),
+    "score": lambda what, when: _(
+        "Score sheets of “%(what)s” wait for you. Score every item of each and submit them "
+        "before %(when)s (Beijing time): the panels' results wait for them.",
+        what=what, when=when),
 }
 
 
 def remind(users, *, task: str, key: str, app, deadline, what: str, path: str) -> int:
     """A reminder two working days before `deadline` of what `task` asks (filing, recommend,
-    correction), with a link to `path`; sent once per key and person."""
+    correction, score), with a link to `path`; sent once per key and person."""
     when = beijing_time(deadline)
 
     def compose(user):
         return (_("Deadline in two working days: %(what)s", what=what),
-                _REMINDERS[task](what, when) + "\n\n" + details(path))
+                _REMINDERS[task](what, when))
 
-    return notify(users, kind="reminder", compose=compose, application=app, dedupe_key=key)
+    return notify(users, kind="reminder", compose=compose, application=app, link=path,
+                  dedupe_key=key)
 
 
-def panel_invitation(call_title: str):
+_RECALLS = {
+    "select": lambda what, since: _(
+        "The expert review of “%(what)s” was complete on %(since)s (Beijing time) and "
+        "applications still wait for your selection.", what=what, since=since),
+    "objections": lambda what, since: _(
+        "Objection reviews of “%(what)s” wait for your decision since %(since)s (Beijing "
+        "time): dismiss or uphold each objection.", what=what, since=since),
+    "sign": lambda what, since: _(
+        "The approval notice of “%(what)s” waits for your signature since %(since)s (Beijing "
+        "time).", what=what, since=since),
+    "issue": lambda what, since: _(
+        "The approval notice of “%(what)s” was signed on %(since)s (Beijing time) and is not "
+        "issued yet.", what=what, since=since),
+}
+
+
+def recall(users, *, task: str, key: str, since, what: str, path: str) -> int:
+    """A reminder of work handed over at `since` that still waits (select, objections, sign,
+    issue), with a link to `path`; sent once per key and person."""
+    def compose(user):
+        return (_("Still waiting for you: %(what)s", what=what),
+                _RECALLS[task](what, beijing_time(since)))
+
+    return notify(users, kind="reminder", compose=compose, link=path, dedupe_key=key)
+
+
+def panel_invitation(call_title: str, links: dict | None = None):
     """The invitation to review an application of the call, naming no application (see
     assignment._invite): what to do, how to log in, and the review page. An invitation has
-    no deadline to answer."""
+    no deadline to answer. An expert who never set a password gets a fresh link to set one
+    (the pool's invitation may have expired long ago); `links` keeps one link per person for
+    a batch of invitations, since a newer link replaces the older."""
+    links = {} if links is None else links
+
     def compose(person):
         body = _("Hello %(name)s,\n\nyou are invited as an expert to review an application of "
                  "the call “%(call)s”.\n\nWhat to do: log in and open your review page. If you "
@@ -108,8 +153,13 @@ def panel_invitation(call_title: str):
                  "reason. The review of the application starts only when its panel is "
                  "complete, so please answer soon.", name=person.name, call=call_title)
         if not person.is_activated:
-            body += "\n\n" + _("Your account has no password yet: set one with the link in "
-                                "the mail “Your Centerflow account: set your password”, or "
-                                "ask for a new link on the login page.")
-        return _("Invitation to review an application"), body + "\n\n" + details("/expert")
+            if person.id not in links:
+                token, row = account_links.issue_link(person, account_links.ACTIVATE)
+                links[person.id] = (account_links.link_url(token, account_links.ACTIVATE),
+                                    local(row.expires_at).strftime("%Y-%m-%d %H:%M"))
+            url, until = links[person.id]
+            body += "\n\n" + _("Your account has no password yet. Choose one with this link "
+                                "(it works once, until %(deadline)s Beijing time):\n%(url)s",
+                                url=url, deadline=until)
+        return _("Invitation to review an application"), body
     return compose

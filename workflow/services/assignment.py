@@ -24,14 +24,13 @@ from workflow.models import (
     User,
 )
 from workflow.permissions import can, expert_id_of
-from workflow.services import alerts, audit, conflicts, panel_overview
+from workflow.services import alerts, audit, conflicts, panel_overview, vocabulary
 from workflow.services.errors import PermissionDenied, ServiceError
 from workflow.services.locks import panels_locked
-from workflow.services.notifications import details, notify
+from workflow.services.notifications import notify
 from workflow.states import AppState
 
 DEFAULTS = {"k": 5, "max_load": 10}
-EXACT, SAME_INDUSTRY = 3, 1
 SEED_LIMIT = 2**31 - 1  # seeds are stored in a 32-bit integer column
 
 
@@ -53,18 +52,11 @@ def _today() -> date:
     return clock.local(clock.now()).date()
 
 
-def field_affinity(expert: Expert, app: Application, industries: dict[str, str]) -> int:
-    """3 when the expert works in the application's field, 1 when in another field of the
-    call with the same priority industry, else 0 (not assignable)."""
-    if app.field is None:
-        return 0
-    names = {f.name for f in expert.fields}
-    if app.field.name in names:
-        return EXACT
-    industry = app.field.industry
-    if industry and any(industries.get(n) == industry for n in names):
-        return SAME_INDUSTRY
-    return 0
+def field_affinity(expert: Expert, app: Application) -> int:
+    """EXACT (3) when the expert works in the application's field, SAME_INDUSTRY (1) when in
+    a field of the same priority industry (vocabulary.affinity), else 0 (not assignable)."""
+    return vocabulary.affinity([f.term for f in expert.fields],
+                               app.field.term if app.field else None)
 
 
 def _seats(call) -> list[PanelSeat]:
@@ -92,7 +84,6 @@ def build_problem(call, *, today: date, apps: list[Application] | None = None
             Application.call_id == call.id, Application.state == AppState.FORMAL_PASSED)
             .order_by(Application.id)))
     experts = conflicts.eligible_experts(call, today)
-    industries = {f.name: f.industry for f in call.fields if f.industry}
     seats = _seats(call)
     seated = {(s.expert_id, s.application_id) for s in seats}
     active = [s for s in seats if s.status != "declined"]
@@ -100,7 +91,7 @@ def build_problem(call, *, today: date, apps: list[Application] | None = None
     filled = Counter(s.application_id for s in active)
     excluded = _excluded_pairs(call)
     affinities = {(e.id, a.id): value for a in apps for e in experts
-                  if (value := field_affinity(e, a, industries)) > 0}
+                  if (value := field_affinity(e, a)) > 0}
     problem = Problem(
         experts={e.id: max(settings["max_load"] - load[e.id], 0) for e in experts},
         applications={a.id: max(settings["k"] - filled[a.id], 0) for a in apps},
@@ -212,10 +203,11 @@ def _invite(seats: list[PanelSeat]) -> None:
     Neither the application nor who else sits on the panel is named: a mail cannot be taken
     back, and an expert who declares a conflict later, or whom a rule excludes after the
     invitation, must find no trace of the application."""
+    links: dict = {}  # one password link per expert without a password, for the batch
     for seat in seats:
         if seat.expert.user is not None:
-            notify([seat.expert.user], kind="panel_invitation",
-                   compose=alerts.panel_invitation(seat.application.call.title))
+            notify([seat.expert.user], kind="panel_invitation", link="/expert",
+                   compose=alerts.panel_invitation(seat.application.call.title, links))
 
 
 def add_seat(app: Application, expert: Expert, *, actor) -> PanelSeat:
@@ -238,9 +230,8 @@ def add_seat(app: Application, expert: Expert, *, actor) -> PanelSeat:
                                                         PanelSeat.expert_id == expert.id)):
             raise ServiceError(_("%(name)s already has a seat on this panel.",
                                  name=expert.name))
-        industries = {f.name: f.industry for f in app.call.fields if f.industry}
         seat = PanelSeat(application_id=app.id, expert_id=expert.id, method="manual",
-                         affinity=field_affinity(expert, app, industries),
+                         affinity=field_affinity(expert, app),
                          assigned_by_id=actor.id)
         db.session.add(seat)
         db.session.flush()
@@ -357,10 +348,10 @@ def _tell_officer(seat: PanelSeat) -> None:
         return (_("A panel seat is open"),
                 _("%(name)s declined to review “%(title)s”: %(reason)s. The seat was not "
                   "refilled; choose another expert on the panels page.",
-                  name=seat.expert.name, title=app.title, reason=seat.decline_reason)
-                + "\n\n" + details(f"/officer/calls/{app.call_id}/panels"))
+                  name=seat.expert.name, title=app.title, reason=seat.decline_reason))
 
-    notify([officer], kind="panel_unfilled", application=app, compose=compose)
+    notify([officer], kind="panel_unfilled", application=app, compose=compose,
+           link=f"/officer/calls/{app.call_id}/panels")
 
 
 def open_ready_reviews(call, *, actor) -> tuple[list[Application], dict[Application, list]]:
@@ -389,11 +380,5 @@ def panel_problems(app: Application) -> list[str]:
     """Why `app`'s panel cannot start: fewer than k accepted experts, no accepted chair, an
     accepted or invited expert excluded by a conflict rule since being seated. Empty when
     complete."""
-    k = review_settings(app.call)["k"]
-    accepted = [s for s in _panel(app) if s.status == "accepted"]
-    problems = []
-    if len(accepted) < k:
-        problems.append(_("%(n)d of %(k)d experts have accepted.", n=len(accepted), k=k))
-    if not any(s.is_chair for s in accepted):
-        problems.append(_("The panel has no chair who has accepted."))
-    return problems + panel_overview.excluded_seat_problems(app)
+    return panel_overview.problems(review_settings(app.call)["k"], _panel(app),
+                                   panel_overview.excluded_seats(app))

@@ -1,8 +1,10 @@
 """Notifications: an in-app message and an outbox mail for each person concerned.
 
-Each message is composed in its recipient's language (User.locale, else Chinese) with links
-that work from a mail client (`absolute_url`). Mails wait in the outbox, which
-services/outbox.py sends when MAIL_SERVER is set; account mails leave at once.
+Each message is composed in its recipient's language (User.locale, else Chinese) and ends
+with an absolute link to the page where the recipient acts (`link`, kept on the row for the
+notification list). Mails wait in the outbox, which services/outbox.py sends when MAIL_SERVER
+is set; account mails leave at once. A person who chose the daily digest gets no mail per
+notification: services/digest.py collects them into one mail a day.
 """
 from collections.abc import Callable
 
@@ -15,11 +17,18 @@ from sqlalchemy.exc import IntegrityError
 from workflow.clock import now
 from workflow.extensions import db
 from workflow.models import Notification, OutboxMail, User, UserRole
-from workflow.models.organizations import Organization
+from workflow.models.organizations import Organization, OrgStatus
+from workflow.models.users import MAIL_DELIVERIES
 from workflow.permissions import can
 from workflow.services import outbox
-from workflow.services.errors import PermissionDenied
+from workflow.services.errors import PermissionDenied, ServiceError
 from workflow.states import Role
+
+
+def staff(role: Role) -> list[User]:
+    """The active holders of a department role (officers, leaders)."""
+    return list(db.session.scalars(select(User).join(UserRole).where(
+        UserRole.role == role, User.active).order_by(User.id)))
 
 
 def lead_users(app) -> list[User]:
@@ -33,7 +42,8 @@ def region_recommenders(region_code: str) -> list[User]:
     return list(db.session.scalars(
         select(User).join(UserRole).join(Organization, User.organization_id == Organization.id)
         .where(UserRole.role == Role.RECOMMENDER, Organization.region_code == region_code,
-               User.active)
+               Organization.status == OrgStatus.VERIFIED, User.active)
+        .order_by(User.id)
     ))
 
 
@@ -64,36 +74,90 @@ def set_language(user: User, code: str) -> None:
         db.session.flush()
 
 
-def notify(users, *, kind: str, compose: Compose, application=None,
-           dedupe_key: str | None = None) -> int:
+def safe_link(path: str | None) -> str | None:
+    """`path` when it is a path of this site ("/x", not "//host" or "http:..."), else None:
+    the notification list leads only within the site."""
+    if (path and path.startswith("/") and not path.startswith("//") and "\\" not in path
+            and not any(ord(ch) < 32 or ord(ch) == 127 for ch in path) and len(path) <= 300):
+        return path
+    return None
+
+
+def _compose(user, compose: Compose, link: str | None) -> tuple[str, str]:
+    with force_locale(locale_of(user)):
+        subject, body = compose(user)
+        if link and absolute_url(link) not in body:  # some texts name it in a sentence
+            body = f"{body}\n\n{details(link)}"
+    return " ".join(str(subject).split())[:200], str(body)  # the subject: one header line
+
+
+def _held(user, kind: str) -> bool:
+    return kind not in SEND_AT_ONCE and getattr(user, "mail_delivery", "") == "daily"
+
+
+def _refresh(note: Notification, user, compose: Compose, link: str | None) -> None:
+    """Say again what a grouped notification says, as things are now: unread, dated now, in
+    the next digest, and its mail rewritten while nobody has tried to send it."""
+    note.subject, note.body = _compose(user, compose, link)
+    note.read_at, note.created_at = None, now()
+    if note.held_for_digest:
+        note.digested_at = None
+    db.session.execute(
+        update(OutboxMail).where(OutboxMail.notification_id == note.id,
+                                 OutboxMail.sent_at.is_(None), OutboxMail.attempts == 0)
+        .values(subject=note.subject, body=note.body)
+        .execution_options(synchronize_session=False))
+
+
+def notify(users, *, kind: str, compose: Compose, application=None, link: str | None = None,
+           dedupe_key: str | None = None, refresh: bool = False) -> int:
     """Queue a notification and a mail per user; with a dedupe_key, once per key and user.
 
-    Each user's subject and body are `compose(user)`, written in that user's language.
+    Each user's subject and body are `compose(user)`, written in that user's language; a
+    `link` (a path of this site) is kept on the notification and ends the body as an
+    absolute address. With `refresh`, a notification queued before under the same key is
+    composed again instead (a count that grew: "5 applications wait"), not queued twice.
     Mails of the kinds in SEND_AT_ONCE leave once the transaction commits, the others with
-    the next `flask tick`. Returns how many were queued (0 when all were queued before)."""
-    queued = 0
+    the next `flask tick`, or in the person's daily digest. Returns how many were queued."""
+    queued, link = 0, safe_link(link)
     for user in users:
         key = f"{dedupe_key}:u{user.id}" if dedupe_key else None
-        if key and db.session.scalar(select(Notification.id).where(
-                Notification.dedupe_key == key)) is not None:
-            continue
-        with force_locale(locale_of(user)):
-            subject, body = compose(user)
-        subject = " ".join(str(subject).split())[:200]  # one header line
+        if key is not None:
+            before = db.session.scalar(select(Notification).where(
+                Notification.dedupe_key == key))
+            if before is not None:
+                if refresh:
+                    _refresh(before, user, compose, link)
+                continue
+        subject, body = _compose(user, compose, link)
+        held = _held(user, kind)
         try:
             with db.session.begin_nested():
                 note = Notification(user_id=user.id, kind=kind, subject=subject, body=body,
                                     application_id=getattr(application, "id", None),
-                                    dedupe_key=key)
-                mail = OutboxMail(notification=note, to_address=user.email, subject=subject,
-                                  body=body)
-                db.session.add_all([note, mail])
+                                    link=link, dedupe_key=key, held_for_digest=held)
+                db.session.add(note)
+                if not held:
+                    mail = OutboxMail(notification=note, to_address=user.email,
+                                      subject=subject, body=body)
+                    db.session.add(mail)
         except IntegrityError:
             continue  # a concurrent tick queued the same reminder first
         if kind in SEND_AT_ONCE:
             outbox.send_soon(mail)
         queued += 1
     return queued
+
+
+def set_mail_delivery(user: User, delivery: str, *, actor) -> None:
+    """`user` gets a mail per notification ("immediate") or one digest a day ("daily");
+    only for themselves. Mails held so far still leave with the next digest. Flushes."""
+    if not can(actor, "account.view") or getattr(actor, "id", None) != user.id:
+        raise PermissionDenied("account.view")
+    if delivery not in MAIL_DELIVERIES:
+        raise ServiceError(_("Choose how you get the mails."))
+    user.mail_delivery = delivery
+    db.session.flush()
 
 
 def queue_mail(address: str, subject: str, body: str) -> OutboxMail:
@@ -103,6 +167,11 @@ def queue_mail(address: str, subject: str, body: str) -> OutboxMail:
                       body=body)
     db.session.add(mail)
     return mail
+
+
+def target_of(note: Notification) -> str:
+    """Where a notification leads: its link, else the notification list."""
+    return safe_link(note.link) or "/notifications"
 
 
 def unread_count(user) -> int:

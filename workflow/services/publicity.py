@@ -10,6 +10,7 @@ import secrets
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from flask import current_app
 from flask_babel import gettext as _
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import select
@@ -20,13 +21,13 @@ from workflow.clock import LOCAL, local, now
 from workflow.documents import storage
 from workflow.extensions import db
 from workflow.formatting import STATE_LABELS
-from workflow.models import Application, Call, Publicity, PublicityEntry, User, UserRole
+from workflow.models import Application, Call, Publicity, PublicityEntry
 from workflow.pdf import render_pdf
 from workflow.permissions import SYSTEM, can
 from workflow.reference import city_name, city_of
 from workflow.services import audit, calendar, calls, objections, selection, transitions
 from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.services.notifications import details, lead_users, notify
+from workflow.services.notifications import lead_users, notify, staff
 from workflow.states import Action, AppState, CallState, Role
 
 SETTING_KEYS = ("title", "basis", "procedure", "list_title", "objection_address",
@@ -92,6 +93,23 @@ def period_end(start: date, count: int) -> date:
     return workdays.add_workdays(start - timedelta(days=1), count, calendar.overrides())
 
 
+def period_start(published: datetime) -> date:
+    """The first day of a period published at `published`: that day when it is a working
+    day and the hour (Beijing time) is before PUBLICITY_LATEST_START_HOUR (17:00), else the
+    next working day, so that a period never begins late in the evening or on a day off."""
+    moment, overrides = local(published), calendar.overrides()
+    day = moment.date()
+    if (moment.hour >= current_app.config["PUBLICITY_LATEST_START_HOUR"]
+            or not workdays.is_workday(day, overrides)):
+        day = workdays.add_workdays(day, 1, overrides)
+    return day
+
+
+def document_date(publicity: Publicity) -> str:
+    """The date the announcement is signed with: the day it was published."""
+    return cn_date(local(publicity.published_at).date())
+
+
 def starts_at(publicity: Publicity) -> datetime:
     return datetime.combine(publicity.start_date, time.min, LOCAL)
 
@@ -154,7 +172,8 @@ def _entry(app: Application, position: int) -> PublicityEntry:
 
 
 def publish_announcement(call: Call, *, actor) -> Publicity:
-    """Publish the call's announcement: the frozen list, the period from today, the PDF; each
+    """Publish the call's announcement: the frozen list, the period (from today, or from the
+    next working day in the evening or on a day off: period_start), the PDF; each
     proposed application to publicity (PUBLISH_PUBLICITY), the call to publicity, the held
     decisions told to the lead units. Side effects: rows, audit rows, notifications, one
     file under the documents folder (written last)."""
@@ -163,9 +182,9 @@ def publish_announcement(call: Call, *, actor) -> Publicity:
     problems = publication_problems(call)
     if problems:
         raise ServiceError(*problems)
-    today = local(now()).date()
+    start = period_start(now())
     publicity = Publicity(
-        call=call, start_date=today, end_date=period_end(today, call.publicity_workdays),
+        call=call, start_date=start, end_date=period_end(start, call.publicity_workdays),
         workdays=call.publicity_workdays, published_by_id=actor.id, published_at=now(),
         texts={**settings_of(call), "department": call.platform_type.issuing_department})
     publicity.title = publicity.texts["title"]
@@ -191,8 +210,7 @@ def publish_announcement(call: Call, *, actor) -> Publicity:
 
 def render_announcement(publicity: Publicity) -> bytes:
     html = _templates.get_template("pdf/publicity.html").render(
-        publicity=publicity, paragraphs=paragraphs(publicity),
-        date=cn_date(publicity.start_date))
+        publicity=publicity, paragraphs=paragraphs(publicity), date=document_date(publicity))
     return render_pdf(html)
 
 
@@ -219,12 +237,13 @@ def _tell_decisions(call: Call, publicity: Publicity) -> None:
     leader's reasons."""
     for entry in publicity.entries:
         notify(lead_users(entry.application), kind="publicity", application=entry.application,
-               compose=_listed(entry.application, publicity))
+               compose=_listed(entry.application, publicity), link=f"/publicity/{publicity.id}")
     reasons = selection.decision_reasons(call)
     for app in db.session.scalars(select(Application).where(
             Application.call_id == call.id, Application.state == AppState.NOT_SELECTED)):
         notify(lead_users(app), kind=str(Action.NOT_SELECT), application=app,
-               compose=_not_selected(app, reasons.get(app.id, "")))
+               compose=_not_selected(app, reasons.get(app.id, "")),
+               link=f"/applications/{app.id}")
 
 
 def _listed(app: Application, publicity: Publicity):
@@ -232,8 +251,7 @@ def _listed(app: Application, publicity: Publicity):
         return (_("%(title)s: listed in the public announcement", title=app.title),
                 _("Your application “%(title)s” is listed in “%(announcement)s”. "
                   "%(period)s.", title=app.title, announcement=publicity.title,
-                  period=period_text(publicity))
-                + "\n\n" + details(f"/publicity/{publicity.id}"))
+                  period=period_text(publicity)))
     return compose
 
 
@@ -241,8 +259,7 @@ def _not_selected(app: Application, reason: str):
     def compose(user):
         return (_("%(title)s: not selected", title=app.title),
                 _("Your application “%(title)s” was not selected.", title=app.title)
-                + "\n\n" + _("Reasons or remarks:") + "\n" + reason
-                + "\n\n" + details(f"/applications/{app.id}"))
+                + "\n\n" + _("Reasons or remarks:") + "\n" + reason)
     return compose
 
 
@@ -288,7 +305,8 @@ def due_period_ends() -> list[tuple[int, Action]]:
 
 def close_ended_periods() -> int:
     """Mark each announcement whose period is over and whose applications have all moved on as
-    ended, with a call audit row; tell the officers (and the leaders when objections wait)."""
+    ended, with a call audit row; tell the officers and the leaders what comes next: the
+    objection reviews, or the approval notice to sign and issue."""
     today, closed = local(now()).date(), 0
     for publicity in db.session.scalars(select(Publicity).where(
             Publicity.ended_at.is_(None), Publicity.end_date < today)):
@@ -300,9 +318,11 @@ def close_ended_periods() -> int:
                         states.count(AppState.OBJECTION_REVIEW))
         audit.record(actor=SYSTEM, action="end_publicity_period", call=publicity.call,
                      comment=_period_summary(publicity, done, review))
-        for role in (Role.OFFICER, Role.LEADER) if review else (Role.OFFICER,):
+        for role in (Role.OFFICER, Role.LEADER):
             notify(staff(role), kind="publicity_ended",
-                   compose=_period_ended(publicity, done, review),
+                   compose=_period_ended(publicity, done, review, role),
+                   link=(f"/officer/publicity/{publicity.id}/objections" if review
+                         else f"/officer/calls/{publicity.call_id}/notice"),
                    dedupe_key=f"publicity-ended:{publicity.id}:{role}")
         closed += 1
     db.session.flush()
@@ -314,13 +334,15 @@ def _period_summary(publicity: Publicity, done: int, review: int) -> str:
              "objection review.", title=publicity.title, done=done, review=review)
 
 
-def _period_ended(publicity: Publicity, done: int, review: int):
+def _period_ended(publicity: Publicity, done: int, review: int, role: Role):
     def compose(user):
-        return (publicity.title, _period_summary(publicity, done, review)
-                + "\n\n" + details(f"/officer/publicity/{publicity.id}/objections"))
+        if review:
+            step = (_("Decide each objection review: dismiss the objection or uphold it.")
+                    if role == Role.LEADER else
+                    _("The leadership decides the objection reviews; the notice follows."))
+        else:
+            step = (_("Read the approval notice's draft and sign it.") if role == Role.LEADER
+                    else _("Check the approval notice's texts; once a leader signs, issue "
+                           "it."))
+        return publicity.title, _period_summary(publicity, done, review) + "\n\n" + step
     return compose
-
-
-def staff(role: Role) -> list[User]:
-    return list(db.session.scalars(select(User).join(UserRole).where(
-        UserRole.role == role, User.active)))

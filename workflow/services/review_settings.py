@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -35,6 +36,7 @@ WEIGHTED = ("review", *results.STAGES)
 TIE_BREAKS = 2
 IN_ELIGIBILITY = ("same_city_conflict", "expert_max_age")
 CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+MAX_REVIEW_TIME = timedelta(days=366)  # how far ahead the experts' deadline may lie
 LABELS = {
     "k": _l("Experts per panel (k)"), "max_load": _l("Panels per expert at most (L)"),
     "same_city_conflict": _l("Exclude experts from the lead unit’s city (R8)"),
@@ -220,6 +222,29 @@ def update_review_settings(call, values: dict, *, actor) -> list[str]:
             conflicts.compute_exclusions(call, actor=actor)
         db.session.flush()
     return changed
+
+
+def set_review_deadline(call, day: date | None, *, actor) -> bool:
+    """Give the experts of `call` until the end of `day` (Beijing time) to submit their score
+    sheets, or no deadline with None; `flask tick` reminds them two working days before.
+    Refused for a day already over. One audit row when it changes; flushes. Returns whether
+    it changed."""
+    if not can(actor, "call.edit_review_settings", call):
+        raise PermissionDenied("call.edit_review_settings")
+    deadline = None if day is None else datetime.combine(day, time(23, 59, 59), clock.LOCAL)
+    if deadline is not None and not clock.now() < deadline <= clock.now() + MAX_REVIEW_TIME:
+        raise ServiceError(_("Choose a day from today on, within a year."))
+    if deadline == call.review_deadline:
+        return False
+    before, call.review_deadline = call.review_deadline, deadline
+    audit.record(actor=actor, action="review_deadline", call=call,
+                 comment=f"{_day_of(before)} → {_day_of(deadline)}")
+    db.session.flush()
+    return True
+
+
+def _day_of(deadline: datetime | None) -> str:
+    return clock.local(deadline).date().isoformat() if deadline else "-"
 
 
 @dataclass

@@ -4,8 +4,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forms.auth import ChangePasswordForm, ConfirmPasswordForm, EnrolForm
+from forms.notifications import MailDeliveryForm
 from workflow.extensions import db
-from workflow.services import accounts, login, second_factor, sessions
+from workflow.services import accounts, login, notifications, second_factor, sessions
 from workflow.services.errors import ServiceError
 from workflow.views.helpers import require
 
@@ -18,10 +19,13 @@ def _own_account_only():
     require("account.view")
 
 
-def _overview(*, password_form=None, status: int = 200):
+def _overview(*, password_form=None, mail_form=None, status: int = 200):
     form = password_form or ChangePasswordForm(formdata=None)
+    mail_form = mail_form or MailDeliveryForm(formdata=None,
+                                              delivery=current_user.mail_delivery)
     return render_template(
         "account/overview.html", password_form=form, confirm_form=ConfirmPasswordForm(),
+        mail_form=mail_form,
         required=second_factor.required_for(current_user),
         recovery_left=second_factor.recovery_codes_left(current_user),
         history=login.login_history(current_user, limit=20),
@@ -54,6 +58,20 @@ def change_password():
                   "success")
             return redirect(url_for(".overview"))
     return _overview(password_form=form, status=422)
+
+
+@bp.post("/mail")
+@login_required
+def change_mail_delivery():
+    form = MailDeliveryForm()
+    if not form.validate_on_submit():
+        return _overview(mail_form=form, status=422)
+    notifications.set_mail_delivery(current_user, form.delivery.data, actor=current_user)
+    db.session.commit()
+    flash(_("Your notifications now come in one digest a day.")
+          if form.delivery.data == "daily" else
+          _("Each notification now comes by mail at once."), "success")
+    return redirect(url_for(".overview", _anchor="mail"))
 
 
 @bp.route("/second-factor", methods=["GET", "POST"])

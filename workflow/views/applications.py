@@ -1,6 +1,6 @@
 """An application as every allowed role sees it: detail, timeline, versions, attachments,
 and the state changes the transition table offers."""
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -9,12 +9,12 @@ from workflow.extensions import db
 from workflow.formatting import STATE_LABELS
 from workflow.models import Application, ApplicationVersion, Attachment
 from workflow.sections import SECTIONS
-from workflow.services import attachments
+from workflow.services import attachments, refusals
 from workflow.services.errors import ServiceError
 from workflow.services.transitions import transition
 from workflow.states import Action
 from workflow.views.context import OWN_FORMS, detail_context
-from workflow.views.helpers import flash_problems, load_or_404, require
+from workflow.views.helpers import flash_problems, load_or_404, require, safe_next
 
 bp = Blueprint("applications", __name__)
 
@@ -34,12 +34,18 @@ def act(app_id: int, action: str):
     if action not in Action.__members__.values() or action in OWN_FORMS:
         abort(404)  # recommending and requesting corrections have forms and routes of their own
     require("application.view", app)
+    # A page that offers the action elsewhere (the panels page) is where the officer returns.
+    back = (safe_next(request.form["next"]) if request.form.get("next")
+            else url_for(".detail", app_id=app.id))
+    if (why := refusals.action_too_late(app, action, current_user)) is not None:
+        flash(why, "warning")
+        return redirect(back)
     require(action, app)
     form = CommentForm()
     if not form.validate_on_submit():
         for error in form.comment.errors:
             flash(error, "danger")
-        return redirect(url_for(".detail", app_id=app.id))
+        return redirect(back)
     try:
         transition(app, action, actor=current_user, comment=form.comment.data or "")
     except ServiceError as error:
@@ -49,7 +55,7 @@ def act(app_id: int, action: str):
         db.session.commit()
         flash(_("Done: the application is now “%(state)s”.",
                 state=STATE_LABELS.get(app.state, app.state)), "success")
-    return redirect(url_for(".detail", app_id=app.id))
+    return redirect(back)
 
 
 @bp.get("/applications/<int:app_id>/versions/<int:number>")

@@ -40,6 +40,17 @@ def index():
     return render_template("notifications/index.html", page=page)
 
 
+@bp.get("/notifications/<int:note_id>/open")
+@login_required
+def open_note(note_id: int):
+    """Follow a notification's link, marking it read on the way."""
+    note = load_or_404(Notification, note_id)
+    require("notifications.view")
+    notifications.mark_read(note, actor=current_user)
+    db.session.commit()
+    return redirect(notifications.target_of(note))
+
+
 @bp.post("/notifications/<int:note_id>/read")
 @login_required
 def mark_read(note_id: int):

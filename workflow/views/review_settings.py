@@ -4,7 +4,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forms.review_settings import RubricForm, review_settings_form, rubric_form
+from forms.review_settings import (
+    ReviewDeadlineForm,
+    RubricForm,
+    review_settings_form,
+    rubric_form,
+)
+from workflow.clock import local
 from workflow.extensions import db
 from workflow.models import Call
 from workflow.permissions import can
@@ -17,10 +23,12 @@ bp = Blueprint("review_settings", __name__, url_prefix="/officer")
 
 
 def _page(call: Call, *, settings_form=None, rubric_form_=None, settings_problems=(),
-          rubric_problems=(), status=200):
+          rubric_problems=(), deadline_form=None, status=200):
     rubric = rubric_of(call)
+    deadline = call.review_deadline and local(call.review_deadline).date()
     return render_template(
         "officer/review_settings.html", call=call, locks=review_settings.locks(call),
+        deadline_form=deadline_form or ReviewDeadlineForm(formdata=None, deadline=deadline),
         editable=can(current_user, "call.edit_review_settings", call),
         settings_form=settings_form or review_settings_form(review_settings.current(call),
                                                             rubric),
@@ -58,6 +66,27 @@ def save_settings(call_id: int):
     db.session.commit()
     flash(_("Review settings saved.") if changed else _("Nothing changed."), "success")
     return _back(call, "settings")
+
+
+@bp.post("/calls/<int:call_id>/review-deadline")
+@login_required
+def save_deadline(call_id: int):
+    call = load_or_404(Call, call_id)
+    require("call.edit_review_settings", call)
+    form = ReviewDeadlineForm()
+    if form.validate_on_submit():
+        try:
+            changed = review_settings.set_review_deadline(call, form.deadline.data,
+                                                          actor=current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            form.deadline.errors = list(error.problems)
+        else:
+            db.session.commit()
+            flash(_("The experts' deadline is saved.") if changed else _("Nothing changed."),
+                  "success")
+            return _back(call, "deadline")
+    return _page(call, deadline_form=form, status=422)
 
 
 @bp.post("/calls/<int:call_id>/rubric")
