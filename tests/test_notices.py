@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 
 from tests import factories
+from tests.confirming import confirmed
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
 from workflow import pdf
 from workflow.extensions import db
@@ -214,7 +215,7 @@ def test_leader_signs_and_officer_issues_step_by_step_from_the_page(world, fast_
     page = officer.get(url).get_data(as_text=True)
     issue_button = page.split('data-action="issue"')[1][:40]
     assert "disabled" not in issue_button
-    assert officer.post(url + "/issue").status_code == 302
+    assert confirmed(officer, url + "/issue").status_code == 302
     notice = notices.notice_of(world.call)
     assert notice.state == "issuing" and notice.number.text in officer.get(url).get_data(
         as_text=True)
@@ -317,8 +318,8 @@ def test_only_officers_revoke(world, fast_render, who):
 def test_an_officer_revokes_from_the_page(world, fast_render, login):
     notice = issued(world)
     letter = notice.documents[1]
-    response = login(world.officer).post(f"/officer/documents/{letter.id}/revoke",
-                                         data={"reason": "依托单位放弃建设"})
+    response = confirmed(login(world.officer), f"/officer/documents/{letter.id}/revoke",
+                         data={"reason": "依托单位放弃建设"})
     assert response.status_code == 302
     db.session.expire_all()
     assert letter.revoked_at is not None and letter.revoke_reason == "依托单位放弃建设"

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
+from tests.confirming import confirmed
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
 from tests.test_assignment_service import expert
 from workflow.extensions import db
@@ -145,7 +146,8 @@ def test_expert_never_sees_an_excluded_application(panels, login):
                      method="manual", assigned_by_id=panels.officer.id)
     db.session.add(seat)
     db.session.commit()
-    login(panels.officer).post(f"/officer/calls/{panels.call.id}/panels/optimal")
+    # Over the existing seat the run asks for confirmation first.
+    confirmed(login(panels.officer), f"/officer/calls/{panels.call.id}/panels/optimal")
     assert db.session.scalar(select(Exclusion.rule).where(
         Exclusion.expert_id == panels.excluded.id)) == "R1"
     client = login(panels.excluded.user)

@@ -9,6 +9,7 @@ import pytest
 from flask_babel import refresh
 
 from tests import factories
+from tests.confirming import confirmed
 from tests.factories import clock_at
 from tests.publicity_world import world
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
@@ -70,8 +71,8 @@ def test_officer_page_lists_what_stops_publication_then_publishes(login):
         w.not_select(w.apps[1])
         db.session.commit()
         ready = officer.get(f"/officer/calls/{w.call.id}/publicity").get_data(as_text=True)
-        response = officer.post(f"/officer/calls/{w.call.id}/publicity/publish",
-                                follow_redirects=True)
+        response = confirmed(officer, f"/officer/calls/{w.call.id}/publicity/publish",
+                             follow_redirects=True)
     html = response.get_data(as_text=True)
 
     assert f"Not decided yet: {w.apps[1].title}." in waiting

@@ -25,6 +25,7 @@ from workflow.models.experts import (
     ExpertField,
     ExpertRelation,
 )
+from workflow.models.fields import FieldTerm
 from workflow.models.formal_review import ChecklistItem, CorrectionRequest, FormalReview
 from workflow.models.notices import DocumentNumber, Notice, NumberSeries, OfficialDocument
 from workflow.models.notifications import Notification, OutboxMail
@@ -32,6 +33,7 @@ from workflow.models.organizations import Licence, Organization, OrgKind, OrgSta
 from workflow.models.publicity import Objection, Publicity, PublicityEntry
 from workflow.models.recommendations import Recommendation
 from workflow.models.reviews import AssignmentRun, PanelResult, PanelSeat, ScoreSheet
+from workflow.models.submissions import FormSubmission, KeptForm
 from workflow.models.users import User, UserRole
 
 __all__ = [
@@ -41,8 +43,9 @@ __all__ = [
     "Application", "ApplicationSection", "ApplicationVersion", "Attachment", "AuditEntry",
     "Base", "CalendarDay", "Call", "CallField", "ChecklistItem", "CoBuilder",
     "ConflictDeclaration", "CorrectionRequest", "DocumentNumber", "Exclusion", "Expert",
-    "ExpertEmployment", "ExpertField", "ExpertRelation", "FormalReview", "Notice",
+    "ExpertEmployment", "ExpertField", "ExpertRelation", "FieldTerm", "FormalReview", "Notice",
     "Notification", "NumberSeries", "OfficialDocument", "Organization", "OrgKind",
     "Objection", "OutboxMail", "PlatformType", "Publicity", "PublicityEntry", "Recommendation",
     "RequiredAttachment", "User", "UserRole",
+    "FormSubmission", "KeptForm",
 ]

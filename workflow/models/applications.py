@@ -1,7 +1,7 @@
 """Applications with their sections, co-builders, attachments and submitted versions."""
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.clock import now
@@ -11,6 +11,9 @@ from workflow.models.organizations import Organization
 from workflow.states import AppState
 
 _NOT_DRAFT = "state NOT IN ('draft', 'expired')"
+# Live: neither withdrawn nor expired (services/intake.LIVE_STATES). A unit has at most one
+# live application per call; the database holds it, also against a double click.
+LIVE = text("state NOT IN ('withdrawn', 'expired')")
 
 
 class Application(Base):
@@ -20,6 +23,11 @@ class Application(Base):
         CheckConstraint(f"NOT ({_NOT_DRAFT}) OR submitted_at IS NOT NULL", name="filed_has_time"),
         CheckConstraint("version_count >= 0", name="version_count_positive"),
         Index("ix_applications_call_state", "call_id", "state"),
+        Index("uq_applications_live_per_call", "call_id", "lead_org_id", unique=True,
+              sqlite_where=LIVE, postgresql_where=LIVE),
+        # The desks count by state over every call, and a recommender's city by state.
+        Index("ix_applications_state_call", "state", "call_id"),
+        Index("ix_applications_region_state", "region_code", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -111,7 +119,8 @@ class CoBuilder(Base):
     division_of_work: Mapped[str] = mapped_column(String(1000), default="")
     # Where the lead unit asked the invitation to go while the unit has no verified account.
     contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
-    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"),
+                                                        index=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

@@ -1,14 +1,18 @@
 """Calls: creation and the one function that moves a call through its states."""
-from flask_babel import gettext as _
+from datetime import timedelta
 
-from workflow.clock import now
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from workflow.clock import local, now
 from workflow.extensions import db
 from workflow.formatting import STATE_LABELS
-from workflow.models import Call, CallField, RequiredAttachment
-from workflow.permissions import can
+from workflow.models import Application, Call, CallField, RequiredAttachment
+from workflow.permissions import SYSTEM, can
 from workflow.services import audit, checklist, eligibility
 from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.states import CALL_TRANSITIONS, CallState
+from workflow.services.transitions import transition
+from workflow.states import CALL_TRANSITIONS, Action, AppState, CallState
 
 DEFAULT_ATTACHMENTS = (
     ("licence", "营业执照"),
@@ -22,19 +26,23 @@ DEFAULT_ATTACHMENTS = (
 
 
 def create_call(*, platform_type, year: int, title: str, opens_at, closes_at, quota: int,
-                recommender_quota: int, fields: list[str], attachments, actor,
+                recommender_quota: int, fields: list, attachments, actor,
                 description: str = "", eligibility: dict | None = None,
                 recommend_deadline=None, correction_workdays: int = 5,
                 correction_rounds: int = 1) -> Call:
-    """Create a planned call with its fields and required attachments; writes an audit row."""
+    """Create a planned call with its technical fields (terms of the vocabulary, in the order
+    given) and required attachments; writes an audit row."""
     if not can(actor, "call.manage"):
         raise PermissionDenied("call.manage")
     _check_settings(closes_at, recommend_deadline, correction_workdays, correction_rounds)
-    names = [f.strip() for f in fields if f.strip()]
-    if not names:
-        raise ServiceError(_("Name at least one technical field."))
-    if len(set(names)) != len(names):
-        raise ServiceError(_("Each technical field may be named only once."))
+    if not fields:
+        raise ServiceError(_("Choose at least one technical field."))
+    if len({t.id for t in fields}) != len(fields):
+        raise ServiceError(_("Each technical field may be chosen only once."))
+    retired = [t.name for t in fields if t.retired_at is not None]
+    if retired:
+        raise ServiceError(_("Retired terms cannot be chosen: %(names)s.",
+                             names="、".join(retired)))
     if closes_at <= opens_at:
         raise ServiceError(_("The filing window must close after it opens."))
     call = Call(
@@ -44,7 +52,7 @@ def create_call(*, platform_type, year: int, title: str, opens_at, closes_at, qu
         recommend_deadline=recommend_deadline, correction_workdays=correction_workdays,
         correction_rounds=correction_rounds, created_by_id=actor.id, state=CallState.PLANNED,
     )
-    call.fields = [CallField(name=n, position=i) for i, n in enumerate(names)]
+    call.fields = [CallField(term=t, position=i) for i, t in enumerate(fields)]
     call.required_attachments = [
         RequiredAttachment(code=code, label=label, mandatory=True, position=i)
         for i, (code, label) in enumerate(attachments)
@@ -56,8 +64,13 @@ def create_call(*, platform_type, year: int, title: str, opens_at, closes_at, qu
     return call
 
 
-def advance_call(call: Call, target: CallState, *, actor, comment: str = "") -> None:
-    """Move a call one step along its lifecycle; the only writer of Call.state."""
+def advance_call(call: Call, target: CallState, *, actor, comment: str = "") -> int:
+    """Move a call one step along its lifecycle; the only writer of Call.state.
+
+    Closing the filing makes its window end when it really does: closed before `closes_at`,
+    the call closes now (the audit row keeps the planned end); its drafts expire at once,
+    their units told (EXPIRE). Side effects: the state, an audit row, the expiries; flushed.
+    Returns how many drafts expired."""
     target = CallState(target)
     if not can(actor, "call.manage", call):
         raise PermissionDenied("call.manage")
@@ -69,11 +82,26 @@ def advance_call(call: Call, target: CallState, *, actor, comment: str = "") -> 
         )
     if target == CallState.OPEN and call.closes_at <= now():
         raise ServiceError(_("The filing window has ended; change the closing time first."))
+    if target == CallState.CLOSED and now() < call.closes_at:
+        comment = " ".join(filter(None, [
+            f"closed early; planned end {local(call.closes_at):%Y-%m-%d %H:%M}", comment]))
+        # A window that had not opened yet still ends after it opens (the CHECK constraint).
+        call.closes_at = max(now(), call.opens_at + timedelta(seconds=1))
     source = call.state
     call.state = target
     audit.record(actor=actor, action=f"call_{target}", call=call, from_state=source,
                  to_state=target, comment=comment)
     db.session.flush()
+    return _expire_drafts(call) if target == CallState.CLOSED else 0
+
+
+def _expire_drafts(call: Call) -> int:
+    drafts = db.session.scalars(select(Application).where(
+        Application.call_id == call.id, Application.state == AppState.DRAFT)
+        .order_by(Application.id)).all()
+    for app in drafts:
+        transition(app, Action.EXPIRE, actor=SYSTEM)
+    return len(drafts)
 
 
 def _check_settings(closes_at, recommend_deadline, correction_workdays: int,

@@ -3,14 +3,15 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from workflow import creditcode
 from workflow.clock import now
 from workflow.extensions import db
 from workflow.models import Application, ApplicationSection, CoBuilder, OrgStatus
 from workflow.permissions import Part, can
-from workflow.sections import BY_KEY, SECTIONS, missing_fields
-from workflow.services import audit, cobuilders
+from workflow.sections import BY_KEY, SECTIONS, field_label, missing_fields
+from workflow.services import audit, cobuilders, handoffs
 from workflow.services.errors import PermissionDenied, ServiceError
 from workflow.states import AppState
 
@@ -22,30 +23,42 @@ def _require(actor, permission: str, obj) -> None:
         raise PermissionDenied(permission)
 
 
+class AlreadyApplied(ServiceError):
+    """The unit has a live application in the call (live_application_id finds it)."""
+
+    def __init__(self):
+        super().__init__(_("Your organization has an application in this call already."))
+
+
+def live_application_id(call, organization_id: int) -> int | None:
+    return db.session.scalar(select(Application.id).where(
+        Application.call_id == call.id, Application.lead_org_id == organization_id,
+        Application.state.in_([s.value for s in LIVE_STATES])))
+
+
 def start_application(call, *, title: str, field_id: int, actor) -> Application:
-    """Open a draft for the actor's organization in an open call; one live one per call."""
+    """Open a draft for the actor's organization in an open call. One live application per
+    unit and call, held by a unique index: a second one, also from a request running at the
+    same moment, raises AlreadyApplied (the caller rolls back). Side effects: the row and
+    an audit row, flushed."""
     _require(actor, "call.apply", call)
     if not call.accepts_filings(now()):
         raise ServiceError(_("This call does not accept applications now."))
     field = next((f for f in call.fields if f.id == field_id), None)
     if field is None:
         raise ServiceError(_("Choose one of the call's technical fields."))
-    existing = db.session.scalar(
-        select(Application.id).where(
-            Application.call_id == call.id,
-            Application.lead_org_id == actor.organization_id,
-            Application.state.in_([s.value for s in LIVE_STATES]),
-        )
-    )
-    if existing is not None:
-        raise ServiceError(_("Your organization has an application in this call already."))
+    if live_application_id(call, actor.organization_id) is not None:
+        raise AlreadyApplied()
     app = Application(
         call=call, lead_org=actor.organization, field=field, title=title.strip(),
         region_code=actor.organization.region_code, created_by_id=actor.id,
         state=AppState.DRAFT,
     )
     db.session.add(app)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # another request started one a moment ago
+        raise AlreadyApplied() from exc
     audit.record(actor=actor, action="create_application", application=app,
                  to_state=AppState.DRAFT)
     return app
@@ -106,7 +119,8 @@ def add_cobuilder(app: Application, *, credit_code: str, name: str, division: st
     unit holding the code is linked and told; without one, `contact_email`, when given, is
     mailed an invitation to register. A lead unit not verified yet invites once it is.
 
-    Side effects: the row, audit rows, notifications and mails; flushed."""
+    Side effects: the row, audit rows, notifications and mails; flushed. On a ServiceError
+    the caller rolls back."""
     _require(actor, "application.edit_part", Part(app, "cobuilders"))
     code = creditcode.normalize(credit_code)
     reason = creditcode.problem(code)
@@ -122,7 +136,10 @@ def add_cobuilder(app: Application, *, credit_code: str, name: str, division: st
     db.session.add(row)
     audit.record(actor=actor, action="add_cobuilder", application=app,
                  comment=f"{row.name} {code}")
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # the same unit added by another request a moment ago
+        raise ServiceError(_("This unit is a co-builder already.")) from exc
     cobuilders.invite_cobuilder(row, actor=actor)
     db.session.flush()
     return row
@@ -141,7 +158,8 @@ def remove_cobuilder(app: Application, cobuilder_id: int, *, actor) -> None:
 
 def confirm_cobuilding(app: Application, *, actor) -> CoBuilder:
     """The co-builder's own account confirms its participation; any edit after a
-    confirmation keeps it, since the lead unit cannot change the co-builder's identity."""
+    confirmation keeps it, since the lead unit cannot change the co-builder's identity.
+    Side effects: an audit row; the lead unit is told."""
     _require(actor, "application.confirm_cobuilding", app)
     row = next(c for c in app.cobuilders if c.organization_id == actor.organization_id)
     if row.confirmed_at is not None:
@@ -151,6 +169,7 @@ def confirm_cobuilding(app: Application, *, actor) -> CoBuilder:
     audit.record(actor=actor, action="confirm_cobuilding", application=app,
                  comment=f"{row.name} {row.credit_code}")
     db.session.flush()
+    handoffs.cobuilding_confirmed(app, actor.organization, actor)
     return row
 
 
@@ -172,7 +191,7 @@ def submission_problems(app: Application) -> list[str]:
         if missing:
             problems.append(_("Section %(n)d “%(title)s”: %(fields)s missing.", n=section.number,
                               title=section.title,
-                              fields=_(", ").join(str(f.label) for f in missing)))
+                              fields=_(", ").join(field_label(f, app.call) for f in missing)))
     present = {a.kind for a in app.current_attachments()}
     for req in app.call.required_attachments:
         if req.mandatory and req.code not in present:

@@ -43,7 +43,7 @@ from workflow.services.notices import (
     draft_problems,
     signature_current,
 )
-from workflow.services.notifications import absolute_url, details, lead_users, notify
+from workflow.services.notifications import absolute_url, lead_users, notify
 from workflow.services.transitions import transition
 from workflow.states import Action, CallState
 
@@ -239,10 +239,10 @@ def _approve(app: Application, number: str, actor) -> None:
         return (_("%(title)s: approved by %(number)s", title=app.title, number=number),
                 _("Your application “%(title)s” was approved by the notice %(number)s. "
                   "Download the notice and your unit's letter from the application page.",
-                  title=app.title, number=number)
-                + "\n\n" + details(f"/applications/{app.id}"))
+                  title=app.title, number=number))
 
-    notify(lead_users(app), kind=str(Action.ISSUE_NOTICE), compose=compose, application=app)
+    notify(lead_users(app), kind=str(Action.ISSUE_NOTICE), compose=compose, application=app,
+           link=f"/applications/{app.id}")
 
 
 def revoke_document(doc: OfficialDocument, *, reason: str, actor) -> list[OfficialDocument]:

@@ -24,7 +24,7 @@ from workflow.extensions import db
 from workflow.models import Application, Call, Notice, OfficialDocument
 from workflow.permissions import can, notice_of
 from workflow.reference import city_name
-from workflow.services import audit
+from workflow.services import audit, handoffs
 from workflow.services.errors import PermissionDenied, ServiceError
 from workflow.services.numbers import OFFICE_CODE
 from workflow.states import AppState, CallState
@@ -254,7 +254,8 @@ def draft_problems(call: Call) -> list[str]:
 
 def sign_notice(call: Call, *, actor) -> Notice:
     """The leader signs (签发) the current draft: the notice row holds that draft, frozen,
-    and its digest; signing again replaces it. Writes an audit row."""
+    and its digest; signing again replaces it. Writes an audit row; the officers are told
+    to issue it."""
     if not can(actor, "notice.sign", call):
         raise PermissionDenied("notice.sign")
     problems = draft_problems(call)
@@ -273,6 +274,7 @@ def sign_notice(call: Call, *, actor) -> Notice:
     except IntegrityError as exc:  # another leader signed the first draft at the same moment
         raise ServiceError(_("Someone else issued or signed this notice a moment ago. Reload "
                              "the page.")) from exc
+    handoffs.notice_signed(call, actor)
     return notice
 
 

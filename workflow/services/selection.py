@@ -15,8 +15,10 @@ from workflow.extensions import db
 from workflow.models import Application, AuditEntry, Call, PanelResult
 from workflow.permissions import selection_released
 from workflow.services import results
-from workflow.states import Action, AppState, find_transition
+from workflow.states import Action, AppState, CallState, find_transition
 
+# Calls past their filing and expert review: their selection page is open to the leader.
+AFTER_FILING = (CallState.REVIEWING, CallState.PUBLICITY, CallState.DECIDED, CallState.ARCHIVED)
 # Shortlisted and on: these count against the quota and take their field.
 SELECTED_STATES = frozenset({AppState.PROPOSED, AppState.PUBLICITY, AppState.OBJECTION_REVIEW,
                              AppState.APPROVAL_PENDING, AppState.APPROVED})
@@ -31,6 +33,34 @@ def _selected(app: Application):
 def selected_count(call: Call) -> int:
     return db.session.scalar(select(func.count()).select_from(Application).where(
         Application.call_id == call.id, Application.state.in_(SELECTED_STATES)))
+
+
+@dataclass(frozen=True)
+class CallToSelect:
+    call: Call
+    waiting: int  # reviewed, to be decided
+    selected: int
+    not_selected: int
+
+
+def calls_to_select() -> list[CallToSelect]:
+    """Every call with reviewed applications to decide, or with decisions taken, or past its
+    filing: those with something to decide first, then the newest. One statement."""
+    counts = (select(
+        Application.call_id,
+        func.count().filter(Application.state == AppState.REVIEWED).label("waiting"),
+        func.count().filter(Application.state.in_(SELECTED_STATES)).label("selected"),
+        func.count().filter(Application.state == AppState.NOT_SELECTED).label("not_selected"))
+        .group_by(Application.call_id).subquery())
+    waiting = func.coalesce(counts.c.waiting, 0)
+    rows = db.session.execute(
+        select(Call, waiting, func.coalesce(counts.c.selected, 0),
+               func.coalesce(counts.c.not_selected, 0))
+        .outerjoin(counts, counts.c.call_id == Call.id)
+        .where((waiting > 0) | (func.coalesce(counts.c.selected, 0) > 0)
+               | (func.coalesce(counts.c.not_selected, 0) > 0) | Call.state.in_(AFTER_FILING))
+        .order_by((waiting > 0).desc(), Call.year.desc(), Call.id.desc()))
+    return [CallToSelect(*row) for row in rows]
 
 
 def _row_of(app: Application, ranked: list["results.RankingRow"]) -> "results.RankingRow | None":

@@ -9,7 +9,7 @@ from workflow import clock
 from workflow.extensions import db
 from workflow.models import Call
 from workflow.services import calls, checklist
-from workflow.services.eligibility import rules_of
+from workflow.services.eligibility import platform_types, rules_of
 from workflow.services.errors import ServiceError
 from workflow.views.helpers import flash_problems, load_or_404, require
 
@@ -32,7 +32,7 @@ def _page(call: Call, *, rules_form=None, settings_form=None, checklist_form=Non
         "officer/call_settings.html", call=call,
         checklist_form=checklist_form or ChecklistForm(formdata=None,
                                                        data={"items": _checklist_text(call)}),
-        scopes=sorted(checklist.valid_scopes(call)),
+        scopes=checklist.scope_labels(call), platform_types=platform_types(),
         rules_form=rules_form or eligibility_form(rules_of(call)),
         settings_form=settings_form or CallSettingsForm(formdata=None, data=_settings_data(call)),
     ), status

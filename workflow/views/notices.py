@@ -31,9 +31,11 @@ from workflow.documents.storage import DamagedFile
 from workflow.extensions import db
 from workflow.models import Call, DocumentNumber, Notice, OfficialDocument
 from workflow.permissions import can
-from workflow.services import notice_issue, notices, numbers
+from workflow.services import consequences, notice_issue, notices, numbers
 from workflow.services.errors import ServiceError
+from workflow.views.confirm import unconfirmed
 from workflow.views.helpers import flash_problems, load_or_404, require
+from workflow.views.once import repeated, sent
 
 bp = Blueprint("notices", __name__)
 # Documents rendered per request of the progress page: about a second of work.
@@ -138,6 +140,9 @@ def sign(call_id: int):
 def issue(call_id: int):
     call = load_or_404(Call, call_id)
     require("notice.issue", call)
+    page = unconfirmed(consequences.issue(call), cancel=url_for(".notice_page", call_id=call.id))
+    if page is not None:
+        return page
     try:
         notice = notice_issue.issue_notice(call, actor=current_user)
     except ServiceError as error:
@@ -164,6 +169,10 @@ def step(notice_id: int):
     stored, total = notice_issue.progress(notice)
     if request.accept_mimetypes.best == "application/json":
         return jsonify(stored=stored, total=total, done=notice.state == "issued")
+    flash(_("%(number)s is issued: every document is stored.", number=notice.number.text)
+          if notice.state == "issued" else
+          _("%(stored)d of %(total)d documents stored; continue to store the rest.",
+            stored=stored, total=total), "success")
     return redirect(url_for(".notice_page", call_id=notice.call_id, _anchor="progress"))
 
 
@@ -173,8 +182,12 @@ def revoke(document_id: int):
     doc = load_or_404(OfficialDocument, document_id)
     require("document.revoke", doc)
     form = ReasonForm()
+    back = url_for(".notice_page", call_id=doc.notice.call_id, _anchor="documents")
+    if form.validate_on_submit() and (page := unconfirmed(
+            consequences.revoke(doc, form.reason.data), cancel=back)) is not None:
+        return page
     try:
-        if not form.validate_on_submit():
+        if form.errors:
             raise ServiceError(*form.reason.errors)
         notice_issue.revoke_document(doc, reason=form.reason.data, actor=current_user)
     except ServiceError as error:
@@ -183,7 +196,7 @@ def revoke(document_id: int):
     else:
         db.session.commit()
         flash(_("%(document)s is revoked.", document=notice_issue.label(doc)), "success")
-    return redirect(url_for(".notice_page", call_id=doc.notice.call_id, _anchor="documents"))
+    return redirect(back)
 
 
 @bp.get("/documents/<int:document_id>")
@@ -257,6 +270,8 @@ def reserve():
     require("numbers.manage")
     form = ReserveNumberForm()
     if form.validate_on_submit():
+        if (answer := repeated(form, back=url_for(".registry"))) is not None:
+            return answer
         try:
             row = numbers.reserve_number(form.office.data, form.year.data,
                                          title=form.title.data, actor=current_user)
@@ -264,10 +279,8 @@ def reserve():
             db.session.rollback()
             form.title.errors = list(error.problems)
         else:
-            db.session.commit()
-            flash(_("%(number)s is yours: %(title)s", number=row.text, title=row.title),
-                  "success")
-            return redirect(url_for(".registry"))
+            return sent(form, url_for(".registry"),
+                        _("%(number)s is yours: %(title)s", number=row.text, title=row.title))
     return _registry(reserve_form=form, status=422)
 
 
@@ -277,8 +290,11 @@ def void(number_id: int):
     number = load_or_404(DocumentNumber, number_id)
     require("numbers.manage", number)
     form = ReasonForm()
+    if form.validate_on_submit() and (page := unconfirmed(
+            consequences.void(number, form.reason.data), cancel=url_for(".registry"))) is not None:
+        return page
     try:
-        if not form.validate_on_submit():
+        if form.errors:
             raise ServiceError(*form.reason.errors)
         numbers.void_number(number, reason=form.reason.data, actor=current_user)
     except ServiceError as error:

@@ -5,15 +5,19 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from forms.calls import CallForm
-from workflow.clock import from_local
+from workflow.clock import from_local, local
 from workflow.extensions import db
-from workflow.models import Call, PlatformType
+from workflow.formatting import STATE_LABELS
+from workflow.models import Application, Call, PlatformType
 from workflow.reference import CITIES
-from workflow.services import calls, queries
+from workflow.services import bulk, calls, consequences, queries, search, vocabulary
 from workflow.services.calls import DEFAULT_ATTACHMENTS
 from workflow.services.errors import ServiceError
 from workflow.states import CALL_TRANSITIONS, AppState, CallState
+from workflow.views.bulk import action_form, apply_ticked, kept_args
+from workflow.views.confirm import unconfirmed
 from workflow.views.helpers import flash_problems, load_or_404, require
+from workflow.views.once import repeated, sent
 
 bp = Blueprint("officer", __name__, url_prefix="/officer")
 
@@ -30,12 +34,15 @@ def call_list():
 def call_new():
     require("call.manage")
     form = CallForm()
+    form.fields.offer(vocabulary.choices())
     form.platform_type_id.choices = [
         (p.id, p.name) for p in db.session.scalars(select(PlatformType).order_by(PlatformType.id))
     ]
-    if request.method == "GET":
+    if request.method == "GET" and not form.attachments.data:
         form.attachments.data = "\n".join(f"{c}: {label}" for c, label in DEFAULT_ATTACHMENTS)
     if form.validate_on_submit():
+        if (answer := repeated(form, back=request.path)) is not None:
+            return answer
         try:
             call = calls.create_call(
                 platform_type=db.session.get(PlatformType, form.platform_type_id.data),
@@ -43,19 +50,21 @@ def call_new():
                 description=form.description.data or "",
                 opens_at=from_local(form.opens_at.data), closes_at=from_local(form.closes_at.data),
                 quota=form.quota.data, recommender_quota=form.recommender_quota.data,
-                fields=form.field_names(), attachments=form.attachment_pairs(),
+                fields=vocabulary.terms_by_ids(form.fields.data),
+                attachments=form.attachment_pairs(),
                 recommend_deadline=(from_local(form.recommend_deadline.data)
                                     if form.recommend_deadline.data else None),
                 correction_workdays=form.correction_workdays.data,
                 correction_rounds=form.correction_rounds.data, actor=current_user,
             )
         except ServiceError as error:
+            db.session.rollback()
             flash_problems(error)
         else:
-            db.session.commit()
-            flash(_("Call created. Open it when the filing window should start."), "success")
-            return redirect(url_for(".call_applications", call_id=call.id))
-    return render_template("officer/call_form.html", form=form)
+            return sent(form, url_for(".call_applications", call_id=call.id),
+                        _("Call created. Open it when the filing window should start."))
+    return render_template("officer/call_form.html",
+                           form=form), 422 if request.method == "POST" else 200
 
 
 @bp.post("/calls/<int:call_id>/advance/<target>")
@@ -63,16 +72,57 @@ def call_new():
 def call_advance(call_id: int, target: str):
     call = load_or_404(Call, call_id)
     require("call.manage", call)
+    back = url_for(".call_applications", call_id=call.id)
     if target not in CallState.__members__.values():
         flash(_("There is no such call state."), "danger")
-        return redirect(url_for(".call_applications", call_id=call.id))
+        return redirect(back)
+    early = consequences.close_filing(call) if target == CallState.CLOSED else None
+    if (page := unconfirmed(early, cancel=back)) is not None:
+        return page
     try:
-        calls.advance_call(call, CallState(target), actor=current_user)
+        expired = calls.advance_call(call, CallState(target), actor=current_user)
     except ServiceError as error:
+        db.session.rollback()
         flash_problems(error)
     else:
         db.session.commit()
-    return redirect(url_for(".call_applications", call_id=call.id))
+        flash(_advanced(call, expired), "success")
+    return redirect(back)
+
+
+def _advanced(call: Call, expired: int) -> str:
+    note = _("The call is now “%(state)s”.", state=STATE_LABELS.get(call.state, call.state))
+    if call.state == CallState.CLOSED:
+        note += " " + _("Filing closed at %(when)s; %(n)d drafts expired and their units were "
+                        "told.", when=local(call.closes_at).strftime("%Y-%m-%d %H:%M"),
+                        n=expired)
+    return note
+
+
+LIST_FILTERS = ("q", "state", "city", "field", "page")
+
+
+def _filters(call: Call) -> dict:
+    """The list's filters, from the address or from the bulk form that carried them along.
+    Unknown values are ignored rather than refused: a stale bookmark still opens."""
+    args = request.values
+    state, city, field_id = args.get("state"), args.get("city"), args.get("field", type=int)
+    return {"q": search.clean(args.get("q")),
+            "state": state if state in set(AppState) else None,
+            "city": city if city in CITIES else None,
+            "field": field_id if field_id in {f.id for f in call.fields} else None}
+
+
+def _applications_page(call: Call, form=None, status: int = 200):
+    filters = _filters(call)
+    page = queries.call_applications(call, state=filters["state"], city=filters["city"],
+                                     field_id=filters["field"], text=filters["q"],
+                                     page=request.values.get("page", 1, type=int), per_page=25)
+    return render_template("officer/call_applications.html", call=call, page=page,
+                           stats=queries.call_stats(call), filters=filters,
+                           states=list(AppState),
+                           form=form or action_form(bulk.OFFICER_ACTIONS, blank=True),
+                           next_state=CALL_TRANSITIONS.get(CallState(call.state))), status
 
 
 @bp.get("/calls/<int:call_id>")
@@ -80,18 +130,17 @@ def call_advance(call_id: int, target: str):
 def call_applications(call_id: int):
     call = load_or_404(Call, call_id)
     require("call.list_applications", call)
-    # Unknown filter values are ignored rather than refused: a stale bookmark still opens.
-    state = request.args.get("state")
-    state = state if state in set(AppState) else None
-    city = request.args.get("city")
-    city = city if city in CITIES else None
-    field_id = request.args.get("field", type=int)
-    field_id = field_id if field_id in {f.id for f in call.fields} else None
-    page = queries.call_applications(call, state=state, city=city, field_id=field_id,
-                                     page=request.args.get("page", 1, type=int),
-                                     per_page=25)
-    return render_template("officer/call_applications.html", call=call, page=page,
-                           stats=queries.call_stats(call),
-                           filters={"state": state, "city": city, "field": field_id},
-                           states=list(AppState),
-                           next_state=CALL_TRANSITIONS.get(CallState(call.state)))
+    return _applications_page(call)
+
+
+@bp.post("/calls/<int:call_id>/applications")
+@login_required
+def bulk_action(call_id: int):
+    """An action on the applications ticked on the call's list (views/bulk.py)."""
+    call = load_or_404(Call, call_id)
+    require("call.list_applications", call)
+    return apply_ticked(
+        action_form(bulk.OFFICER_ACTIONS),
+        select(Application).where(Application.call_id == call.id),
+        relist=lambda form: _applications_page(call, form, 422),
+        back=url_for(".call_applications", call_id=call.id, **kept_args(*LIST_FILTERS)))

@@ -13,9 +13,10 @@ from forms.publicity import HandlingForm, PublicitySettingsForm
 from workflow.extensions import db
 from workflow.models import Call, Objection, Publicity
 from workflow.permissions import available_actions
-from workflow.services import objections, publicity
+from workflow.services import consequences, objections, publicity
 from workflow.services.errors import ServiceError
 from workflow.states import AppState, CallState
+from workflow.views.confirm import unconfirmed
 from workflow.views.helpers import flash_problems, load_or_404, require
 
 bp = Blueprint("publicity", __name__, url_prefix="/officer")
@@ -76,6 +77,9 @@ def save_settings(call_id: int):
 def publish(call_id: int):
     call = load_or_404(Call, call_id)
     require("call.publicity", call)
+    page = unconfirmed(consequences.publish(call), cancel=url_for(".call_page", call_id=call.id))
+    if page is not None:
+        return page
     try:
         announcement = publicity.publish_announcement(call, actor=current_user)
     except ServiceError as error:

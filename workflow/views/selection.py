@@ -1,24 +1,21 @@
 """The leader's selection per call: the ranking with the quota counter; shortlist or do not
 select each reviewed application, with a reason wherever that departs from the ranking; take a
 decision back, with a reason, until the announcement is published."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from forms.publicity import SelectionForm
 from workflow.extensions import db
 from workflow.formatting import STATE_LABELS
 from workflow.models import Application, Call
 from workflow.permissions import visible_state
-from workflow.services import publicity, selection
+from workflow.services import publicity, search, selection
 from workflow.services.errors import ServiceError
 from workflow.services.transitions import transition
-from workflow.states import CallState
 from workflow.views.helpers import flash_problems, load_or_404, require
 
 bp = Blueprint("selection", __name__, url_prefix="/leader")
-AFTER_FILING = (CallState.REVIEWING, CallState.PUBLICITY, CallState.DECIDED, CallState.ARCHIVED)
 
 
 @bp.app_template_global("visible_state")
@@ -31,13 +28,14 @@ def visible_state_of(app: Application) -> str:
 @login_required
 def index():
     require("call.select")
-    calls = db.session.scalars(select(Call).where(Call.state.in_(AFTER_FILING))
-                               .order_by(Call.year.desc(), Call.id.desc()))
-    return render_template("selection/index.html", calls=calls)
+    return render_template("selection/index.html", rows=selection.calls_to_select())
 
 
 def _page(call: Call, *, failed: int | None = None, form=None, status: int = 200):
-    return render_template("selection/call.html", board=selection.board(call),
+    text = search.clean(request.args.get("q"))
+    return render_template("selection/call.html", board=selection.board(call), q=text,
+                           shown=search.matching_application_ids(call.id, text) if text
+                           else None,
                            announcement=publicity.publicity_of(call),
                            form=SelectionForm(formdata=None), failed=failed,
                            failed_form=form), status
