@@ -2,7 +2,6 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -20,6 +19,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from forms.base import FlaskForm, OnceField
+from forms.fields import TermsField
 from forms.validators import no_control_chars
 from workflow.services.eligibility import DEFAULT_RULES, RULES
 
@@ -37,6 +38,7 @@ class CallSettingsForm(FlaskForm):
 
 
 class CallForm(CallSettingsForm):
+    once = OnceField()
     platform_type_id = SelectField(_l("Platform type"), coerce=int, validators=[DataRequired()])
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(2000, 2100)],
                         default=lambda: date.today().year)
@@ -52,8 +54,7 @@ class CallForm(CallSettingsForm):
                          default=30)
     recommender_quota = IntegerField(_l("Places per recommender"),
                                      validators=[DataRequired(), NumberRange(1, 100)], default=5)
-    fields = TextAreaField(_l("Technical fields, one per line"),
-                           validators=[DataRequired(), Length(max=5000), no_control_chars])
+    fields = TermsField(_l("Technical fields"))
     attachments = TextAreaField(
         _l("Required attachments, one per line as code: label"),
         validators=[DataRequired(), Length(max=5000), no_control_chars],
@@ -68,13 +69,6 @@ class CallForm(CallSettingsForm):
             raise ValidationError(_l("The recommendation deadline must come after the call "
                                      "closes."))
 
-    def validate_fields(self, field):
-        names = self.field_names()
-        if len(names) > 100:
-            raise ValidationError(_l("At most 100 technical fields."))
-        if any(len(n) > 100 for n in names):
-            raise ValidationError(_l("A field name has at most 100 characters."))
-
     def validate_attachments(self, field):
         try:
             pairs = self.attachment_pairs()
@@ -84,9 +78,6 @@ class CallForm(CallSettingsForm):
         codes = [c for c, _ in pairs]
         if len(set(codes)) != len(codes):
             raise ValidationError(_l("Each attachment code may appear only once."))
-
-    def field_names(self) -> list[str]:
-        return [n.strip() for n in (self.fields.data or "").splitlines() if n.strip()]
 
     def attachment_pairs(self) -> list[tuple[str, str]]:
         pairs = []

@@ -1,10 +1,11 @@
 """The expert pool: the import file, an expert's profile, past employers, declared relations."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
-from wtforms import DateField, FieldList, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
+from forms.base import FlaskForm
+from forms.fields import TermsField
 from forms.validators import credit_code, no_control_chars
 from workflow.services.expert_profile import MAX_FIELDS, end_problem, start_problem
 from workflow.services.experts import EMAIL
@@ -55,25 +56,18 @@ class ExpertImportForm(FlaskForm):
 
 
 class ExpertProfileForm(FlaskForm):
-    """`fields` holds one technical field per input; blank inputs are left out."""
+    """`fields` holds the ids of terms of the vocabulary (`offer` sets which)."""
 
     title = _text(_l("Professional title"), required=True, max_length=50)
-    fields = FieldList(StringField(validators=[Optional(), Length(max=100), no_control_chars]),
-                       label=_l("Technical fields"), max_entries=MAX_FIELDS)
+    fields = TermsField(_l("Technical fields"), most=MAX_FIELDS)
     phone = _text(_l("Phone"), required=False, max_length=30)
     email = StringField(_l("Email"), validators=[
         InputRequired(_l("This is required.")), Length(max=254),
         Regexp(EMAIL, message=_l("Give a valid email address."))])
 
-    def with_blank_fields(self, blanks: int = 3) -> "ExpertProfileForm":
-        """Room for a few more fields than the expert has, up to the most allowed."""
-        for _blank in range(min(len(self.fields) + blanks, MAX_FIELDS) - len(self.fields)):
-            self.fields.append_entry()
-        return self
-
     def profile_data(self) -> dict:
         return {"title": self.title.data, "phone": self.phone.data or "",
-                "email": self.email.data, "fields": [f or "" for f in self.fields.data]}
+                "email": self.email.data, "fields": list(self.fields.data or [])}
 
 
 class EmploymentForm(FlaskForm):

@@ -1,9 +1,9 @@
 """Formal review: the checklist findings, the decision with reasons, the correction request."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from forms.base import FlaskForm
 from forms.validators import no_control_chars, no_markup
 
 FINDING_CHOICES = (("ok", _l("OK")), ("failed", _l("Not OK")), ("", _l("Not checked")))
@@ -29,8 +29,14 @@ def checklist_form(items, findings: dict, formdata=None) -> FlaskForm:
     return form
 
 
-def findings_of(form) -> dict:
-    return {item.code: {"ok": _FINDING_VALUE[ok.data or ""], "note": note.data or ""}
+def findings_of(form, *, rest_ok: bool = False) -> dict:
+    """The findings of the form; with `rest_ok`, every item not marked "Not OK" is OK (the
+    officer then changes the exceptions)."""
+    def finding(value):
+        found = _FINDING_VALUE[value or ""]
+        return True if rest_ok and found is None else found
+
+    return {item.code: {"ok": finding(ok.data), "note": note.data or ""}
             for item, ok, note in form.items}
 
 

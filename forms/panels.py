@@ -1,9 +1,10 @@
-"""Panels: the seeded draw, a manual seat, an expert's answer to an invitation."""
+"""Panels: the seeded draw, an expert's answer to an invitation (inviting experts by hand:
+forms/bulk.py)."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, TextAreaField
+from wtforms import IntegerField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange
 
+from forms.base import FlaskForm
 from forms.validators import no_control_chars
 from workflow.services.assignment import SEED_LIMIT
 
@@ -13,13 +14,6 @@ class DrawForm(FlaskForm):
         InputRequired(_l("Give the seed of the draw.")),
         NumberRange(0, SEED_LIMIT, _l("Give a whole number from 0 to %(max)d.",
                                       max=SEED_LIMIT))])
-
-
-class AddSeatForm(FlaskForm):
-    """`expert_id` offers the eligible experts not excluded from the application."""
-
-    expert_id = SelectField(_l("Expert"), coerce=int,
-                            validators=[InputRequired(_l("Choose an expert."))])
 
 
 class ReasonForm(FlaskForm):

@@ -1,9 +1,9 @@
 """The recommender's decision form: a rank within the quota and an opinion."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from forms.base import FlaskForm
 from forms.validators import no_control_chars, no_markup
 
 

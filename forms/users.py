@@ -1,10 +1,10 @@
 """User administration: an account created by invitation, a role given or taken, a search."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from forms.base import FlaskForm, OnceField
 from forms.validators import credit_code, no_control_chars
 from workflow.formatting import ROLE_LABELS
 from workflow.reference import CITIES
@@ -16,12 +16,14 @@ def _role_choices() -> list[SelectChoice]:
 
 
 class InviteUserForm(FlaskForm):
+    once = OnceField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100),
                                                no_control_chars])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30), no_control_chars])
     roles = SelectMultipleField(_l("Roles"), choices=_role_choices,
                                 validators=[DataRequired(message=_l("Choose at least one role."))],
+                                invalid_choice_message=_l("Choose roles of the list."),
                                 widget=ListWidget(prefix_label=False),
                                 option_widget=CheckboxInput())
     credit_code = StringField(_l("Credit code of the organization"),

@@ -11,6 +11,7 @@ from tests import factories
 from workflow.cli import experts_import_command
 from workflow.extensions import db
 from workflow.models import AuditEntry, Expert
+from workflow.services import vocabulary
 from workflow.services.errors import PermissionDenied, ServiceError
 from workflow.services.experts import import_experts, read_expert_file
 
@@ -25,6 +26,15 @@ def _english():
     """The reasons are asserted in English; the default locale is Chinese."""
     with force_locale("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _vocabulary():
+    """The default vocabulary of technical fields, and the fields the files below name."""
+    vocabulary.ensure_defaults()
+    factories.term("激光", "新一代信息技术")
+    factories.term("焊接", "高端装备")
+    db.session.commit()
 
 
 def line(name="王教授", code=None, city="济南", fields="工业软件；焊接装备", year=1970,

@@ -22,7 +22,7 @@ from workflow.models import (
     ExpertField,
     ExpertRelation,
 )
-from workflow.services import assignment, conflicts
+from workflow.services import assignment, conflicts, vocabulary
 from workflow.services.experts import HEADERS, REQUIRED_COLUMNS, read_expert_file
 from workflow.states import AppState
 
@@ -43,7 +43,7 @@ def add_expert(name: str, *, fields=("工业软件",), region=factories.ZIBO, em
                  employer_credit_code=factories.credit_code(region, "12"), region_code=region,
                  title="研究员", birth_year=birth_year, active=active,
                  email=f"{factories.credit_code()[-8:]}@example.com",
-                 fields=[ExpertField(name=f) for f in fields])
+                 fields=[ExpertField(term=factories.term(f)) for f in fields])
     db.session.add(row)
     db.session.flush()
     return row
@@ -52,6 +52,7 @@ def add_expert(name: str, *, fields=("工业软件",), region=factories.ZIBO, em
 @pytest.fixture
 def officer():
     row = factories.officer()
+    vocabulary.ensure_defaults()  # the fields the import files name
     db.session.commit()
     return row
 

@@ -172,7 +172,11 @@ def test_a_release_left_open_is_filled_by_hand_while_the_panel_is_at_work(review
         PanelSeat.status == "invited")) == 0
     card = panel_card(response.get_data(as_text=True), review.app)
     assert "1 seats unfilled" in card
-    assert f'value="{review.spare[0].id}"' in card and f'value="{victim.expert_id}"' not in card
+    chooser = officer.get(f"/officer/applications/{review.app.id}/seats?scope=all").get_data(
+        as_text=True)
+    assert f'name="expert_id" value="{review.spare[0].id}" id="expert-{review.spare[0].id}" ' \
+        f'aria-describedby' in chooser  # may be ticked
+    assert f'value="{victim.expert_id}" id="expert-{victim.expert_id}" disabled' in chooser
     officer.post(f"/officer/applications/{review.app.id}/seats",
                  data={"expert_id": review.spare[0].id})
     new = db.session.scalar(select(PanelSeat).where(PanelSeat.status == "invited"))

@@ -159,7 +159,8 @@ def test_an_expert_without_a_login_gets_one_when_the_profile_gains_an_email(offi
     expert.user, expert.email = None, ""
     db.session.commit()
     response = officer_client.post(f"/experts/{expert.id}/profile", data={
-        "title": "教授", "fields-0": "工业软件", "phone": "", "email": "li.prof@example.com"})
+        "title": "教授", "fields": [make.term("工业软件").id], "phone": "",
+        "email": "li.prof@example.com"})
     assert response.status_code == 302
     db.session.expire_all()
     stored = db.session.get(Expert, expert.id)

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.clock import now
 from workflow.models.base import Base, UTCDateTime
+from workflow.models.fields import FieldTerm
 from workflow.states import CallState
 
 
@@ -50,6 +51,8 @@ class Call(Base):
     rubric: Mapped[dict] = mapped_column(JSON, default=dict)
     # Expert review settings: k, max_load, aggregation, dispersion limits, stage weights.
     review_settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Experts submit their score sheets before this moment; they are reminded before it.
+    review_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Publicity (公示): the period in working days, the phones and texts of the announcement.
     publicity_workdays: Mapped[int] = mapped_column(default=5, server_default="5")
     publicity_settings: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -73,18 +76,23 @@ class Call(Base):
 
 
 class CallField(Base):
-    """A technical field (技术领域) applications of a call choose from."""
+    """A technical field (技术领域) applications of a call choose from: a term of the
+    vocabulary the expert pool's fields come from too."""
 
     __tablename__ = "call_fields"
-    __table_args__ = (UniqueConstraint("call_id", "name"),)
+    __table_args__ = (UniqueConstraint("call_id", "term_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(100))
-    industry: Mapped[str] = mapped_column(String(50), default="")
+    term_id: Mapped[int] = mapped_column(ForeignKey("field_terms.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
 
     call: Mapped[Call] = relationship(back_populates="fields")
+    term: Mapped[FieldTerm] = relationship(lazy="joined")
+
+    @property
+    def name(self) -> str:
+        return self.term.name
 
 
 class RequiredAttachment(Base):

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from workflow.clock import now
 from workflow.models.applications import Application
 from workflow.models.base import Base, UTCDateTime
+from workflow.models.fields import FieldTerm
 from workflow.models.users import User
 
 RELATION_KINDS = ("kin", "coauthor", "supervisor", "student", "investment", "helped_write")
@@ -65,16 +66,22 @@ class Expert(Base):
 
 
 class ExpertField(Base):
-    """A technical field the expert reviews in; matched against the fields of a call."""
+    """A technical field the expert reviews in: a term of the vocabulary calls choose their
+    fields from (services/vocabulary.py matches them)."""
 
     __tablename__ = "expert_fields"
-    __table_args__ = (UniqueConstraint("expert_id", "name"),)
+    __table_args__ = (UniqueConstraint("expert_id", "term_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(100))
+    term_id: Mapped[int] = mapped_column(ForeignKey("field_terms.id"), index=True)
 
     expert: Mapped[Expert] = relationship(back_populates="fields")
+    term: Mapped[FieldTerm] = relationship(lazy="joined")
+
+    @property
+    def name(self) -> str:
+        return self.term.name
 
 
 class ExpertEmployment(Base):

@@ -85,8 +85,17 @@ def open_correction(app: Application) -> CorrectionRequest | None:
 
 
 def valid_scopes(call) -> set[str]:
-    return ({"general", "cobuilders"} | {f"section:{s.key}" for s in SECTIONS}
-            | {f"attachment:{r.code}" for r in call.required_attachments})
+    return set(scope_labels(call))
+
+
+def scope_labels(call) -> dict[str, str]:
+    """Each scope a checklist item may name, with what it lets the applicant change."""
+    return {"general": _("nothing: the item is about the whole application"),
+            "cobuilders": _("the co-builders"),
+            **{f"section:{s.key}": _("section %(n)d “%(title)s”", n=s.number, title=s.title)
+               for s in SECTIONS},
+            **{f"attachment:{r.code}": _("the attachment “%(label)s”", label=r.label)
+               for r in call.required_attachments}}
 
 
 def set_checklist(call, items: list[tuple[str, str, str]], *, actor) -> list[ChecklistItem]:

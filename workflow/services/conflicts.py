@@ -12,7 +12,7 @@ from workflow import clock
 from workflow.extensions import db
 from workflow.models import Application, Exclusion, Expert, PanelSeat
 from workflow.permissions import can
-from workflow.reference import city_of
+from workflow.reference import city_name, city_of
 from workflow.services import audit
 from workflow.services.errors import PermissionDenied
 from workflow.states import AppState
@@ -54,17 +54,16 @@ def exclusions_for(expert: Expert, app: Application, *, same_city_rule: bool,
         found.append(("R1", expert.employer_credit_code))
     for job in expert.employments:
         if job.credit_code in applicants and (job.end_date is None or job.end_date >= cutoff):
-            found.append(("R2", f"{job.credit_code} {job.role} {job.start_date}~"
-                                f"{job.end_date or ''}"))
+            found.append(("R2", f"{job.org_name} {job.start_date}~{job.end_date or ''}"))
     if expert.name in (head, people["contact_name"]) or (
             expert.email and expert.email.lower() == people["contact_email"].lower()):
         found.append(("R3", expert.name))
     for rel in expert.relations:
         rule = _relation_rule(rel, head, lead, cutoff)
         if rule:
-            found.append((rule, f"{rel.kind} {rel.person_name or rel.credit_code}"))
+            found.append((rule, rel.person_name or rel.credit_code))
     if same_city_rule and city_of(expert.region_code) == city_of(lead.region_code):
-        found.append(("R8", city_of(lead.region_code)))
+        found.append(("R8", city_name(lead.region_code)))
     if any(d.application_id == app.id for d in expert.declarations):
         found.append(("D", next(d.reason for d in expert.declarations
                                 if d.application_id == app.id)))

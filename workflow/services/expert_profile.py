@@ -14,22 +14,22 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from workflow import clock, creditcode, reference
+from workflow import clock, creditcode
 from workflow.extensions import db
 from workflow.models import (
     Application,
     Call,
-    CallField,
     Exclusion,
     Expert,
     ExpertEmployment,
     ExpertField,
     ExpertRelation,
+    FieldTerm,
     PanelSeat,
 )
 from workflow.models.experts import EMPLOYMENT_ROLES, RELATION_KINDS
 from workflow.permissions import SYSTEM, can
-from workflow.services import assignment, audit, conflicts
+from workflow.services import assignment, audit, conflicts, vocabulary
 from workflow.services.errors import PermissionDenied, ServiceError
 from workflow.services.experts import EMAIL, PHONE, give_expert_login
 from workflow.states import CallState
@@ -60,14 +60,16 @@ def recompute_review_exclusions() -> int:
     return sum(assignment.recompute_exclusions(call, actor=SYSTEM) for call in calls)
 
 
-def _profile_problems(expert: Expert, title: str, fields: list[str], phone: str,
-                      email: str) -> list[str]:
+def _profile_problems(expert: Expert, title: str, fields: list[FieldTerm], asked: int,
+                      phone: str, email: str) -> list[str]:
     problems = []
     if not 1 <= len(title) <= 50:
         problems.append(_("A title of 1 to 50 characters is required."))
-    if not 1 <= len(fields) <= MAX_FIELDS or any(len(f) > 100 for f in fields):
-        problems.append(_("Name 1 to %(n)d technical fields, each up to 100 characters.",
-                          n=MAX_FIELDS))
+    held = {f.term_id for f in expert.fields}
+    if len(fields) != asked or any(t.retired_at and t.id not in held for t in fields):
+        problems.append(_("Choose technical fields the vocabulary offers."))
+    elif not 1 <= len(fields) <= MAX_FIELDS:
+        problems.append(_("Choose 1 to %(n)d technical fields.", n=MAX_FIELDS))
     if phone and not PHONE.match(phone):
         problems.append(_("The phone number is not valid."))
     if len(email) > 254 or not EMAIL.match(email):
@@ -80,22 +82,24 @@ def _profile_problems(expert: Expert, title: str, fields: list[str], phone: str,
 
 def update_expert_profile(expert: Expert, data: dict, *, actor) -> None:
     """Set the title, technical fields, phone and email from `data` (keys of those names;
-    fields a list of names). Refused with every problem when one is invalid. Writes an audit
-    row naming what changed, gives an expert without a login one (invited by mail), recomputes
-    the exclusions in review (rule R3 reads the email), flushes."""
+    fields a list of ids of terms of the vocabulary: active ones, or retired ones the expert
+    has). Refused with every problem when one is invalid. Writes an audit row naming what
+    changed, gives an expert without a login one (invited by mail), recomputes the exclusions
+    in review (rule R3 reads the email), flushes."""
     _require(actor, "expert.profile", expert)
     title, phone, email = (data[k].strip() for k in ("title", "phone", "email"))
-    fields = list(dict.fromkeys(f.strip() for f in data["fields"] if f.strip()))
-    problems = _profile_problems(expert, title, fields, phone, email)
+    asked = list(dict.fromkeys(data["fields"]))
+    fields = vocabulary.terms_by_ids(asked)
+    problems = _profile_problems(expert, title, fields, len(asked), phone, email)
     if problems:
         raise ServiceError(*problems)
-    before = (expert.title, [f.name for f in expert.fields], expert.phone, expert.email)
-    kept = {f.name for f in expert.fields}
+    kept = {f.term_id for f in expert.fields}
+    before = (expert.title, kept, expert.phone, expert.email)
     expert.title, expert.phone, expert.email = title, phone, email
-    expert.fields = ([f for f in expert.fields if f.name in fields]
-                     + [ExpertField(name=n) for n in fields if n not in kept])
+    expert.fields = ([f for f in expert.fields if f.term_id in set(asked)]
+                     + [ExpertField(term=t) for t in fields if t.id not in kept])
     changed = [name for name, old, new in zip(("title", "fields", "phone", "email"), before,
-                                              (title, fields, phone, email), strict=True)
+                                              (title, set(asked), phone, email), strict=True)
                if old != new]
     _record(actor, "edit_expert_profile", expert, ", ".join(changed) or "-")
     db.session.flush()
@@ -215,13 +219,6 @@ def set_expert_active(expert: Expert, active: bool, *, actor) -> None:
     _record(actor, "activate_expert" if active else "deactivate_expert", expert,
             "active" if active else "inactive")
     db.session.flush()
-
-
-def field_suggestions() -> list[str]:
-    """What a technical field is usually called: the fields of the calls, the ten priority
-    industries."""
-    names = db.session.scalars(select(CallField.name).distinct().order_by(CallField.name))
-    return list(dict.fromkeys([*names, *reference.PRIORITY_INDUSTRIES]))
 
 
 def exclusions_of_expert(expert: Expert) -> list[Exclusion]:

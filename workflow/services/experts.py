@@ -10,9 +10,9 @@ from sqlalchemy.orm import raiseload, selectinload
 
 from workflow import clock, creditcode, reference
 from workflow.extensions import db
-from workflow.models import Expert, ExpertField, User, UserRole
+from workflow.models import Expert, ExpertField, FieldTerm, User, UserRole
 from workflow.permissions import can
-from workflow.services import account_links, audit
+from workflow.services import account_links, audit, search, vocabulary
 from workflow.services.accounts import create_user, find_user_by_email
 from workflow.services.errors import PermissionDenied, ServiceError
 from workflow.services.queries import Page, paginate
@@ -115,9 +115,8 @@ def _problems(row: dict) -> list[str]:
         problems.append(_("%(city)s is not a city of Shandong", city=row["city"] or "-"))
     if not row["title"] or len(row["title"]) > 50:
         problems.append(_("a title of 1 to 50 characters is required"))
-    fields = split_fields(row["fields"])
-    if not fields or any(len(f) > 100 for f in fields):
-        problems.append(_("name at least one technical field, each up to 100 characters"))
+    if not split_fields(row["fields"]):
+        problems.append(_("name at least one technical field"))
     year = row["birth_year"]
     if not (year.isdigit() and FIRST_BIRTH_YEAR <= int(year) <= clock.now().year):
         problems.append(_("the birth year must be a year from %(first)d to this year",
@@ -144,6 +143,38 @@ def _pool_keys() -> tuple[set[str], set[tuple[str, str]]]:
     return emails, people
 
 
+class Vocabulary:
+    """The terms of the vocabulary by name (without case), to read the fields of a file."""
+
+    def __init__(self):
+        self.terms = vocabulary.all_terms()
+        self.by_id = {t.id: t for t in self.terms}
+        self.named = {t.name.lower(): t for t in self.terms}
+
+    def problems(self, names: list[str]) -> list[str]:
+        """Why each name is no term to choose: unknown (with the closest terms), merged
+        (with the term it became) or retired."""
+        problems = []
+        for name in names:
+            term = self.named.get(name.lower())
+            if term is None:
+                near = vocabulary.closest(name, self.terms)
+                problems.append(
+                    _("“%(name)s” is not a term of the vocabulary (closest: %(near)s)",
+                      name=name, near="、".join(near)) if near else
+                    _("“%(name)s” is not a term of the vocabulary", name=name))
+            elif term.merged_into_id is not None:
+                problems.append(_("“%(name)s” was merged into “%(into)s”", name=name,
+                                  into=self.by_id[term.merged_into_id].name))
+            elif term.retired_at is not None:
+                problems.append(_("“%(name)s” is retired", name=name))
+        return problems
+
+    def terms_of(self, raw: str) -> list:
+        return list({t.id: t for t in (self.named[n.lower()] for n in split_fields(raw))}
+                    .values())
+
+
 class BadRowsError(ServiceError):
     """Rows of an import that cannot be added: `rows` holds (line number, reasons)."""
 
@@ -168,11 +199,12 @@ def import_experts(rows: list[dict], *, actor) -> list[Expert]:
         raise ServiceError(_("The file has no experts."))
     emails, people = _pool_keys()
     department = _department_emails()
+    terms = Vocabulary()
     bad = []
     for index, row in enumerate(rows):
         row = {**dict.fromkeys(REQUIRED_COLUMNS, ""),
                **{k: _cell(v) for k, v in row.items()}}
-        problems = _problems(row)
+        problems = _problems(row) + terms.problems(split_fields(row["fields"]))
         email = row["email"].lower()
         person = (row["name"], creditcode.normalize(row["employer_credit_code"]))
         if email and email in emails:
@@ -190,7 +222,7 @@ def import_experts(rows: list[dict], *, actor) -> list[Expert]:
             bad.append((row.get("row") or index + 2, "; ".join(problems)))
     if bad:
         raise BadRowsError(bad)
-    experts = [_expert(row) for row in rows]
+    experts = [_expert(row, terms) for row in rows]
     db.session.add_all(experts)
     db.session.flush()
     for expert in experts:
@@ -222,14 +254,14 @@ def give_expert_login(expert: Expert, *, actor) -> User | None:
     return user
 
 
-def _expert(row: dict) -> Expert:
+def _expert(row: dict, terms: Vocabulary) -> Expert:
     row = {k: _cell(v) for k, v in row.items()}
     return Expert(
         name=row["name"], employer_name=row["employer"],
         employer_credit_code=creditcode.normalize(row["employer_credit_code"]),
         region_code=city_code(row["city"]), title=row["title"],
         birth_year=int(row["birth_year"]), phone=row.get("phone", ""), email=row["email"],
-        active=True, fields=[ExpertField(name=f) for f in split_fields(row["fields"])],
+        active=True, fields=[ExpertField(term=t) for t in terms.terms_of(row["fields"])],
     )
 
 
@@ -251,22 +283,23 @@ def template_xlsx() -> bytes:
     return out.getvalue()
 
 
-def pool_page(*, field: str | None = None, city: str | None = None, active: bool | None = None,
-              text: str = "", page: int = 1, per_page: int = 25) -> Page:
+def pool_page(*, field: FieldTerm | None = None, city: str | None = None,
+              active: bool | None = None, text: str = "", page: int = 1,
+              per_page: int = 25) -> Page:
     """The pool, filtered, by name: 3 statements per page (count, experts, their fields); any
-    other relation read from these rows raises instead of querying once per expert."""
-    stmt = select(Expert).options(selectinload(Expert.fields), raiseload("*"))
-    if field:
-        stmt = stmt.where(Expert.fields.any(ExpertField.name == field))
+    other relation read from these rows raises instead of querying once per expert. `field`
+    is a term; an industry also finds the experts of its fields. `text` is searched in the
+    name, the employer and its credit code."""
+    stmt = select(Expert).options(
+        selectinload(Expert.fields).joinedload(ExpertField.term), raiseload("*"))
+    if field is not None:
+        terms = select(FieldTerm.id).where(
+            (FieldTerm.id == field.id) | (FieldTerm.parent_id == field.id))
+        stmt = stmt.where(Expert.fields.any(ExpertField.term_id.in_(terms)))
     if city:
         stmt = stmt.where(Expert.region_code == city)
     if active is not None:
         stmt = stmt.where(Expert.active.is_(active))
     if text:
-        stmt = stmt.where(Expert.name.icontains(text, autoescape=True)
-                          | Expert.employer_name.icontains(text, autoescape=True))
+        stmt = stmt.where(search.expert_matches(text))
     return paginate(stmt.order_by(Expert.name, Expert.id), page=page, per_page=per_page)
-
-
-def pool_field_names() -> list[str]:
-    return list(db.session.scalars(select(ExpertField.name).distinct().order_by(ExpertField.name)))

@@ -11,7 +11,7 @@ from workflow import clock
 from workflow.extensions import db
 from workflow.models import Expert
 from workflow.reference import CITIES
-from workflow.services import expert_profile, experts
+from workflow.services import expert_profile, experts, search, vocabulary
 from workflow.services.errors import ServiceError
 from workflow.views.helpers import flash_problems, load_or_404, require
 
@@ -21,12 +21,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ACTIVE_FILTER = {"yes": True, "no": False}
 
 
-def _filters(fields: list[str]) -> dict:
-    """The filters asked for. Unknown values are ignored rather than refused: a stale bookmark
-    still opens."""
+def _filters(terms: dict) -> dict:
+    """The filters asked for (a field by the name of its term). Unknown values are ignored
+    rather than refused: a stale bookmark still opens."""
     args = request.args
-    return {"q": args.get("q", "").strip()[:100],
-            "field": args.get("field", "") if args.get("field") in fields else "",
+    return {"q": search.clean(args.get("q")),
+            "field": args.get("field", "") if args.get("field") in terms else "",
             "city": args.get("city", "") if args.get("city") in CITIES else "",
             "active": args.get("active", "") if args.get("active") in ACTIVE_FILTER else ""}
 
@@ -35,13 +35,14 @@ def _filters(fields: list[str]) -> dict:
 @login_required
 def pool_list():
     require("expert.pool")
-    fields = experts.pool_field_names()
-    filters = _filters(fields)
-    page = experts.pool_page(field=filters["field"], city=filters["city"],
+    groups = vocabulary.grouped(vocabulary.all_terms(), retired=True)
+    terms = {t.name: t for group in groups for t in group.all_terms}
+    filters = _filters(terms)
+    page = experts.pool_page(field=terms.get(filters["field"]), city=filters["city"],
                              active=ACTIVE_FILTER.get(filters["active"]), text=filters["q"],
                              page=request.args.get("page", 1, type=int), per_page=25)
     return render_template("experts/pool_list.html", page=page, filters=filters,
-                           fields=fields, year=clock.local(clock.now()).year)
+                           groups=groups, year=clock.local(clock.now()).year)
 
 
 @bp.route("/import", methods=["GET", "POST"])

@@ -14,7 +14,7 @@ from forms.experts import (
 from workflow.extensions import db
 from workflow.models import Expert, ExpertEmployment, ExpertRelation
 from workflow.permissions import expert_id_of
-from workflow.services import expert_profile
+from workflow.services import expert_profile, vocabulary
 from workflow.services.errors import ServiceError
 from workflow.views.helpers import load_or_404, require
 
@@ -24,7 +24,13 @@ bp = Blueprint("expert_profile", __name__)
 def _profile_form(expert: Expert) -> ExpertProfileForm:
     return ExpertProfileForm(formdata=None, data={
         "title": expert.title, "phone": expert.phone, "email": expert.email,
-        "fields": [f.name for f in expert.fields]})
+        "fields": [f.term_id for f in expert.fields]})
+
+
+def _offer(expert: Expert, form: ExpertProfileForm) -> ExpertProfileForm:
+    """The vocabulary's active terms, and the retired ones the expert has."""
+    form.fields.offer(vocabulary.choices(keep={f.term_id for f in expert.fields}))
+    return form
 
 
 def _page(expert: Expert, *, status: int = 200, problems: dict | None = None, profile=None,
@@ -32,10 +38,10 @@ def _page(expert: Expert, *, status: int = 200, problems: dict | None = None, pr
     """The page; a form given (holding what was typed) stands in for its blank one."""
     return render_template(
         "experts/profile_edit.html", expert=expert,
-        profile=(profile or _profile_form(expert)).with_blank_fields(),
+        profile=profile or _offer(expert, _profile_form(expert)),
         employment=employment or EmploymentForm(formdata=None, prefix="job"),
         relation=relation or RelationForm(formdata=None, prefix="rel"),
-        problems=problems or {}, suggestions=expert_profile.field_suggestions(),
+        problems=problems or {},
         role_labels=EMPLOYMENT_ROLE_LABELS, kind_labels=RELATION_KIND_LABELS,
         declarations=sorted(expert.declarations, key=lambda d: d.created_at, reverse=True),
     ), status
@@ -86,7 +92,7 @@ def my_profile():
 def edit(expert_id: int):
     expert = load_or_404(Expert, expert_id)
     require("expert.profile", expert)
-    form = ExpertProfileForm()
+    form = _offer(expert, ExpertProfileForm())
     if not form.is_submitted():
         return _page(expert)
     return _submit(expert, "profile", form, lambda: expert_profile.update_expert_profile(

@@ -3,19 +3,35 @@ and the decision: pass, fail with reasons, or one consolidated correction reques
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from forms.formal_review import CorrectionForm, DecisionForm, checklist_form, findings_of
 from workflow.extensions import db
 from workflow.formatting import STATE_LABELS, local_time
 from workflow.models import Application, Call
 from workflow.permissions import available_actions, can
-from workflow.services import checklist, eligibility, formal_review, queries
+from workflow.services import checklist, eligibility, formal_review, queries, refusals, search
 from workflow.services.errors import ServiceError
 from workflow.services.transitions import transition
 from workflow.states import Action
+from workflow.views.bulk import action_form, apply_ticked, kept_args
 from workflow.views.helpers import flash_problems, load_or_404, require
 
 bp = Blueprint("formal_review", __name__, url_prefix="/officer")
+BULK = (Action.PASS_FORMAL_REVIEW,)
+
+
+QUEUE_FILTERS = ("q", "state", "page")
+
+
+def _queue_page(call, form=None, status: int = 200):
+    state, text = request.values.get("state"), search.clean(request.values.get("q"))
+    state = state if state in queries.IN_FORMAL_REVIEW else None
+    return render_template(
+        "formal_review/queue.html", call=call, items=checklist.ensure_checklist(call),
+        state=state, q=text, form=form or action_form(BULK, blank=True),
+        page=queries.formal_review_queue(call, state=state, text=text,
+                                         page=request.values.get("page", 1, type=int))), status
 
 
 @bp.get("/calls/<int:call_id>/formal-review")
@@ -23,9 +39,19 @@ bp = Blueprint("formal_review", __name__, url_prefix="/officer")
 def queue(call_id: int):
     call = load_or_404(Call, call_id)
     require("call.formal_review_queue", call)
-    items = checklist.ensure_checklist(call)
-    return render_template("formal_review/queue.html", call=call, items=items,
-                           rows=queries.formal_review_queue(call, state=request.args.get("state")))
+    return _queue_page(call)
+
+
+@bp.post("/calls/<int:call_id>/formal-review")
+@login_required
+def bulk_pass(call_id: int):
+    """Pass the formal review of the applications ticked whose checklist is all OK."""
+    call = load_or_404(Call, call_id)
+    require("call.formal_review_queue", call)
+    return apply_ticked(
+        action_form(BULK), select(Application).where(Application.call_id == call.id),
+        relist=lambda form: _queue_page(call, form, 422),
+        back=url_for(".queue", call_id=call.id, **kept_args(*QUEUE_FILTERS)))
 
 
 def _page(app, *, form=None, decision_form=None, correction_form=None, status=200):
@@ -59,9 +85,11 @@ def save_checklist(app_id: int):
     require("application.formal_review", app)
     form = checklist_form(checklist.ensure_checklist(app.call), {}, formdata=request.form)
     if form.validate_on_submit():
-        checklist.record_findings(app, findings_of(form), actor=current_user)
+        rest_ok = "rest_ok" in request.form
+        checklist.record_findings(app, findings_of(form, rest_ok=rest_ok), actor=current_user)
         db.session.commit()
-        flash(_("Checklist saved."), "success")
+        flash(_("Every item not marked “Not OK” is now OK: change the exceptions and save.")
+              if rest_ok else _("Checklist saved."), "success")
         return redirect(url_for(".checklist_page", app_id=app.id))
     return _page(app, form=form, status=422)
 
@@ -73,6 +101,9 @@ DECISIONS = "<any(pass_formal_review, fail_formal_review):action>"
 @login_required
 def decide(app_id: int, action: str):
     app = load_or_404(Application, app_id)
+    if (why := refusals.action_too_late(app, action, current_user)) is not None:
+        flash(why, "warning")
+        return redirect(url_for(".queue", call_id=app.call_id))
     require(action, app)
     form = DecisionForm()
     if form.validate_on_submit():
@@ -93,6 +124,9 @@ def decide(app_id: int, action: str):
 @login_required
 def request_correction(app_id: int):
     app = load_or_404(Application, app_id)
+    if (why := refusals.action_too_late(app, Action.REQUEST_CORRECTION, current_user)) is not None:
+        flash(why, "warning")
+        return redirect(url_for(".queue", call_id=app.call_id))
     require(Action.REQUEST_CORRECTION, app)
     form = CorrectionForm()
     if form.validate_on_submit():

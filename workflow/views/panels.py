@@ -3,17 +3,28 @@ the exclusions of a call with their rules, releasing the seat of an expert a rul
 since, and opening the review of complete panels."""
 import secrets
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forms.panels import AddSeatForm, DrawForm
+from forms.bulk import InviteExpertsForm
+from forms.panels import DrawForm
 from workflow.extensions import db
-from workflow.models import Application, Call, Expert, PanelSeat
-from workflow.services import assignment, panel_overview, queries, seat_release
+from workflow.models import Application, Call, PanelSeat
+from workflow.services import (
+    assignment,
+    bulk,
+    consequences,
+    eligible_experts,
+    panel_overview,
+    queries,
+    search,
+    seat_release,
+)
 from workflow.services.assignment import SEED_LIMIT
 from workflow.services.errors import ServiceError
-from workflow.views.helpers import flash_problems, load_or_404, require
+from workflow.views.confirm import unconfirmed
+from workflow.views.helpers import flash_outcome, flash_problems, load_or_404, require
 
 bp = Blueprint("panels", __name__, url_prefix="/officer")
 
@@ -30,14 +41,14 @@ def index():
 def call_panels(call_id: int):
     call = load_or_404(Call, call_id)
     require("call.assign", call)
-    panels = panel_overview.panels_of(call)
+    settings, text = assignment.review_settings(call), search.clean(request.args.get("q"))
+    page = panel_overview.panels_page(call, settings, text=text,
+                                      page=request.args.get("page", 1, type=int))
     return render_template(
-        "panels/call_panels.html", call=call, panels=panels,
-        settings=assignment.review_settings(call),
-        exclusions=panel_overview.exclusions_of(call),
-        candidates={a.id: panel_overview.candidates_for(a) for a, _seats in panels},
-        not_ready={a.id: assignment.panel_problems(a) for a, _seats in panels},
-        excluded={a.id: panel_overview.excluded_seats(a) for a, _seats in panels},
+        "panels/call_panels.html", call=call, page=page, q=text, settings=settings,
+        exclusions=panel_overview.exclusions_on([row.app.id for row in page.items]),
+        last_run=panel_overview.last_run(call),
+        computed_at=eligible_experts.exclusions_computed_at(call),
         draw_form=DrawForm(formdata=None, data={"seed": secrets.randbelow(SEED_LIMIT)}))
 
 
@@ -61,6 +72,10 @@ def _attempt(operation, *args, **kwargs):
 def run_optimal(call_id: int):
     call = load_or_404(Call, call_id)
     require("call.assign", call)
+    page = unconfirmed(consequences.assign(call, "optimal"),
+                       cancel=url_for(".call_panels", call_id=call.id))
+    if page is not None:
+        return page
     run = _attempt(assignment.assign_optimal, call)
     if run is not None:
         db.session.commit()
@@ -80,6 +95,10 @@ def run_draw(call_id: int):
         for error in form.seed.errors:
             flash(error, "danger")
         return _back(call.id)
+    page = unconfirmed(consequences.assign(call, "draw", form.seed.data),
+                       cancel=url_for(".call_panels", call_id=call.id))
+    if page is not None:
+        return page
     run = _attempt(assignment.assign_by_draw, call, seed=form.seed.data)
     if run is not None:
         db.session.commit()
@@ -115,21 +134,46 @@ def open_review(call_id: int):
     return _back(call.id)
 
 
+def _chooser(app: Application, form=None, status: int = 200):
+    """The list of experts to invite to `app`'s panel, as the request's arguments ask."""
+    args = request.args if request.method == "GET" else request.form
+    text, everyone = search.clean(args.get("q")), args.get("scope") == "all"
+    return render_template(
+        "panels/choose_experts.html", app=app, q=text, everyone=everyone,
+        settings=assignment.review_settings(app.call),
+        seats=panel_overview.seats_of(app), form=form or InviteExpertsForm(formdata=None),
+        computed_at=eligible_experts.exclusions_computed_at(app.call),
+        page=eligible_experts.candidates_page(app, text=text, everyone=everyone,
+                                               page=args.get("page", 1, type=int))), status
+
+
+@bp.get("/applications/<int:app_id>/seats")
+@login_required
+def choose_experts(app_id: int):
+    app = load_or_404(Application, app_id)
+    require("call.assign", app.call)
+    return _chooser(app)
+
+
 @bp.post("/applications/<int:app_id>/seats")
 @login_required
 def add_seat(app_id: int):
+    """Invite the experts ticked, each as if alone; say who was invited and why not the rest."""
     app = load_or_404(Application, app_id)
     require("call.assign", app.call)
-    form = AddSeatForm()
-    form.expert_id.choices = [(e.id, e.name) for e in panel_overview.candidates_for(app)]
-    if not form.validate_on_submit():
-        flash(_("Choose an expert who may review this application."), "danger")
-        return _back(app.call_id)
-    call_id = app.call_id
-    if _attempt(assignment.add_seat, app, db.session.get(Expert, form.expert_id.data)):
-        db.session.commit()
-        flash(_("Expert invited."), "success")
-    return _back(call_id)
+    form = InviteExpertsForm()
+    experts = eligible_experts.invitable(app, form.expert_id.data or [])
+    if not form.validate_on_submit() or len(experts) != len(form.expert_id.data):
+        form.expert_id.errors = form.expert_id.errors or [
+            _("Tick experts of the list who may still be invited.")]
+        return _chooser(app, form, 422)
+    outcome = bulk.invite_experts(app, experts, actor=current_user)
+    db.session.commit()
+    flash_outcome(outcome, done=lambda names: _("Invited: %(names)s.", names=names),
+                  refused=lambda name, why: _("Not invited: %(name)s: %(reasons)s", name=name,
+                                              reasons=why), name=lambda expert: expert.name)
+    return redirect(url_for(".choose_experts", app_id=app.id, q=request.form.get("q") or None,
+                            scope=request.form.get("scope") or None))
 
 
 @bp.post("/seats/<int:seat_id>/remove")

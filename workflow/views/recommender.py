@@ -12,9 +12,10 @@ from workflow.extensions import db
 from workflow.filenames import download_name
 from workflow.models import Application, Call
 from workflow.permissions import can
-from workflow.services import eligibility, queries, recommendation
+from workflow.services import bulk, eligibility, queries, recommendation, refusals, search
 from workflow.services.errors import ServiceError
 from workflow.states import Action, AppState
+from workflow.views.bulk import action_form, apply_ticked, kept_args
 from workflow.views.context import detail_context
 from workflow.views.helpers import flash_problems, load_or_404, require
 
@@ -41,21 +42,41 @@ def index():
                            calls=queries.recommender_calls(current_user.organization.region_code))
 
 
+QUEUE_FILTERS = ("q", "state", "page")
+
+
+def _queue_page(call: Call, form=None, status: int = 200):
+    org, args = current_user.organization, request.values
+    state, text = args.get("state"), search.clean(args.get("q"))
+    state = state if state in set(AppState) else None
+    shown = can(current_user, "application.read_selection", call)
+    page = queries.recommender_queue(call, org.region_code, state=state, decisions_shown=shown,
+                                     text=text, page=args.get("page", 1, type=int))
+    return render_template(
+        "recommender/queue.html", call=call, state=state, q=text, page=page,
+        rows=[(app, eligibility.evaluate(app)) for app in page.items],
+        form=form or action_form(bulk.RECOMMENDER_ACTIONS, blank=True),
+        counts=queries.states_of_region(call, org.region_code, decisions_shown=shown),
+        quota_left=recommendation.quota_left(call, org.id),
+        free_ranks=recommendation.free_ranks(call, org.id)), status
+
+
 @bp.get("/calls/<int:call_id>")
 @login_required
 def queue(call_id: int):
+    return _queue_page(_announced_call(call_id))
+
+
+@bp.post("/calls/<int:call_id>")
+@login_required
+def bulk_action(call_id: int):
+    """Return or decline the applications ticked, with one text of reasons for all."""
     call = _announced_call(call_id)
-    org = current_user.organization
-    state = request.args.get("state")
-    state = state if state in set(AppState) else None
-    shown = can(current_user, "application.read_selection", call)
-    apps = queries.recommender_queue(call, org.region_code, state=state, decisions_shown=shown)
-    return render_template(
-        "recommender/queue.html", call=call, state=state,
-        rows=[(app, eligibility.evaluate(app)) for app in apps],
-        counts=queries.states_of_region(call, org.region_code, decisions_shown=shown),
-        quota_left=recommendation.quota_left(call, org.id),
-        free_ranks=recommendation.free_ranks(call, org.id))
+    return apply_ticked(
+        action_form(bulk.RECOMMENDER_ACTIONS),
+        queries.region_applications(call, current_user.organization.region_code),
+        relist=lambda form: _queue_page(call, form, 422),
+        back=url_for(".queue", call_id=call.id, **kept_args(*QUEUE_FILTERS)))
 
 
 @bp.get("/calls/<int:call_id>/sheet.<any(xlsx, pdf):fmt>")
@@ -74,6 +95,9 @@ def sheet(call_id: int, fmt: str):
 @login_required
 def recommend(app_id: int):
     app = load_or_404(Application, app_id)
+    if (why := refusals.action_too_late(app, Action.RECOMMEND, current_user)) is not None:
+        flash(why, "warning")
+        return redirect(url_for("applications.detail", app_id=app.id))
     require(Action.RECOMMEND, app)
     form = RecommendForm()
     if form.validate_on_submit():

@@ -11,6 +11,7 @@ from workflow.models import User
 from workflow.services import audit, login, second_factor, sessions, users
 from workflow.services.errors import ServiceError
 from workflow.views.helpers import flash_problems, load_or_404, require
+from workflow.views.once import repeated, sent
 
 bp = Blueprint("users", __name__, url_prefix="/officer/users")
 
@@ -40,6 +41,8 @@ def invite():
     require("user.manage")
     form = InviteUserForm()
     if form.validate_on_submit():
+        if (answer := repeated(form, back=request.path)) is not None:
+            return answer
         try:
             user = users.invite_user(
                 email=form.email.data, name=form.name.data, roles=form.roles.data,
@@ -50,10 +53,9 @@ def invite():
             db.session.rollback()
             form.email.errors.extend(error.problems)
         else:
-            db.session.commit()
-            flash(_("%(name)s was invited: the mail with the link to set a password is on "
-                    "its way to %(email)s.", name=user.name, email=user.email), "success")
-            return redirect(url_for(".detail", user_id=user.id))
+            return sent(form, url_for(".detail", user_id=user.id),
+                        _("%(name)s was invited: the mail with the link to set a password is "
+                          "on its way to %(email)s.", name=user.name, email=user.email))
     status = 422 if request.method == "POST" else 200
     return render_template("users/user_invite.html", form=form), status
 
@@ -91,6 +93,7 @@ def _change(user_id: int, change, done: str):
 def grant_role(user_id: int):
     form = RoleForm()
     if not form.validate_on_submit():
+        flash(_("Choose one of the roles."), "danger")
         return redirect(url_for(".detail", user_id=user_id))
     return _change(user_id, lambda u: users.grant_role(u, form.role.data, actor=current_user),
                    lambda u: _("%(name)s now holds the role.", name=u.name))
@@ -101,6 +104,7 @@ def grant_role(user_id: int):
 def revoke_role(user_id: int):
     form = RoleForm()
     if not form.validate_on_submit():
+        flash(_("Choose one of the roles."), "danger")
         return redirect(url_for(".detail", user_id=user_id))
     return _change(user_id, lambda u: users.revoke_role(u, form.role.data, actor=current_user),
                    lambda u: _("The role was taken from %(name)s; their sessions ended.",
