@@ -19,13 +19,13 @@ RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-
 	fonts-lxgw-wenkai
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 
-.PHONY: run test install system-run system-test translations i18n-update db demo lifecycle-doc lint clean
+.PHONY: run test install system-run system-test axe translations i18n-update db demo lifecycle-doc lint clean
 
 run: install system-run translations db demo
 	@echo "Serving Centerflow on http://$(HOST):$(PORT)  (Ctrl-C stops it)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install system-test translations
+test: install system-test translations axe
 	$(VENV)/bin/ruff check workflow forms tests bench
 	TEST_DATABASE_URL= $(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
@@ -49,6 +49,12 @@ system-run:
 
 system-test:
 	@sh scripts/system-packages.sh $(TEST_PACKAGES)
+
+# axe-core from npm, which tests/test_accessibility.py injects into the pages; that test is
+# skipped, saying why, where node and npm are missing.
+axe:
+	@if command -v npm >/dev/null; then npm ci --prefix tests/js --no-audit --no-fund --silent; \
+	else echo "npm not found: tests/test_accessibility.py will be skipped (apt-get install npm)"; fi
 
 translations: install
 	$(VENV)/bin/pybabel -q compile -d workflow/translations
@@ -74,4 +80,4 @@ lint: install
 	$(VENV)/bin/ruff check workflow forms tests bench
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache tests/js/node_modules

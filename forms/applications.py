@@ -1,14 +1,14 @@
 """Application forms: the start, one form per section built from workflow.sections, co-builders
 and attachment uploads."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DecimalField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
+from forms.base import FlaskForm, OnceField
 from forms.validators import credit_code, no_control_chars, quiet_nan
 from workflow.reference import PRIORITY_INDUSTRIES
-from workflow.sections import BY_KEY
+from workflow.sections import BY_KEY, field_label
 
 
 class ApplicationBasicsForm(FlaskForm):
@@ -19,6 +19,10 @@ class ApplicationBasicsForm(FlaskForm):
     def set_fields(self, call) -> "ApplicationBasicsForm":
         self.field_id.choices = [(f.id, f.name) for f in call.fields]
         return self
+
+
+class StartApplicationForm(ApplicationBasicsForm):
+    once = OnceField()
 
 
 def _field_for(definition):
@@ -53,11 +57,20 @@ def section_form_class(key: str) -> type[FlaskForm]:
     return _SECTION_FORMS[key]
 
 
+def section_form(key: str, call, **kwargs) -> FlaskForm:
+    """The form of a section of an application to `call`; yearly figures name their years."""
+    form = section_form_class(key)(**kwargs)
+    for definition in BY_KEY[key].fields:
+        form[definition.key].label.text = field_label(definition, call)
+    return form
+
+
 def section_data(form) -> dict:
     return {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
 
 
 class CoBuilderForm(FlaskForm):
+    once = OnceField()
     credit_code = StringField(_l("Credit code of the co-builder"),
                               validators=[DataRequired(), Length(max=30), credit_code])
     name = StringField(_l("Name of the co-builder"),
@@ -69,6 +82,7 @@ class CoBuilderForm(FlaskForm):
 
 
 class AttachmentForm(FlaskForm):
+    once = OnceField()
     kind = SelectField(_l("Attachment"), validators=[DataRequired()])
     file = FileField(_l("PDF file"), validators=[FileRequired()])
 

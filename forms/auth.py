@@ -1,10 +1,10 @@
 """Login, the second factor, passwords set from a link or changed, organization registration."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
+from forms.base import FlaskForm, OnceField
 from forms.organizations import LICENCE_REQUIRED, PDF_ONLY, OrganizationFields, checked_pdf
 from forms.validators import no_control_chars
 from workflow.services.passwords import MAX_LENGTH, password_problems
@@ -73,6 +73,8 @@ class ConfirmPasswordForm(FlaskForm):
 
 class RegistrationForm(OrganizationFields, NewPasswordMixin, FlaskForm):
     """A unit, its business licence and its first account; the unit waits for verification."""
+
+    once = OnceField()
 
     licence = FileField(_l("Business licence (营业执照), PDF"),
                         validators=[FileRequired(message=LICENCE_REQUIRED), checked_pdf],

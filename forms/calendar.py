@@ -1,9 +1,9 @@
 """Adding or correcting a day of the working-day calendar."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
+from forms.base import FlaskForm
 from forms.validators import no_control_chars, no_markup
 
 

@@ -1,11 +1,11 @@
 """Forms of the approval notice, the document-number registry and the public verification.
 The services check every rule again; these give each field its label and first checks."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from forms.base import FlaskForm, OnceField
 from forms.validators import no_control_chars
 from workflow.services.notices import FIELD_LABELS, MAX_LENGTH, OPTIONAL, TEXT_KEYS
 
@@ -55,6 +55,7 @@ class FirstNumberForm(_SeriesFields):
 
 
 class ReserveNumberForm(_SeriesFields):
+    once = OnceField()
     title = StringField(_l("Document the number is for"),
                         validators=[DataRequired(), Length(max=300), no_control_chars])
 

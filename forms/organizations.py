@@ -1,12 +1,12 @@
 """A unit's registered data and business licence (at registration and when corrected after a
 rejection), and the verifier's decision forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.datastructures import FileStorage
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from forms.base import FlaskForm
 from forms.validators import credit_code, no_control_chars
 from workflow.reference import CITIES, ORG_KIND_LABELS
 from workflow.services.errors import ServiceError

@@ -1,6 +1,5 @@
 """The leader's selection, the announcement's settings, objections and their handling."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
@@ -13,6 +12,7 @@ from wtforms.validators import (
     Regexp,
 )
 
+from forms.base import FlaskForm, OnceField
 from forms.validators import no_control_chars
 from workflow.services.objections import Filing
 from workflow.services.publicity import SETTING_KEYS
@@ -56,6 +56,7 @@ PHONE = Regexp(r"^[0-9+()\- ]{5,30}$", message=_l("Give a phone number of digits
 
 
 class ObjectionForm(FlaskForm):
+    once = OnceField()
     filer_kind = RadioField(_l("You object as"), default="person",
                             choices=[("person", _l("A person, under your real name")),
                                      ("organization", _l("An organization, with its sealed "

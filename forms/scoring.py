@@ -1,10 +1,10 @@
 """Expert scoring: the score sheet built from a rubric, and the chair's and officer's small
 forms (reopen reason, alarm note, stage score)."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from forms.base import FlaskForm
 from forms.validators import no_control_chars, no_markup, quiet_nan
 from workflow.rubric import items
 

@@ -17,6 +17,7 @@ from tests import factories
 from workflow import clock, create_app
 from workflow.extensions import db
 from workflow.models import Base
+from workflow.services import vocabulary
 
 KEEP = {"platform_types", "alembic_version"}
 
@@ -71,6 +72,8 @@ def app():
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
+        # Like the CSRF token: tests/test_double_submission.py sends and requires them.
+        "FORM_TOKEN_REQUIRED": False,
         "UPLOAD_DIR": str(tmp / "uploads"),
         "MAX_ATTACHMENT_MB": 1,
         # Tests of the second factor and of the rate limits turn them on for themselves
@@ -119,7 +122,14 @@ def _empty_tables() -> None:
     for table in reversed(Base.metadata.sorted_tables):
         if table.name not in KEEP:
             db.session.execute(table.delete())
+    _seed_vocabulary()
     db.session.commit()
+
+
+def _seed_vocabulary() -> None:
+    """The field vocabulary a new installation has (its migration inserts it), again for
+    the next test: tests add, merge and retire terms."""
+    vocabulary.ensure_defaults()
 
 
 @pytest.fixture

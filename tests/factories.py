@@ -3,21 +3,32 @@ along the shortest path of the transition table, each step by an actor of the ri
 import io
 from collections import deque
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from itertools import count
 
+from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from workflow import clock, creditcode
+from workflow import clock, creditcode, workdays
 from workflow.demo_steps import tiny_pdf
 from workflow.extensions import db
-from workflow.models import Expert, ExpertField, Organization, PlatformType, User, UserRole
+from workflow.models import (
+    Expert,
+    ExpertField,
+    FieldTerm,
+    Organization,
+    PlatformType,
+    User,
+    UserRole,
+)
 from workflow.permissions import SYSTEM
+from workflow.reference import PRIORITY_INDUSTRIES
 from workflow.rubric import items, rubric_of
 from workflow.sections import SECTIONS
 from workflow.services import (
     assignment,
     attachments,
+    calendar,
     calls,
     checklist,
     formal_review,
@@ -101,7 +112,24 @@ def leader() -> User:
     return user(Role.LEADER)
 
 
+def term(name: str, industry: str | None = None) -> FieldTerm:
+    """The active term of the vocabulary of that name, made when missing (or brought back
+    when retired): a priority industry, a field under `industry` (made too when missing), or
+    else an unsorted term under none, so that it matches only itself."""
+    row = db.session.scalar(select(FieldTerm).where(FieldTerm.name == name))
+    if row is not None and row.retired_at is not None:
+        row.retired_at = row.merged_into_id = None
+    if row is None:
+        parent = term(industry) if industry else None
+        row = FieldTerm(name=name, parent=parent,
+                        unsorted=industry is None and name not in PRIORITY_INDUSTRIES)
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
 def call(state: CallState = CallState.OPEN, **overrides):
+    """A call; its `fields` may be given by name (terms made as `term` does)."""
     officer_user = overrides.pop("actor", None) or officer()
     start = clock.now()
     options = dict(
@@ -112,6 +140,7 @@ def call(state: CallState = CallState.OPEN, **overrides):
         actor=officer_user,
     )
     options.update(overrides)
+    options["fields"] = [term(f) if isinstance(f, str) else f for f in options["fields"]]
     row = calls.create_call(**options)
     target = CallState(state)
     while row.state != target:
@@ -244,12 +273,21 @@ def approval_pending_batch(call_row, n: int, officer_user, *, cobuilder=False) -
 
 
 def announce(call_row, officer_user):
-    """The call's announcement published today; the call is first moved on to its review
-    (tests decide applications while their call is still open)."""
+    """The call's announcement published now, its period running (published in the evening
+    or on a day off, it is published at 9:00 of the last working day instead, since its
+    period would start only later); the call is first moved on to its review (tests decide
+    applications while their call is still open)."""
     following = {"open": "closed", "closed": "reviewing"}
     while call_row.state in following:
         calls.advance_call(call_row, CallState(following[call_row.state]), actor=officer_user)
-    return publicity.publish_announcement(call_row, actor=officer_user)
+    at = clock.now()
+    if publicity.period_start(at) != clock.local(at).date():
+        day = clock.local(at).date()
+        while not workdays.is_workday(day, calendar.overrides()):
+            day -= timedelta(days=1)
+        at = datetime.combine(day, time(9), clock.LOCAL)
+    with clock_at(at):
+        return publicity.publish_announcement(call_row, actor=officer_user)
 
 
 def objection_filing(entry, **fields) -> objections.Filing:
@@ -276,7 +314,7 @@ def expert(field: str, region: str = ZIBO) -> Expert:
     row = Expert(name=f"评审专家{n}", employer_name=f"淄博测试研究院{n}",
                  employer_credit_code=credit_code(region, "12"), region_code=region,
                  title="研究员", birth_year=1970, email=f"expert{n}@example.com",
-                 fields=[ExpertField(name=field)], user=user(Role.EXPERT))
+                 fields=[ExpertField(term=term(field))], user=user(Role.EXPERT))
     db.session.add(row)
     db.session.flush()
     return row

@@ -17,6 +17,7 @@ from forms.calls import CallForm
 from tests import factories
 from workflow.extensions import db
 from workflow.models import Application, ApplicationSection, Call, User
+from workflow.services import vocabulary
 from workflow.states import AppState
 
 HOSTILE = [
@@ -54,7 +55,8 @@ def _valid(call) -> dict:
         "call": ({"platform_type_id": "1", "year": "2026", "title": "2026年度申报",
                   "description": "说明", "opens_at": "2026-03-01T09:00",
                   "closes_at": "2026-04-30T17:00", "quota": "30", "recommender_quota": "5",
-                  "fields": "工业软件\n焊接装备", "attachments": "licence: 营业执照",
+                  "fields": [str(f.term_id) for f in call.fields[:2]],
+                  "attachments": "licence: 营业执照",
                   "recommend_deadline": "2026-05-20T17:00", "correction_workdays": "5",
                   "correction_rounds": "1"},
                  lambda: _call_form()),
@@ -64,6 +66,7 @@ def _valid(call) -> dict:
 def _call_form():
     form = CallForm()
     form.platform_type_id.choices = [(1, "技术创新中心")]
+    form.fields.offer(vocabulary.choices())
     return form
 
 
@@ -122,7 +125,8 @@ BAD = [
     ("comment", "comment", "意" * 4001),
     ("login", "password", "p" * 201),
     ("registration", "legal_representative", "赵" * 51),
-    ("call", "fields", "领" * 101),
+    ("call", "fields", "工业软件"),  # a name, not a term's id
+    ("call", "fields", "999999"),  # no term of the vocabulary
     ("call", "description", "说" * 4001),
     # missing
     ("basics", "title", ""),
@@ -186,7 +190,7 @@ def test_call_form_with_control_characters_creates_nothing(login_as, make):
     calls = db.session.scalar(select(func.count()).select_from(Call))
     response = login_as(officer).post("/officer/calls/new", data={**data,
                                                                    "description": "说明\x00"})
-    assert response.status_code == 200
+    assert response.status_code == 422  # shown again, as typed
     assert db.session.scalar(select(func.count()).select_from(Call)) == calls
 
 

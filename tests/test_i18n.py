@@ -63,7 +63,7 @@ def _stray_percent(text) -> bool:
 
 
 def _listing(ids) -> str:
-    return "\n".join(f"  {i!r}" for i in sorted(ids))
+    return "\n".join(f"  {i!r}" for i in sorted(ids, key=str))  # plural ids are tuples
 
 
 def _compile_if_stale() -> bool:

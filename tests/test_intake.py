@@ -131,7 +131,7 @@ def test_officer_creates_a_call_through_the_form_and_opens_it(login_as, make):
     response = client.post("/officer/calls/new", data={
         "platform_type_id": 1, "year": 2026, "title": "2026年度省技术创新中心申报",
         "opens_at": opens, "closes_at": closes, "quota": 30, "recommender_quota": 5,
-        "fields": "工业软件\n高端数控机床",
+        "fields": [make.term("工业软件").id, make.term("高端数控机床").id],
         "attachments": "licence: 营业执照\nagreement: 共建协议",
         "correction_workdays": 5, "correction_rounds": 1})
     assert response.status_code == 302

@@ -87,8 +87,9 @@ def test_chair_reopens_a_sheet_with_a_reason_and_the_expert_is_told():
     assert sheet.submitted_at is None and sheet.reopen_reason == "请复核创新能力得分"
     assert sheet.reopened_by_id == p.chair.id and sheet.reopened_at is not None
     assert audit_actions(p.app)[-1] == "reopen_sheet"
-    note = db.session.scalar(select(Notification).where(Notification.user_id == p.experts[2].id))
-    assert note.kind == "sheet_reopened" and "请复核创新能力得分" in note.body
+    note = db.session.scalar(select(Notification).where(
+        Notification.user_id == p.experts[2].id, Notification.kind == "sheet_reopened"))
+    assert "请复核创新能力得分" in note.body
     scoring.save_sheet(p.seats[2], scores_totalling(88), {}, [], "", actor=p.experts[2])
     scoring.submit_sheet(p.seats[2], actor=p.experts[2])
     assert results.result_of(p.app).review_score == round((80 + 88 + 90) / 3, 2)
@@ -175,7 +176,8 @@ def test_the_reopened_expert_is_told_without_the_application_being_named():
     p = panel()
     submit_all(p, [70, 80, 85, 90, 95])
     scoring.reopen_sheet(p.seats[2], reason="请复核", actor=p.chair)
-    note = db.session.scalar(select(Notification).where(Notification.user_id == p.experts[2].id))
+    note = db.session.scalar(select(Notification).where(
+        Notification.user_id == p.experts[2].id, Notification.kind == "sheet_reopened"))
     assert p.app.title not in note.subject + note.body and note.application_id is None
     assert f"/expert/seats/{p.seats[2].id}/sheet" in note.body
 

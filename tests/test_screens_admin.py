@@ -232,7 +232,7 @@ def test_new_call_takes_the_recommendation_and_correction_settings(officer, logi
         "platform_type_id": db.session.scalar(select(Call.platform_type_id).limit(1)) or 1,
         "year": 2099, "title": "2099年度测试批次", "opens_at": "2099-03-01T09:00",
         "closes_at": "2099-04-30T17:00", "quota": 30, "recommender_quota": 5,
-        "fields": "工业软件", "attachments": "licence: 营业执照",
+        "fields": factories.term("工业软件").id, "attachments": "licence: 营业执照",
         "recommend_deadline": "2099-05-31T17:00", "correction_workdays": "8",
         "correction_rounds": "0"})
     assert response.status_code == 302
@@ -245,10 +245,11 @@ def test_new_call_refuses_a_deadline_before_closing(officer, login):
     response = login(officer).post("/officer/calls/new", data={
         "platform_type_id": 1, "year": 2099, "title": "2099年度测试批次",
         "opens_at": "2099-03-01T09:00", "closes_at": "2099-04-30T17:00", "quota": 30,
-        "recommender_quota": 5, "fields": "工业软件", "attachments": "licence: 营业执照",
+        "recommender_quota": 5, "fields": factories.term("工业软件").id,
+        "attachments": "licence: 营业执照",
         "recommend_deadline": "2099-04-01T17:00", "correction_workdays": "5",
         "correction_rounds": "1"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "must come after the call closes" in response.get_data(as_text=True)
     assert db.session.scalars(select(Call)).all() == []
 

@@ -70,8 +70,9 @@ def build(state: AppState | None) -> World:
     licences = (factories.licence(pending, users["unverified"]),
                 factories.licence(lead.organization, lead))
     ids = {"call": call.id, "planned": planned.id, "field": call.fields[0].id,
+           "term": call.fields[0].term_id, "industry": factories.term("新一代信息技术").id,
            "platform": db.session.scalar(select(PlatformType.id).limit(1)),
-           "note": db.session.scalar(select(Notification.id)),
+           "note": db.session.scalar(select(Notification.id).where(Notification.kind == "test")),
            "mail": db.session.scalar(select(OutboxMail.id)), "day": "2027-10-09",
            "lead_user": lead.id, "pending_org": pending.id, "pending_code": pending.credit_code,
            "lead_org": lead.organization_id, "licence": licences[0].id,
@@ -193,6 +194,8 @@ def tampering_requests():
                                                      "reason": "篡改"}
     yield "GET", "/licences/{lead_licence}", None
     yield "GET", "/licences/{lead_licence}/download", None
+    yield "GET", "/notifications/{note}/open", None
+    yield "POST", "/notifications/{note}/read", None
 
 
 TAMPERING = list(tampering_requests())

@@ -99,9 +99,9 @@ def demo_code_command(email):
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
 def tick_command(as_json):
     """Apply what time has made due: expiries, ends of announcement periods, reminders,
-    waiting mails. Safe to run twice or concurrently. Cron, every 10 minutes:
+    daily digests, waiting mails. Safe to run twice or concurrently. Cron, every 10 minutes:
     */10 * * * * cd /srv/centerflow && .venv/bin/flask --app wsgi tick"""
-    from workflow.services import outbox, publicity, results, tick
+    from workflow.services import digest, outbox, publicity, results, tick
 
     done = {"expire": 0, "expire_correction": 0, "end_publicity": 0,
             "raise_objection_review": 0, "close_review": 0, "skipped": 0}
@@ -125,6 +125,7 @@ def tick_command(as_json):
     db.session.commit()
     done["reminders"] = tick.send_reminders()
     db.session.commit()
+    done["digests"] = digest.queue_digests()
     done["mails_sent"] = outbox.send_outbox()
     click.echo(json.dumps(done) if as_json else
                ", ".join(f"{k}: {v}" for k, v in done.items()))

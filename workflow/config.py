@@ -153,6 +153,27 @@ def _uploads() -> dict:
     }
 
 
+def _hour(name: str, default: int) -> int:
+    hour = _env_int(name, default)
+    if not 0 <= hour <= 23:
+        raise ConfigError(f"{name} is an hour of the day, 0 to 23, got {hour}")
+    return hour
+
+
+def _handoffs() -> dict:
+    """When the daily digest leaves, when waiting work is recalled, when a period starts."""
+    return {
+        # The daily digest of notifications is queued at this hour (Beijing time).
+        "DIGEST_HOUR": _hour("DIGEST_HOUR", 8),
+        # A leader (or officer) still waiting to act this many working days after being
+        # told is reminded once.
+        "WAITING_REMINDER_WORKDAYS": _env_int("WAITING_REMINDER_WORKDAYS", 3),
+        # An announcement published at or after this hour (Beijing time), or on a day off,
+        # starts its period on the next working day.
+        "PUBLICITY_LATEST_START_HOUR": _hour("PUBLICITY_LATEST_START_HOUR", 17),
+    }
+
+
 def load_config(overrides: dict | None = None) -> dict:
     """Build the config dict from defaults, the environment and explicit overrides."""
     env = os.environ.get("CENTERFLOW_ENV", "development")
@@ -175,6 +196,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
+        # A create form sent without its one-time token is refused (forms/base.py); tests
+        # of other features post without the tokens a page renders, as without CSRF tokens.
+        "FORM_TOKEN_REQUIRED": True,
         "PAGE_SIZE": 25,
         # `make run` sets it to the address it serves on; issuing a notice in production
         # refuses a loopback address (services/notice_issue.py).
@@ -182,6 +206,7 @@ def load_config(overrides: dict | None = None) -> dict:
         **_uploads(),
         **_mail(),
         **_accounts(),
+        **_handoffs(),
     }
     config.update(overrides)
     # The request cap sits a little above the attachment limit so the form data around a

@@ -54,6 +54,7 @@ from workflow.services import (
     publicity,
     second_factor,
     tick,
+    vocabulary,
 )
 from workflow.services.transitions import transition
 from workflow.states import Action, AppState, CallState, Role
@@ -255,7 +256,8 @@ def _create_call(people: _People, year: int, title: str, opens_at: datetime,
     return calls.create_call(
         platform_type=platform_type, year=year, title=title,
         description=DESCRIPTION.format(year=year), opens_at=opens_at, closes_at=closes_at,
-        quota=30, recommender_quota=5, fields=[name for name, _ in fields],
+        quota=30, recommender_quota=5,
+        fields=list(vocabulary.by_name([name for name, _ in fields]).values()),
         attachments=calls.DEFAULT_ATTACHMENTS, actor=people.officer,
         recommend_deadline=recommend_deadline,
     )

@@ -1,14 +1,15 @@
 """Template filters: local times, states and cities in words, time left."""
 from datetime import datetime
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workflow import clock
 from workflow.reference import city_name
-from workflow.sections import BY_KEY
+from workflow.rubric import GRADE_LABELS
+from workflow.sections import BY_KEY, field_label
 from workflow.services.audit import edited_part
 
 STATE_LABELS = {
@@ -89,6 +90,14 @@ ACTION_LABELS = {
     "use_recovery_code": _l("Recovery code used"),
     "create_call": _l("Call created"), "call_open": _l("Call opened"),
     "call_closed": _l("Call closed"),
+    # The panel's rows, which only the department reads (scoring.timeline_for).
+    "add_seat": _l("Expert invited to the panel"), "remove_seat": _l("Panel seat removed"),
+    "accept_seat": _l("Invitation accepted"), "decline_seat": _l("Invitation declined"),
+    "declare_conflict": _l("Conflict declared"), "release_seat": _l("Panel seat released"),
+    "refill_optimal": _l("Panel seat refilled"), "refill_draw": _l("Panel seat refilled"),
+    "refill_manual": _l("Panel seat refilled"), "submit_sheet": _l("Score sheet submitted"),
+    "reopen_sheet": _l("Score sheet reopened"), "resolve_alarm": _l("Dispersion alarm resolved"),
+    "confirm_panel": _l("Panel result confirmed"),
 }
 
 
@@ -120,7 +129,17 @@ def audit_detail(entry) -> str:
     return _("%(part)s; content SHA-256 %(digest)s…", part=name, digest=digest[:12])
 
 
+def noted_field_errors() -> list:
+    """The fields shown with errors on the page being rendered, in order: the macro field()
+    of templates/_macros/forms.html notes them, templates/base.html lists them at the top."""
+    if not has_request_context():
+        return []
+    return request.environ.setdefault("centerflow.field_errors", [])
+
+
 def register(app: Flask) -> None:
+    # A value that is not there shows as nothing, never as the word "None".
+    app.jinja_env.finalize = lambda value: "" if value is None else value
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(time_left, "time_left")
     app.add_template_filter(city_name, "city_name")
@@ -129,6 +148,9 @@ def register(app: Flask) -> None:
     app.add_template_filter(audit_detail, "audit_detail")
     app.add_template_filter(lambda s: ORG_STATUS_LABELS.get(str(s), s), "org_status_label")
     app.add_template_filter(lambda s: ROLE_LABELS.get(str(s), s), "role_label")
+    app.add_template_filter(lambda s: GRADE_LABELS.get(str(s), s), "grade_label")
     app.add_template_filter(lambda s: LOGIN_OUTCOMES.get(str(s), s), "login_outcome")
     app.add_template_filter(lambda s: SESSION_ENDS.get(str(s), s), "session_end")
     app.add_template_global(clock.local, "to_local")
+    app.add_template_global(noted_field_errors, "noted_field_errors")
+    app.add_template_global(field_label, "field_label")

@@ -431,6 +431,8 @@ PERMISSIONS: dict[str, Predicate] = {
     "outbox.view": is_officer,
     "outbox.retry": is_officer,
     "notifications.view": is_person,
+    # The desk (issue 10): what waits for the person; each of its groups asks its own page's.
+    "desk.view": is_person,
     "application.confirm_cobuilding": can_confirm_cobuilding,
     "attachment.download": can_view_application,
     "version.view": can_view_application,
@@ -445,6 +447,8 @@ PERMISSIONS: dict[str, Predicate] = {
     "expert.profile": can_edit_expert_profile,
     # Expert pool screens (issue 4): taking an expert out of the pool or back in.
     "expert.set_active": is_officer,
+    # The vocabulary of technical fields calls and experts choose from (issue 10).
+    "field.vocabulary": is_officer,
     "expert.home": lambda u, o=None: expert_id_of(u) is not None,
     "call.assign": is_officer,
     "call.review_progress": is_officer,

@@ -4,6 +4,7 @@ and the grade bands. A call may carry its own rubric (Call.rubric); empty means 
 from collections.abc import Iterator
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 DEFAULT_RUBRIC = {
     "dimensions": [
@@ -48,6 +49,10 @@ TOTAL_POINTS = 100
 # Lowest score of each grade, best first; a veto overrides them all.
 GRADES = ((85, "优秀"), (75, "良好"), (60, "合格"), (0, "不合格"))
 VETO_GRADE = "不予推荐"
+# The grades are stored as the official Chinese terms (the ranking workbook prints them so);
+# pages show them in the reader's language.
+GRADE_LABELS = {"优秀": _l("Excellent"), "良好": _l("Good"), "合格": _l("Pass"),
+                "不合格": _l("Fail"), VETO_GRADE: _l("Not recommended (veto)")}
 
 
 def rubric_of(call) -> dict:

@@ -1,7 +1,8 @@
 """The sections of an application (DOMAIN.md section 4) as data: forms and checks read them.
 
 Each field: (key, label, kind, required, limit). kind is text, textarea, number, email, phone
-or industry; limit is the maximum length for text and the maximum value for numbers.
+or industry; limit is the maximum length for text and the maximum value for numbers. A yearly
+figure names its year: `years_back` years before the call's year (field_label).
 """
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ class FieldDef:
     kind: str = "textarea"
     required: bool = True
     limit: int = 5000
+    years_back: int = 0
 
 
 @dataclass(frozen=True)
@@ -41,12 +43,11 @@ SECTIONS: tuple[SectionDef, ...] = (
         F("positioning", _l("Necessity and positioning"), "textarea", True, 5000),
     )),
     SectionDef("foundation", 3, _l("Foundation"), (
-        F("revenue_y1", _l("Revenue, year 1 (10,000 yuan)"), "number", True, MONEY_MAX),
-        F("revenue_y2", _l("Revenue, year 2 (10,000 yuan)"), "number", True, MONEY_MAX),
-        F("revenue_y3", _l("Revenue, year 3 (10,000 yuan)"), "number", True, MONEY_MAX),
-        F("rd_spend_y1", _l("R&D spending, year 1 (10,000 yuan)"), "number", True, MONEY_MAX),
-        F("rd_spend_y2", _l("R&D spending, year 2 (10,000 yuan)"), "number", True, MONEY_MAX),
-        F("rd_spend_y3", _l("R&D spending, year 3 (10,000 yuan)"), "number", True, MONEY_MAX),
+        # The three years before the call's: a 2027 call asks for 2024, 2025 and 2026.
+        *(F(f"revenue_y{n}", _l("Revenue in %(year)s (10,000 yuan)"), "number", True,
+            MONEY_MAX, years_back=4 - n) for n in (1, 2, 3)),
+        *(F(f"rd_spend_y{n}", _l("R&D spending in %(year)s (10,000 yuan)"), "number", True,
+            MONEY_MAX, years_back=4 - n) for n in (1, 2, 3)),
         F("staff_total", _l("Staff in total"), "number", True, 10_000_000),
         F("rd_staff", _l("R&D staff"), "number", True, 10_000_000),
         F("industry_standing", _l("Industry standing"), "textarea", True, 5000),
@@ -83,6 +84,13 @@ SECTIONS: tuple[SectionDef, ...] = (
 )
 
 BY_KEY = {s.key: s for s in SECTIONS}
+
+
+def field_label(field: FieldDef, call) -> str:
+    """The field's label; a yearly figure's label names its year for `call`."""
+    if not field.years_back:
+        return str(field.label)
+    return str(field.label) % {"year": call.year - field.years_back}
 
 
 def missing_fields(section: SectionDef, data: dict) -> list[FieldDef]:

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from workflow import clock, extensions
 from workflow.extensions import babel, csrf, db, limiter, login_manager, migrate
 from workflow.services import outbox, sessions
+from workflow.views import kept_forms
 
 log = logging.getLogger(__name__)
 MIGRATIONS = str(__import__("workflow").ROOT / "migrations")
@@ -76,10 +77,17 @@ def _check_session() -> None:
     (as tests do), so each request's own cookie decides who is logged in."""
     g.pop("_login_user", None)
     g.pop("user_locale", None)
+    g.pop("ended_user_id", None)
     if current_user.is_authenticated or "_user_id" not in session:
         return
     reason = sessions.ended_reason(session.get("sid"))
+    if reason is not None and str(session["_user_id"]).isdigit():
+        # Whose form it was, should this request bring one (views/kept_forms.py).
+        g.ended_user_id = int(session["_user_id"])
+    locale = session.get("locale")
     session.clear()
+    if locale:  # the language chosen outlives the login, so the message is read in it
+        session["locale"] = locale
     message = SESSION_ENDED.get(reason or "")
     if message is not None:
         flash(message(), "warning")
@@ -105,6 +113,7 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.session_protection = "strong"
     login_manager.user_loader(_load_user)
+    login_manager.unauthorized_handler(kept_forms.on_unauthorized)
     limiter.init_app(app)
     outbox.init_app(app)
 
@@ -121,6 +130,7 @@ def init_extensions(app: Flask) -> None:
     formatting.register(app)
 
     app.before_request(_check_session)
+    app.before_request(kept_forms.restore)
 
     @app.after_request
     def _security_headers(response):

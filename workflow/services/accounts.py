@@ -6,7 +6,7 @@ from workflow import creditcode
 from workflow.extensions import db
 from workflow.models import Organization, OrgStatus, User, UserRole
 from workflow.reference import city_of
-from workflow.services import audit, licences, sessions
+from workflow.services import audit, handoffs, licences, sessions
 from workflow.services.errors import ServiceError
 from workflow.services.passwords import password_problems
 from workflow.services.pdf_check import CheckedPdf
@@ -94,7 +94,7 @@ def register_organization(*, org_name: str, credit_code: str, region_code: str |
                           phone: str = "") -> User:
     """Create an unverified organization, its first applicant account and its business
     licence (see create_organization and licences.add_licence); an audit row about the unit.
-    The unit waits for an officer or its city's recommender to verify it."""
+    The unit waits for an officer or its city's recommender to verify it: they are told."""
     org = create_organization(
         name=org_name, credit_code=credit_code, region_code=region_code, kind=kind,
         independent_legal_person=independent_legal_person,
@@ -106,6 +106,7 @@ def register_organization(*, org_name: str, credit_code: str, region_code: str |
                  comment=f"{org.name} {org.credit_code}")
     licences.add_licence(org, licence, actor=user)
     db.session.flush()
+    handoffs.to_verifiers(org, user)
     return user
 
 

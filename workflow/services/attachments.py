@@ -54,8 +54,9 @@ def store_attachment(app: Application, *, kind: str, filename: str, stream, acto
         uploaded_by_id=actor.id,
     )
     db.session.add(row)
+    label = next((r.label for r in app.call.required_attachments if r.code == kind), kind)
     audit.record(actor=actor, action="upload_attachment", application=app,
-                 comment=f"{kind}: {row.original_name}")
+                 comment=f"{label}: {row.original_name}")
     db.session.flush()
     return row
 

@@ -46,7 +46,8 @@ def link_cobuilder(row: CoBuilder, org: Organization, *, actor) -> None:
                  comment=f"{org.name} {org.credit_code}")
     if row.confirmed_at is None and app.state in CONFIRMABLE:
         notify(unit_users(org, role=Role.APPLICANT), kind="cobuilder_invitation",
-               application=app, compose=lambda user: _confirmation_request(app))
+               application=app, link=f"/applications/{app.id}",
+               compose=lambda user: _confirmation_request(app))
 
 
 def link_after_verification(org: Organization, *, actor) -> int:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from workflow.extensions import db
 from workflow.models import Application, Call, CallField, PlatformType
-from workflow.reference import CITIES
+from workflow.reference import CITIES, city_name
 from workflow.states import AppState
 
 
@@ -77,7 +77,7 @@ def _field_taken(app: Application) -> bool:
     taken = db.session.scalar(
         select(Application.id).join(CallField, Application.field_id == CallField.id)
         .join(Call, Application.call_id == Call.id)
-        .where(CallField.name == app.field.name, Application.state == AppState.APPROVED,
+        .where(CallField.term_id == app.field.term_id, Application.state == AppState.APPROVED,
                Call.platform_type_id == app.call.platform_type_id, Application.id != app.id)
         .limit(1)
     )
@@ -95,10 +95,25 @@ def _leads_excluded(app: Application, codes: set[str]) -> bool:
     return found is not None
 
 
+def _given(number: Decimal | None) -> str:
+    return _("not given") if number is None else f"{number}"
+
+
+def _value_in_words(rule: dict) -> str:
+    """A rule's value as the pages show it: platform types by their names."""
+    value = str(rule.get("value") or "")
+    if rule["rule"] != "not_excluded_platform":
+        return value
+    codes = [c.strip() for c in value.split(",") if c.strip()]
+    names = dict(db.session.execute(select(PlatformType.code, PlatformType.name)
+                                    .where(PlatformType.code.in_(codes))).all())
+    return "、".join(names.get(c, c) for c in codes)
+
+
 def _check(app: Application, code: str, value) -> tuple[bool, str]:
     org, figures = app.lead_org, app.section_data("foundation")
     if code == "in_province":
-        return org.region_code in CITIES, org.region_code
+        return org.region_code in CITIES, city_name(org.region_code)
     if code == "legal_person":
         return org.independent_legal_person, ""
     if code == "good_credit":
@@ -110,7 +125,7 @@ def _check(app: Application, code: str, value) -> tuple[bool, str]:
         return not _leads_excluded(app, codes), ""
     if code == "revenue_min":
         revenue = _number(figures, "revenue_y3")
-        return revenue is not None and revenue >= Decimal(str(value)), f"{revenue}"
+        return revenue is not None and revenue >= Decimal(str(value)), _given(revenue)
     if code == "rd_share_min":
         revenue = sum((_number(figures, f"revenue_y{i}") or 0) for i in (1, 2, 3))
         spend = sum((_number(figures, f"rd_spend_y{i}") or 0) for i in (1, 2, 3))
@@ -120,7 +135,7 @@ def _check(app: Application, code: str, value) -> tuple[bool, str]:
         return share >= Decimal(str(value)), f"{share}%"
     if code == "rd_staff_min":
         staff = _number(figures, "rd_staff")
-        return staff is not None and staff >= Decimal(str(value)), f"{staff}"
+        return staff is not None and staff >= Decimal(str(value)), _given(staff)
     raise ValueError(f"unknown eligibility rule {code}")
 
 
@@ -132,7 +147,7 @@ def evaluate(app: Application) -> list[RuleResult]:
         passed, detail = _check(app, rule["rule"], rule.get("value"))
         label = str(definition.label)
         if definition.needs_value:
-            label = f"{label}: {rule.get('value')}"
+            label = f"{label}: {_value_in_words(rule)}"
         results.append(RuleResult(rule["rule"], label, bool(rule.get("hard")), passed, detail))
     return results
 
@@ -140,6 +155,11 @@ def evaluate(app: Application) -> list[RuleResult]:
 def hard_failures(app: Application) -> list[str]:
     return [_("Not eligible: %(rule)s (%(detail)s).", rule=r.label, detail=r.detail or "—")
             for r in evaluate(app) if r.hard and not r.passed]
+
+
+def platform_types() -> list[PlatformType]:
+    """The platform types an excluded-type rule names by their codes."""
+    return list(db.session.scalars(select(PlatformType).order_by(PlatformType.id)))
 
 
 def _known_platform_codes(value: str) -> str:

@@ -18,7 +18,7 @@ from workflow.models import Application, Objection, Publicity, PublicityEntry
 from workflow.permissions import can
 from workflow.services import attachments, audit, publicity
 from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.services.notifications import details, notify
+from workflow.services.notifications import notify
 from workflow.services.pdf_check import read_upload
 from workflow.states import Role
 
@@ -139,10 +139,10 @@ def _tell_officers(row: Objection) -> None:
                   "announcement so far: %(n)d; its period ends on %(end)s. Objections filed "
                   "later today are not mailed one by one: the objections page lists them all. "
                   "Record how each is handled there.", center=center, n=filed,
-                  end=row.publicity.end_date.isoformat())
-                + "\n\n" + details(f"/officer/publicity/{row.publicity_id}/objections"))
+                  end=row.publicity.end_date.isoformat()))
 
     notify(publicity.staff(Role.OFFICER), kind="objection_filed", compose=compose,
+           link=f"/officer/publicity/{row.publicity_id}/objections",
            dedupe_key=f"objections-filed:p{row.publicity_id}:{day}")
 
 

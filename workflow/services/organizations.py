@@ -17,7 +17,7 @@ from workflow.models import (
 )
 from workflow.permissions import CLAIMING, can
 from workflow.reference import city_of
-from workflow.services import audit, licences
+from workflow.services import audit, handoffs, licences
 from workflow.services.accounts import claim_problem
 from workflow.services.errors import PermissionDenied, ServiceError
 from workflow.services.pdf_check import CheckedPdf
@@ -50,7 +50,8 @@ def correct_organization(org: Organization, *, org_name: str, credit_code: str,
     by now).
 
     Side effects: the registered data; status unverified, the reason cleared; the city of
-    the unit's drafts; the new licence; an audit row naming each change; flushed."""
+    the unit's drafts; the new licence; an audit row naming each change; the verifiers
+    told; flushed."""
     _require(actor, "organization.correct", org)
     code = creditcode.normalize(credit_code)
     reason = claim_problem(code)
@@ -75,6 +76,7 @@ def correct_organization(org: Organization, *, org_name: str, credit_code: str,
     if licence is not None:
         licences.add_licence(org, licence, actor=actor)
     db.session.flush()
+    handoffs.to_verifiers(org, actor)
 
 
 def unit_users(org: Organization, *, role=None) -> list[User]:
@@ -98,14 +100,20 @@ def history(org: Organization) -> list[AuditEntry]:
         AuditEntry.organization_id == org.id).order_by(AuditEntry.at, AuditEntry.id)))
 
 
+def claim_disputed_sql():
+    """permissions.claim_disputed as an SQL condition on Organization: another registration
+    claims the unit's credit code (one waiting for a decision, or the verified one)."""
+    rival = aliased(Organization)
+    return exists().where(rival.credit_code == Organization.credit_code,
+                          rival.id != Organization.id, rival.status.in_(CLAIMING))
+
+
 def verification_queue(*, city: str | None = None, text: str = "",
                        disputed_only: bool = False, page: int = 1, per_page: int = 25) -> Page:
     """The registrations waiting for a decision, oldest first, as (unit, disputed) pairs;
     with `city` (a recommender's) only the undisputed ones of that city. Three statements a
     page, whatever its length: the count, the rows, their licences."""
-    rival = aliased(Organization)
-    disputed = exists().where(rival.credit_code == Organization.credit_code,
-                              rival.id != Organization.id, rival.status.in_(CLAIMING))
+    disputed = claim_disputed_sql()
     stmt = select(Organization, disputed.label("disputed")).where(
         Organization.status == OrgStatus.UNVERIFIED)
     if city is not None:

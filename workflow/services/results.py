@@ -17,7 +17,7 @@ from workflow.permissions import SYSTEM, can
 from workflow.rubric import dimension_totals, grade, rubric_of
 from workflow.services import audit, panel_overview, scoring, transitions
 from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.services.notifications import details, notify
+from workflow.services.notifications import notify
 from workflow.states import Action, AppState
 
 DEFAULT_SETTINGS = {
@@ -326,6 +326,7 @@ def remind_missing(call: Call, *, actor) -> int:
                 continue
             sent += notify([seat.expert.user], kind="reminder",
                            dedupe_key=f"sheet:{seat.id}:{day}",
+                           link=f"/expert/seats/{seat.id}/sheet",
                            compose=_sheet_reminder(call, seat))
     return sent
 
@@ -335,8 +336,7 @@ def _sheet_reminder(call: Call, seat: PanelSeat):
         return (_("Please submit your score sheet"),
                 _("One of your score sheets of “%(call)s” is not submitted yet. Score every "
                   "item and submit the sheet: the panel's result waits for it.",
-                  call=call.title)
-                + "\n\n" + details(f"/expert/seats/{seat.id}/sheet"))
+                  call=call.title))
     return compose
 
 

@@ -12,10 +12,10 @@ from workflow.extensions import db
 from workflow.models import Application, PanelSeat, ScoreSheet
 from workflow.permissions import can, expert_id_of
 from workflow.rubric import item_maxima, rubric_of, veto_codes
-from workflow.services import audit, results
+from workflow.services import audit, handoffs, results
 from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.services.notifications import details, notify
-from workflow.states import Role
+from workflow.services.notifications import notify
+from workflow.states import Action
 
 
 def accepted_seats(app: Application) -> list[PanelSeat]:
@@ -90,7 +90,7 @@ def save_sheet(seat: PanelSeat, scores: dict, comments: dict, vetoes: list, over
 
 def submit_sheet(seat: PanelSeat, *, actor) -> ScoreSheet:
     """Lock the sheet with its total; one audit row. When it is the panel's last sheet, the
-    panel result is computed. Flushes."""
+    panel result is computed and the chair told to confirm it. Flushes."""
     if not can(actor, "sheet.edit", seat):
         raise PermissionDenied("sheet.edit")
     rubric, sheet = rubric_of(seat.application.call), seat.sheet
@@ -108,6 +108,7 @@ def submit_sheet(seat: PanelSeat, *, actor) -> ScoreSheet:
     db.session.flush()
     if all_submitted(seat.application):
         results.recompute(seat.application)
+        handoffs.panel_complete(seat.application, actor)
     return sheet
 
 
@@ -131,10 +132,10 @@ def reopen_sheet(seat: PanelSeat, *, reason: str, actor) -> ScoreSheet:
             return (_("Your score sheet was reopened"),
                     _("The panel chair reopened one of your score sheets. Change it where "
                       "needed and submit it again.")
-                    + "\n\n" + _("Reason:") + "\n" + reason
-                    + "\n\n" + details(f"/expert/seats/{seat.id}/sheet"))
+                    + "\n\n" + _("Reason:") + "\n" + reason)
 
-        notify([seat.expert.user], kind="sheet_reopened", compose=compose)
+        notify([seat.expert.user], kind="sheet_reopened", compose=compose,
+               link=f"/expert/seats/{seat.id}/sheet")
     db.session.flush()
     return sheet
 
@@ -158,12 +159,32 @@ def panel_totals(app: Application, user) -> list[tuple[PanelSeat, ScoreSheet]]:
     return [(s, s.sheet) for s in accepted_seats(app)]
 
 
+# What the lead unit, its co-builders, the recommenders and the panel's experts read of an
+# application's trail: its state changes and the unit's own filing. How the panel was formed
+# and how it works (seats, invitations, sheets, alarms: they name experts), the scores of
+# later stages and the leader's reconsiderations stay inside the department.
+FILING_ACTIONS = frozenset({"create_application", "edit_basics", "edit_section",
+                            "add_cobuilder", "remove_cobuilder", "confirm_cobuilding",
+                            "link_cobuilder", "upload_attachment"})
+SHARED_ACTIONS = FILING_ACTIONS | (frozenset(Action) - {
+    Action.RECORD_DEFENSE, Action.RECORD_SITE_VISIT, Action.RECONSIDER_SELECTION})
+SELECTION_ACTIONS = frozenset({Action.SHORTLIST, Action.NOT_SELECT})
+# The experts' own rows, which name panel members: only officers read them.
+EXPERT_ACTIONS = frozenset({"accept_seat", "decline_seat", "declare_conflict", "submit_sheet",
+                            "reopen_sheet", "resolve_alarm", "confirm_panel"})
+
+
 def timeline_for(app: Application, user) -> list:
-    """The application's audit trail as `user` may read it: the experts' own entries (sheets
-    submitted, reopened, alarms, confirmation) name panel members, so only officers see them;
-    the leader's selection stays inside the department until the announcement is published."""
-    everything = can(user, "panel.read_all_sheets", app)
-    selection = can(user, "application.read_selection", app)
-    return [entry for entry in audit.timeline(app)
-            if (everything or entry.role != Role.EXPERT)
-            and (selection or entry.role != Role.LEADER)]
+    """The application's audit trail as `user` may read it: officers all of it; leaders all
+    but the experts' own rows; everyone else (the lead unit, co-builders, recommenders,
+    experts) the SHARED_ACTIONS only, the leader's decision once the announcement is
+    published, and then only the last one."""
+    entries = audit.timeline(app)
+    if can(user, "panel.read_all_sheets", app):
+        return entries
+    if can(user, "call.select", app.call):
+        return [e for e in entries if e.action not in EXPERT_ACTIONS]
+    released = can(user, "application.read_selection", app)
+    decided = [e.id for e in entries if e.action in SELECTION_ACTIONS]
+    return [e for e in entries if e.action in SHARED_ACTIONS and (
+        e.action not in SELECTION_ACTIONS or (released and e.id == decided[-1]))]

@@ -150,7 +150,7 @@ def _rival_reason(code: str) -> str:
 
 
 def _tell(org: Organization) -> None:
-    notify(unit_users(org), kind=f"organization_{org.status}",
+    notify(unit_users(org), kind=f"organization_{org.status}", link="/my/organization",
            compose=lambda user: _decision_text(org))
 
 

@@ -10,7 +10,8 @@ from flask_login import current_user, login_required
 from forms.panels import ReasonForm
 from workflow.extensions import db
 from workflow.models import Application, PanelSeat
-from workflow.services import assignment, expert_desk
+from workflow.permissions import can
+from workflow.services import assignment, expert_desk, refusals
 from workflow.services.errors import PermissionDenied, ServiceError
 from workflow.views.helpers import flash_problems, load_or_404, require
 
@@ -43,6 +44,17 @@ def _answer(change, done: str):
     return redirect(url_for(".home"))
 
 
+def _too_late(seat: PanelSeat):
+    """The expert's own invitation answered before (a stale page, a second click): say so."""
+    if can(current_user, "panel.respond", seat):
+        return None
+    why = refusals.answer_too_late(seat, current_user)
+    if why is None:
+        return None
+    flash(why, "warning")
+    return redirect(url_for(".home"))
+
+
 def _reason_refused(form) -> bool:
     if form.validate_on_submit():
         return False
@@ -54,6 +66,8 @@ def _reason_refused(form) -> bool:
 @login_required
 def accept(seat_id: int):
     seat = load_or_404(PanelSeat, seat_id)
+    if (late := _too_late(seat)) is not None:
+        return late
     require("panel.respond", seat)
     return _answer(lambda: assignment.respond(seat, accept=True, actor=current_user),
                    _("Invitation accepted."))
@@ -63,6 +77,8 @@ def accept(seat_id: int):
 @login_required
 def decline(seat_id: int):
     seat = load_or_404(PanelSeat, seat_id)
+    if (late := _too_late(seat)) is not None:
+        return late
     require("panel.respond", seat)
     form = ReasonForm()
     if _reason_refused(form):

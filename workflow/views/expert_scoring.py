@@ -9,7 +9,7 @@ from workflow.extensions import db
 from workflow.models import Application, PanelSeat
 from workflow.permissions import can
 from workflow.rubric import rubric_of
-from workflow.services import results, scoring
+from workflow.services import refusals, results, scoring
 from workflow.services.errors import ServiceError
 from workflow.views.helpers import flash_problems, load_or_404, require
 
@@ -38,6 +38,10 @@ def sheet(seat_id: int):
 def save_sheet(seat_id: int):
     """Save the posted sheet; on the submit route, then submit it."""
     seat = load_or_404(PanelSeat, seat_id)
+    if not can(current_user, "sheet.edit", seat) and (
+            why := refusals.sheet_too_late(seat, current_user)) is not None:
+        flash(why, "warning")
+        return redirect(url_for(".sheet", seat_id=seat.id))
     require("sheet.edit", seat)
     form = score_sheet_form(rubric_of(seat.application.call), seat.sheet, request.form)
     if not form.validate_on_submit():

@@ -25,6 +25,15 @@ def flash_problems(error) -> None:
         flash(problem, "danger")
 
 
+def flash_outcome(outcome, *, done, refused, name) -> None:
+    """Say what a bulk operation did (services/bulk.py Outcome): `done(names)` for the items
+    done, `refused(name, reasons)` for each item refused; `name(item)` names an item."""
+    if outcome.done:
+        flash(done("、".join(name(item) for item in outcome.done)), "success")
+    for item, reasons in outcome.refused:
+        flash(refused(name(item), " ".join(reasons)), "warning")
+
+
 def safe_next(target: str | None) -> str:
     """`target` when it is a path on this site, else the home page: an absolute or
     scheme-relative address, a backslash (which browsers read as a slash) or any control

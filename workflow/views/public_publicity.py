@@ -7,8 +7,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
-    redirect,
     render_template,
     request,
     send_file,
@@ -26,6 +24,7 @@ from workflow.models import Publicity
 from workflow.services import objections, publicity
 from workflow.services.errors import ServiceError
 from workflow.views.helpers import load_or_404, require
+from workflow.views.once import repeated, sent
 
 bp = Blueprint("public_publicity", __name__)
 CONTACT_LIMITED = _l("Too many objections were filed with this phone number or email address "
@@ -61,8 +60,8 @@ def _page(announcement: Publicity, *, form=None, problems=(), status: int = 200)
     form = form or ObjectionForm(formdata=None)
     return render_template(
         "publicity/public_detail.html", announcement=announcement,
-        paragraphs=publicity.paragraphs(announcement), date=publicity.cn_date(
-            announcement.start_date),
+        paragraphs=publicity.paragraphs(announcement),
+        date=publicity.document_date(announcement),
         accepting=not objections.period_problems(announcement), problems=problems,
         form=form.set_entries(announcement.entries)), status
 
@@ -84,17 +83,19 @@ def file_objection(publicity_id: int):
     announcement = load_or_404(Publicity, publicity_id)
     require("publicity.object", announcement)
     form, problems = ObjectionForm().set_entries(announcement.entries), []
+    back = url_for(".detail", publicity_id=announcement.id)
     if form.validate_on_submit():
+        if (answer := repeated(form, back=back)) is not None:
+            return answer
         try:
             row = objections.file_objection(announcement, form.filing(), actor=current_user)
         except ServiceError as error:
             db.session.rollback()
             problems = error.problems
         else:
-            db.session.commit()
-            flash(_("Your objection is received. Receipt number: %(receipt)s. Keep it to ask "
-                    "about its handling.", receipt=row.receipt_no), "success")
-            return redirect(url_for(".detail", publicity_id=announcement.id))
+            return sent(form, back, _("Your objection is received. Receipt number: "
+                                      "%(receipt)s. Keep it to ask about its handling.",
+                                      receipt=row.receipt_no))
     return _page(announcement, form=form, problems=problems, status=422)
 
 

@@ -3,7 +3,16 @@ the panel results and their alarms, the later stages' scores, and the ranking wi
 Excel download. Leaders read the ranking."""
 from io import BytesIO
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -13,7 +22,7 @@ from workflow.exports.ranking import to_xlsx
 from workflow.extensions import db
 from workflow.models import Application, Call
 from workflow.permissions import can
-from workflow.services import results
+from workflow.services import results, search
 from workflow.services.errors import ServiceError
 from workflow.states import CallState
 from workflow.views.helpers import flash_problems, load_or_404, require
@@ -37,9 +46,10 @@ def call_results(call_id: int):
     call = load_or_404(Call, call_id)
     require("call.ranking", call)
     officer = can(current_user, "call.review_progress", call)
-    ranking = results.ranking(call)
+    ranking, text = results.ranking(call), search.clean(request.args.get("q"))
     return render_template(
-        "results/call_results.html", call=call, officer=officer,
+        "results/call_results.html", call=call, officer=officer, q=text,
+        shown=search.matching_application_ids(call.id, text) if text else None,
         progress=results.progress(call) if officer else [], ranking=ranking,
         stages=results.stage_columns(call, ranking), weighted=results.weighted_stages(call),
         stage_form=StageScoreForm(formdata=None))

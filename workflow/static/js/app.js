@@ -1,0 +1,38 @@
+// Progressive enhancement only: every page works without JavaScript (static/css/app.css shows
+// the menu of a narrow screen open, and the top bar's menus are <details>).
+// Loaded with `defer`: it runs once the page is parsed.
+document.documentElement.classList.add("js");
+
+(() => {
+  const toggler = document.querySelector("[data-nav-toggle]");
+  const nav = document.getElementById("nav");
+  if (toggler && nav) {
+    toggler.addEventListener("click", () => {
+      const open = nav.classList.toggle("show");
+      toggler.setAttribute("aria-expanded", String(open));
+    });
+  }
+
+  // One menu open at a time; Escape, a click elsewhere or leaving it by Tab closes it.
+  const menus = [...document.querySelectorAll("details.nav-menu")];
+  const closeOthers = (keep) => menus.forEach((menu) => {
+    if (menu !== keep) menu.open = false;
+  });
+  menus.forEach((menu) => {
+    menu.addEventListener("toggle", () => { if (menu.open) closeOthers(menu); });
+    menu.addEventListener("focusout", (event) => {
+      if (event.relatedTarget && !menu.contains(event.relatedTarget)) menu.open = false;
+    });
+  });
+  document.addEventListener("click", (event) => {
+    menus.forEach((menu) => { if (!menu.contains(event.target)) menu.open = false; });
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    const open = menus.find((menu) => menu.open);
+    if (open) {
+      open.open = false;
+      open.querySelector("summary").focus();
+    }
+  });
+})();
