@@ -101,6 +101,20 @@ def test_a_resent_invitation_replaces_the_earlier_link(app, officer_client):
     assert app.test_client().get(second).status_code == 200
 
 
+def test_a_link_that_comes_with_another_mail_leaves_the_first_working_until_one_is_used(
+        app, officer_client):
+    invite(officer_client)
+    first = link_in_last_mail("wang.kexue@example.com")
+    user = db.session.scalar(select(User).where(User.email == "wang.kexue@example.com"))
+    token, _row = account_links.issue_link(user, account_links.ACTIVATE, replaces_earlier=False)
+    db.session.commit()
+    second = f"/account/activate/{token}"
+    assert app.test_client().get(first).status_code == 200
+    assert app.test_client().get(second).status_code == 200
+    assert set_password(app.test_client(), second).status_code == 302
+    assert app.test_client().get(first).status_code == 410  # one password, one link used
+
+
 def test_nobody_invites_without_the_right_role_or_with_bad_input(app, officer_client, make):
     bad = invite(officer_client, email="not-an-address", roles=())
     assert bad.status_code == 422

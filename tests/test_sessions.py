@@ -72,12 +72,15 @@ def test_a_cookie_copied_before_logout_is_refused_afterwards(app, client, person
 def test_login_renews_the_session_and_forgets_what_was_there(client, person):
     client.post("/language/en", data={"next": "/"})
     client.get("/login")
+    with client.session_transaction() as planted:
+        planted["planted"] = "by someone else before the login"
     before = session_cookie(client)
     log_in(client, person)
     after = session_cookie(client)
     assert before != after
     with client.session_transaction() as stored:
-        assert "sid" in stored and stored.get("locale") is None
+        assert "sid" in stored and "planted" not in stored
+        assert stored["locale"] == "en"  # the language chosen on the login page stays
     log_in(client, person)
     with client.session_transaction() as again:
         assert again["sid"] != stored["sid"]

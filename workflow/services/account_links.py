@@ -34,13 +34,22 @@ def _lifetime(purpose: str) -> timedelta:
     return timedelta(hours=config["RESET_HOURS"])
 
 
-def issue_link(user: User, purpose: str, *, actor=None) -> tuple[str, AccountToken]:
-    """A new link for `user`; earlier unused links of the same kind stop working."""
+def _use_up_earlier(user: User, purpose: str) -> None:
     db.session.execute(
         update(AccountToken)
         .where(AccountToken.user_id == user.id, AccountToken.purpose == purpose,
                AccountToken.used_at.is_(None))
         .values(used_at=now()).execution_options(synchronize_session=False))
+
+
+def issue_link(user: User, purpose: str, *, actor=None,
+               replaces_earlier: bool = True) -> tuple[str, AccountToken]:
+    """A new link for `user`. A link sent again (a resent invitation, a new reset) makes the
+    earlier unused links of the same kind stop working; a link that only accompanies another
+    mail (a panel invitation to an expert who has not set a password) leaves the earlier
+    ones working. Whichever is used first uses up the others (use_link)."""
+    if replaces_earlier:
+        _use_up_earlier(user, purpose)
     token = secrets.token_urlsafe(32)
     row = AccountToken(user_id=user.id, purpose=purpose, token_sha256=_digest(token),
                        created_at=now(), expires_at=now() + _lifetime(purpose),
@@ -86,6 +95,7 @@ def use_link(token: str, purpose: str, password: str, *, attempt: login.Attempt)
     if problems:
         raise ServiceError(*problems)
     user.set_password(password)
+    _use_up_earlier(user, purpose)  # the other links of its kind, still unused, with it
     state.row.used_at = now()
     sessions.end_sessions(user, "password")
     login.clear_failures(user.email)

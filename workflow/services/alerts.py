@@ -154,7 +154,8 @@ def panel_invitation(call_title: str, links: dict | None = None):
                  "complete, so please answer soon.", name=person.name, call=call_title)
         if not person.is_activated:
             if person.id not in links:
-                token, row = account_links.issue_link(person, account_links.ACTIVATE)
+                token, row = account_links.issue_link(person, account_links.ACTIVATE,
+                                                           replaces_earlier=False)
                 links[person.id] = (account_links.link_url(token, account_links.ACTIVATE),
                                     local(row.expires_at).strftime("%Y-%m-%d %H:%M"))
             url, until = links[person.id]

@@ -176,7 +176,7 @@ def logout():
         sessions.end_session(session.get("sid"), "logout")
         db.session.commit()
     logout_user()
-    session.clear()
+    kept_forms.carry_over(session.clear)
     return redirect(url_for("public.index"))
 
 

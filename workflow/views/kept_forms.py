@@ -82,9 +82,9 @@ def restore() -> None:
 
 
 def carry_over(clear) -> None:
-    """Run `clear` (emptying the session at a login step) keeping a kept form's token and
-    the messages not shown yet: a registration or a password set from a link says so on the
-    page the login ends on."""
-    kept = {key: session[key] for key in (KEY, "_flashes") if session.get(key)}
+    """Run `clear` (emptying the session at a login step or at logout) keeping a kept form's
+    token, the messages not shown yet (a registration or a password set from a link says so
+    on the page the login ends on) and the language chosen with the top bar's button."""
+    kept = {key: session[key] for key in (KEY, "_flashes", "locale") if session.get(key)}
     clear()
     session.update(kept)
