@@ -20,8 +20,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from workflow.assignment.solver import Problem, draw_random, lp_optimum, solve_optimal
-from workflow.reference import CITIES, PRIORITY_INDUSTRIES
+from workflow.core.reference import CITIES, PRIORITY_INDUSTRIES
+from workflow.review.rules.solver import Problem, draw_random, lp_optimum, solve_optimal
 
 FIELDS: dict[str, tuple[str, ...]] = dict(zip(PRIORITY_INDUSTRIES, (
     ("人工智能", "集成电路", "工业互联网"),

@@ -27,7 +27,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from workflow import create_app
-from workflow.extensions import db
+from workflow.core.extensions import db
 
 BATCH = 2000
 

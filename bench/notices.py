@@ -6,7 +6,7 @@ On a temporary app and SQLite database of its own (instance/ is not touched): a 
 applications wait for approval (built through the services, as the tests build them), the
 leader's signature and the officer's issue. Reports the warm time of one letter rendered
 through the app's path (the issued content, the seal, the QR code, the template,
-workflow.pdf with its fetcher) against WeasyPrint alone on the same HTML and CSS in the same
+workflow.core.pdf with its fetcher) against WeasyPrint alone on the same HTML and CSS in the same
 run, the time of the whole batch (the letters and the notice stored, the applications
 approved), the file sizes, and whether libharfbuzz-subset is there (DOMAIN.md section 10).
 """
@@ -19,14 +19,16 @@ import time
 from pathlib import Path
 
 from flask_migrate import upgrade
-from weasyprint import CSS, HTML  # only to time it alone; the app renders through workflow.pdf
+from weasyprint import CSS, HTML  # only to time it alone; the app renders through workflow.core.pdf
 
-from workflow import create_app, pdf
-from workflow.documents import official
-from workflow.documents.content import letter_data
-from workflow.documents.specimen import specimen_seal
-from workflow.extensions import db
-from workflow.services import notice_issue, notices
+from workflow import create_app
+from workflow.core import pdf
+from workflow.core.extensions import db
+from workflow.notices.documents import official
+from workflow.notices.documents.content import letter_data
+from workflow.notices.documents.specimen import specimen_seal
+from workflow.notices.operations import drafts as notices
+from workflow.notices.operations import issue as notice_issue
 
 STATIC = Path(pdf.__file__).resolve().parent / "static"
 

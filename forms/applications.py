@@ -1,5 +1,5 @@
-"""Application forms: the start, one form per section built from workflow.sections, co-builders
-and attachment uploads."""
+"""Application forms: the start, one form per section built from
+workflow.intake.rules.sections, co-builders and attachment uploads."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DecimalField, EmailField, SelectField, StringField, TextAreaField
@@ -7,8 +7,8 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from forms.base import FlaskForm, OnceField
 from forms.validators import credit_code, no_control_chars, quiet_nan
-from workflow.reference import PRIORITY_INDUSTRIES
-from workflow.sections import BY_KEY, field_label
+from workflow.core.reference import PRIORITY_INDUSTRIES
+from workflow.intake.rules.sections import BY_KEY, field_label
 
 
 class ApplicationBasicsForm(FlaskForm):

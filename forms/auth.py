@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 from forms.base import FlaskForm, OnceField
 from forms.organizations import LICENCE_REQUIRED, PDF_ONLY, OrganizationFields, checked_pdf
 from forms.validators import no_control_chars
-from workflow.services.passwords import MAX_LENGTH, password_problems
+from workflow.accounts.rules.passwords import MAX_LENGTH, password_problems
 
 SAME_PASSWORD = _l("The two passwords differ; type the same password twice.")
 

@@ -1,13 +1,13 @@
 """What every form of the app shares: Flask-WTF's FlaskForm that, on the page a user returns
 to after logging in again, is filled in with what they had typed when their session ended
-(workflow/views/kept_forms.py); and the one-time token of the create forms."""
+(workflow/web/views/kept_forms.py); and the one-time token of the create forms."""
 import flask_wtf
 from flask import current_app, g, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField
 from wtforms.validators import ValidationError
 
-from workflow.services import once
+from workflow.web.operations import once
 
 
 def _names(form) -> set[str]:
@@ -30,7 +30,7 @@ class FlaskForm(flask_wtf.FlaskForm):
 
 
 class OnceField(HiddenField):
-    """The form's one-time token (services/once.py): a new one each time the form is shown.
+    """The form's one-time token (web/operations/once.py): a new one each time the form is shown.
     A form sent with a token that is too old, forged or (where required) missing is shown
     again as it was typed, with a new token and a message (templates/_macros/once.html)."""
 
@@ -49,6 +49,6 @@ class OnceField(HiddenField):
 
 
 class OnceForm(FlaskForm):
-    """A form that creates something: sent once, whatever the clicks (views/once.py)."""
+    """A form that creates something: sent once, whatever the clicks (web/views/once.py)."""
 
     once = OnceField()

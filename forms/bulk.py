@@ -6,7 +6,7 @@ from wtforms.validators import Length, ValidationError
 
 from forms.base import FlaskForm
 from forms.validators import no_control_chars
-from workflow.services.bulk import MAX_AT_ONCE
+from workflow.lifecycle.bulk import MAX_AT_ONCE
 
 
 class IdsField(SelectMultipleField):

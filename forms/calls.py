@@ -22,7 +22,7 @@ from wtforms.validators import (
 from forms.base import FlaskForm, OnceField
 from forms.fields import TermsField
 from forms.validators import no_control_chars
-from workflow.services.eligibility import DEFAULT_RULES, RULES
+from workflow.intake.rules.eligibility import DEFAULT_RULES, RULES
 
 
 class CallSettingsForm(FlaskForm):

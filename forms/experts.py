@@ -7,8 +7,8 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp, Validati
 from forms.base import FlaskForm
 from forms.fields import TermsField
 from forms.validators import credit_code, no_control_chars
-from workflow.services.expert_profile import MAX_FIELDS, end_problem, start_problem
-from workflow.services.experts import EMAIL
+from workflow.experts.operations.pool import EMAIL
+from workflow.experts.operations.profile import MAX_FIELDS, end_problem, start_problem
 
 IMPORT_MAX_BYTES = 1024 * 1024  # a 1 MB workbook holds some ten thousand experts
 

@@ -9,7 +9,7 @@ from forms.validators import no_control_chars
 
 
 class TermsField(SelectMultipleField):
-    """Terms chosen by id among those `offer` gives (groups of services/vocabulary.py, which
+    """Terms chosen by id among those `offer` gives (groups of vocabulary/rules.py, which
     the template shows as checkboxes under their industries); between `least` and `most`."""
 
     def __init__(self, label=None, validators=None, *, least: int = 1, most: int = 100,

@@ -8,16 +8,16 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from forms.base import FlaskForm
 from forms.validators import credit_code, no_control_chars
-from workflow.reference import CITIES, ORG_KIND_LABELS
-from workflow.services.errors import ServiceError
-from workflow.services.pdf_check import read_upload
+from workflow.core.errors import ServiceError
+from workflow.core.pdf_check import read_upload
+from workflow.core.reference import CITIES, ORG_KIND_LABELS
 
 PDF_ONLY = {"accept": "application/pdf,.pdf"}
 LICENCE_REQUIRED = _l("Choose the PDF file of the business licence (营业执照).")
 
 
 def checked_pdf(form, field) -> None:
-    """Parse the uploaded PDF (services/pdf_check.py) and keep the result as `field.checked`;
+    """Parse the uploaded PDF (core/pdf_check.py) and keep the result as `field.checked`;
     a file that is not an acceptable PDF is refused with the reason. No file: nothing to do
     (FileRequired says when one is needed)."""
     field.checked = None

@@ -6,7 +6,7 @@ from wtforms.validators import InputRequired, Length, NumberRange
 
 from forms.base import FlaskForm
 from forms.validators import no_control_chars
-from workflow.services.assignment import SEED_LIMIT
+from workflow.review.operations.assignment import SEED_LIMIT
 
 
 class DrawForm(FlaskForm):

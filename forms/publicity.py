@@ -14,8 +14,8 @@ from wtforms.validators import (
 
 from forms.base import FlaskForm, OnceField
 from forms.validators import no_control_chars
-from workflow.services.objections import Filing
-from workflow.services.publicity import SETTING_KEYS
+from workflow.publicity.operations.objections import Filing
+from workflow.publicity.operations.publicity import SETTING_KEYS
 
 
 class SelectionForm(FlaskForm):

@@ -17,7 +17,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from forms.base import FlaskForm
 from forms.validators import no_control_chars, no_markup, quiet_nan
-from workflow.services.review_settings import (
+from workflow.calls.operations.review_settings import (
     CODE,
     LABELS,
     POINTS,
@@ -61,7 +61,7 @@ class ReviewSettingsForm(FlaskForm):
     tie_break_2 = SelectField(_l("Second tie-break"), validate_choice=True)
 
     def settings(self) -> dict:
-        """The values as services/review_settings.py takes them."""
+        """The values as calls/operations/review_settings.py takes them."""
         numbers = {key: float(self[key].data) for key in POINTS}
         return {**{key: self[key].data for key in WHOLE}, **numbers,
                 "same_city_conflict": self.same_city_conflict.data,

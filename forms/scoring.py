@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from forms.base import FlaskForm
 from forms.validators import no_control_chars, no_markup, quiet_nan
-from workflow.rubric import items
+from workflow.review.rules.rubric import items
 
 
 def score_sheet_form(rubric: dict, sheet=None, formdata=None) -> FlaskForm:

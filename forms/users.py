@@ -6,9 +6,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from forms.base import FlaskForm, OnceField
 from forms.validators import credit_code, no_control_chars
-from workflow.formatting import ROLE_LABELS
-from workflow.reference import CITIES
-from workflow.services.users import MANAGED_ROLES
+from workflow.accounts.operations.users import MANAGED_ROLES
+from workflow.core.reference import CITIES
+from workflow.web.formatting import ROLE_LABELS
 
 
 def _role_choices() -> list[SelectChoice]:

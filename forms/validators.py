@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from wtforms.validators import ValidationError
 
-from workflow import creditcode
+from workflow.core import creditcode
 
 
 def credit_code(form, field) -> None:

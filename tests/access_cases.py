@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from tests import factories
-from workflow.demo_steps import tiny_pdf
-from workflow.documents.specimen import specimen_seal
-from workflow.extensions import db
-from workflow.models import OfficialDocument
-from workflow.services.notices import DEFAULTS
-from workflow.states import AppState
+from workflow.core.extensions import db
+from workflow.core.states import AppState
+from workflow.demo.steps import tiny_pdf
+from workflow.notices.documents.specimen import specimen_seal
+from workflow.notices.models import OfficialDocument
+from workflow.notices.operations.drafts import DEFAULTS
 
 S = AppState
 ROLES = ("anonymous", "lead", "cobuilder", "other_org", "unverified", "rec_jinan", "rec_qingdao",
@@ -202,7 +202,7 @@ CASES = [
     C("officer.call_new", "GET", "/officer/calls/new", None, "302 403 403 403 403 403 403 200 403"),
     C("officer.call_new", "POST", "/officer/calls/new", None, "302 403 403 403 403 403 403 302 403",
       call_form),
-    # Closing filing before its end asks for a confirmation first (views/confirm.py).
+    # Closing filing before its end asks for a confirmation first (web/views/confirm.py).
     C("officer.call_advance", "POST", "/officer/calls/{call}/advance/closed", None,
       "302 403 403 403 403 403 403 200 403"),
     C("officer.call_applications", "GET", "/officer/calls/{call}", None,

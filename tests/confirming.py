@@ -1,4 +1,4 @@
-"""Acting through a confirmation page (workflow/views/confirm.py), as a person does: the
+"""Acting through a confirmation page (workflow/web/views/confirm.py), as a person does: the
 first POST answers with the page, whose Confirm button sends the form back confirmed."""
 import re
 

@@ -14,10 +14,11 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from tests import factories
-from workflow import clock, create_app
-from workflow.extensions import db
-from workflow.models import Base
-from workflow.services import vocabulary
+from workflow import create_app
+from workflow.core import clock
+from workflow.core.db import Base
+from workflow.core.extensions import db
+from workflow.vocabulary import rules as vocabulary
 
 KEEP = {"platform_types", "alembic_version"}
 

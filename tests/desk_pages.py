@@ -1,7 +1,7 @@
 """Reading the desk page in tests: its sections, groups, items and counts."""
 import re
 
-from workflow import clock
+from workflow.core import clock
 
 
 def card(html: str, role: str, key: str) -> str | None:

@@ -16,31 +16,21 @@ from itertools import count
 from sqlalchemy import insert, select
 
 from tests import factories
-from workflow import clock
-from workflow.extensions import db
-from workflow.models import (
-    Application,
-    Call,
-    CoBuilder,
-    CorrectionRequest,
-    DocumentNumber,
-    Exclusion,
-    Expert,
-    Notice,
-    Objection,
-    OfficialDocument,
-    Organization,
-    OutboxMail,
-    PanelResult,
-    PanelSeat,
-    Publicity,
-    PublicityEntry,
-    Recommendation,
-    ScoreSheet,
-    User,
-)
-from workflow.reference import CITIES
-from workflow.states import AppState, CallState, Role
+from workflow.accounts.models.users import User
+from workflow.calls.models import Call
+from workflow.core import clock
+from workflow.core.extensions import db
+from workflow.core.reference import CITIES
+from workflow.core.states import AppState, CallState, Role
+from workflow.experts.models import Exclusion, Expert
+from workflow.formal_review.models import CorrectionRequest
+from workflow.inbox.models import OutboxMail
+from workflow.intake.models import Application, CoBuilder
+from workflow.notices.models import DocumentNumber, Notice, OfficialDocument
+from workflow.organizations.models import Organization
+from workflow.publicity.models import Objection, Publicity, PublicityEntry
+from workflow.recommendation.models import Recommendation
+from workflow.review.models import PanelResult, PanelSeat, ScoreSheet
 
 S = AppState
 ORDER = (S.DRAFT, S.SUBMITTED, S.RETURNED, S.RECOMMENDED, S.CORRECTION_REQUESTED,

@@ -9,49 +9,38 @@ from itertools import count
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from workflow import clock, creditcode, workdays
-from workflow.demo_steps import tiny_pdf
-from workflow.extensions import db
-from workflow.models import (
-    Expert,
-    ExpertField,
-    FieldTerm,
-    Organization,
-    PlatformType,
-    User,
-    UserRole,
-)
-from workflow.permissions import SYSTEM
-from workflow.reference import PRIORITY_INDUSTRIES
-from workflow.rubric import items, rubric_of
-from workflow.sections import SECTIONS
-from workflow.services import (
-    assignment,
-    attachments,
-    calendar,
-    calls,
-    checklist,
-    formal_review,
-    intake,
-    licences,
-    notice_issue,
-    notices,
-    objections,
-    pdf_check,
-    publicity,
-    recommendation,
-    results,
-    scoring,
-)
-from workflow.services.transitions import transition
-from workflow.states import TRANSITIONS, Action, AppState, CallState, Role
+from workflow.accounts.models.users import User, UserRole
+from workflow.calendar import operations as calendar
+from workflow.calls.models import PlatformType
+from workflow.calls.operations import calls
+from workflow.core import clock, creditcode, pdf_check, workdays
+from workflow.core.extensions import db
+from workflow.core.reference import PRIORITY_INDUSTRIES
+from workflow.core.states import TRANSITIONS, Action, AppState, CallState, Role
+from workflow.demo.steps import tiny_pdf
+from workflow.experts.models import Expert, ExpertField
+from workflow.formal_review.operations import checklist
+from workflow.formal_review.operations import correction as formal_review
+from workflow.intake.operations import attachments, intake
+from workflow.intake.rules.sections import SECTIONS
+from workflow.lifecycle.permissions import SYSTEM
+from workflow.lifecycle.transitions import transition
+from workflow.notices.operations import drafts as notices
+from workflow.notices.operations import issue as notice_issue
+from workflow.organizations.models import Organization
+from workflow.organizations.operations import licences
+from workflow.publicity.operations import objections, publicity
+from workflow.recommendation import operations as recommendation
+from workflow.review.operations import assignment, results, scoring
+from workflow.review.rules.rubric import items, rubric_of
+from workflow.vocabulary.models import FieldTerm
 
 PASSWORD = "correct-horse-battery"
 # One cheap hash for every test user: the real login path, without seconds of hashing.
 _HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")
 _seq = count(1)
 
-# A real one-page PDF (made with pikepdf): uploads are parsed (services/pdf_check.py).
+# A real one-page PDF (made with pikepdf): uploads are parsed (core/pdf_check.py).
 PDF = (b"%PDF-1.3\n%\xbf\xf7\xa2\xfe\n1 0 obj\n<< /Pages 2 0 R /Type /Catalog >>\nendobj\n"
        b"2 0 obj\n<< /Count 1 /Kids [ 3 0 R ] /Type /Pages >>\nendobj\n3 0 obj\n"
        b"<< /Contents 4 0 R /MediaBox [ 0 0 595 842 ] /Parent 2 0 R /Resources << >> "

@@ -4,11 +4,13 @@ break on the earlier submission)."""
 from dataclasses import dataclass, field
 
 from tests import factories
-from workflow.extensions import db
-from workflow.models import Application, Call, User
-from workflow.services import intake
-from workflow.services.transitions import transition
-from workflow.states import Action, AppState, Role
+from workflow.accounts.models.users import User
+from workflow.calls.models import Call
+from workflow.core.extensions import db
+from workflow.core.states import Action, AppState, Role
+from workflow.intake.models import Application
+from workflow.intake.operations import intake
+from workflow.lifecycle.transitions import transition
 
 FIELDS = ["半导体激光", "工业软件", "焊接装备", "海洋牧场装备"]
 

@@ -3,12 +3,13 @@ first one chairs), each expert with a login; sheets filled to a given total."""
 from dataclasses import dataclass
 
 from tests import factories
-from workflow.extensions import db
-from workflow.models import Expert, PanelSeat
-from workflow.rubric import DEFAULT_RUBRIC, items
-from workflow.services import scoring
-from workflow.services.transitions import transition
-from workflow.states import Action, AppState, Role
+from workflow.core.extensions import db
+from workflow.core.states import Action, AppState, Role
+from workflow.experts.models import Expert
+from workflow.lifecycle.transitions import transition
+from workflow.review.models import PanelSeat
+from workflow.review.operations import scoring
+from workflow.review.rules.rubric import DEFAULT_RUBRIC, items
 
 
 @dataclass

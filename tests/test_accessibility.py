@@ -14,9 +14,9 @@ from sqlalchemy import select
 from tests import factories, publicity_world, scoring_world
 from tests.browsing import chromium_fixture, live_server_fixture, missing, open_as  # noqa: F401
 from tests.conftest import emptied_afterwards
-from workflow.extensions import db
-from workflow.models import Publicity
-from workflow.states import AppState
+from workflow.core.extensions import db
+from workflow.core.states import AppState
+from workflow.publicity.models import Publicity
 
 AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
 FAILING = {"critical", "serious"}

@@ -9,12 +9,15 @@ from sqlalchemy import func, select
 
 from tests.factories import clock_at
 from tests.timing import medians, post, served
-from workflow import clock
-from workflow.extensions import db
-from workflow.models import AccountToken, AuditEntry, OutboxMail, User, UserSession
-from workflow.services import account_links
-from workflow.services.accounts import create_user
-from workflow.states import Role
+from workflow.accounts.models.credentials import AccountToken, UserSession
+from workflow.accounts.models.users import User
+from workflow.accounts.operations import account_links
+from workflow.accounts.operations.accounts import create_user
+from workflow.core import clock
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Role
+from workflow.inbox.models import OutboxMail
 
 NEW_PASSWORD = "lantern-quarry-velvet"
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="[^"]*"|name="csrf_token" value="[^"]*"')

@@ -13,21 +13,18 @@ from sqlalchemy import func, select, text
 from tests import factories
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
 from tests.test_assignment_service import expert
-from workflow.extensions import db
-from workflow.models import (
-    Application,
-    AssignmentRun,
-    AuditEntry,
-    Call,
-    Expert,
-    Notification,
-    PanelSeat,
-    User,
-)
-from workflow.services import assignment
-from workflow.services.errors import ServiceError
-from workflow.services.locks import panels_locked
-from workflow.states import AppState
+from workflow.accounts.models.users import User
+from workflow.calls.models import Call
+from workflow.core.errors import ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import AppState
+from workflow.experts.models import Expert
+from workflow.inbox.models import Notification
+from workflow.intake.models import Application
+from workflow.review.models import AssignmentRun, PanelSeat
+from workflow.review.operations import assignment
+from workflow.review.operations.locks import panels_locked
 
 K, LOAD = 3, 2
 

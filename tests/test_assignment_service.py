@@ -8,22 +8,16 @@ from flask_babel import force_locale
 from sqlalchemy import delete, func, select
 
 from tests import factories
-from workflow.extensions import db
-from workflow.models import (
-    AssignmentRun,
-    AuditEntry,
-    ConflictDeclaration,
-    Exclusion,
-    Expert,
-    ExpertField,
-    Notification,
-    PanelSeat,
-)
-from workflow.services import assignment
-from workflow.services.conflicts import compute_exclusions
-from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.services.transitions import transition
-from workflow.states import Action, AppState, Role
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Action, AppState, Role
+from workflow.experts.models import ConflictDeclaration, Exclusion, Expert, ExpertField
+from workflow.experts.operations.conflicts import compute_exclusions
+from workflow.inbox.models import Notification
+from workflow.lifecycle.transitions import transition
+from workflow.review.models import AssignmentRun, PanelSeat
+from workflow.review.operations import assignment
 
 FIELD = "半导体激光"
 

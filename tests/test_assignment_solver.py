@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 
 from bench import assignment as bench
-from workflow.assignment.solver import Problem, draw_random, lp_optimum, solve_optimal
+from workflow.review.rules.solver import Problem, draw_random, lp_optimum, solve_optimal
 
 A, B, C = 1, 2, 3  # experts
 X, Y, Z = 10, 11, 12  # applications

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from workflow import clock
-from workflow.extensions import db
-from workflow.models import Application
-from workflow.sections import SECTIONS
-from workflow.states import AppState
+from workflow.core import clock
+from workflow.core.extensions import db
+from workflow.core.states import AppState
+from workflow.intake.models import Application
+from workflow.intake.rules.sections import SECTIONS
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -99,7 +99,7 @@ def test_officer_enrols_the_second_factor_and_logs_in_with_it(app, make, live_se
                                                               monkeypatch):
     import pyotp
 
-    from workflow.services.second_factor import REQUIRED_ROLES
+    from workflow.accounts.operations.second_factor import REQUIRED_ROLES
 
     monkeypatch.setitem(app.config, "MFA_REQUIRED_ROLES", REQUIRED_ROLES)
     officer = make.officer()

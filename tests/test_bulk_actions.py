@@ -10,11 +10,13 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
-from workflow.extensions import db
-from workflow.models import Application, AuditEntry, FormalReview
-from workflow.services import checklist
-from workflow.services.transitions import transition
-from workflow.states import AppState
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import AppState
+from workflow.formal_review.models import FormalReview
+from workflow.formal_review.operations import checklist
+from workflow.intake.models import Application
+from workflow.lifecycle.transitions import transition
 
 HOSTILE = "<script>alert(1)</script>"
 

@@ -6,11 +6,12 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
-from workflow.extensions import db
-from workflow.models import AuditEntry, ChecklistItem
-from workflow.services import checklist
-from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.states import AppState
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import AppState
+from workflow.formal_review.models import ChecklistItem
+from workflow.formal_review.operations import checklist
 
 
 def items_of(call) -> list[tuple[str, str, str]]:
@@ -85,7 +86,8 @@ def test_a_listed_scope_is_what_the_applicant_may_correct():
     app = factories.application(call, lead, state=AppState.RECOMMENDED)
     checklist.record_findings(app, {"plan": {"ok": False, "note": "目标不量化"},
                                     "other": {"ok": True}}, actor=officer)
-    from workflow.services import formal_review, intake
+    from workflow.formal_review.operations import correction as formal_review
+    from workflow.intake.operations import intake
 
     formal_review.request_correction(app, actor=officer)
     intake.save_section(app, "targets", {"targets": "量化目标", "indicators": "指标"}, actor=lead)

@@ -10,11 +10,15 @@ from sqlalchemy import func, select
 from tests import factories
 from tests.confirming import confirmed
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
-from workflow import clock
-from workflow.extensions import db
-from workflow.models import Application, AuditEntry, Notification, OutboxMail, User
-from workflow.services import calls, tick
-from workflow.states import AppState, CallState
+from workflow import tick
+from workflow.accounts.models.users import User
+from workflow.calls.operations import calls
+from workflow.core import clock
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import AppState, CallState
+from workflow.inbox.models import Notification, OutboxMail
+from workflow.intake.models import Application
 
 NOW = datetime(2027, 4, 3, 9, 30, tzinfo=clock.LOCAL)
 PLANNED_END = datetime(2027, 4, 30, 17, 0, tzinfo=clock.LOCAL)

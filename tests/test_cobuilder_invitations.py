@@ -9,19 +9,15 @@ from tests import factories
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
 from tests.test_intake import registration
 from tests.test_organization_verification import claimant, decide, mails_to, refreshed
-from workflow.extensions import db
-from workflow.models import (
-    Application,
-    AuditEntry,
-    CoBuilder,
-    Notification,
-    Organization,
-    OrgStatus,
-    OutboxMail,
-    User,
-)
-from workflow.services import intake, verification
-from workflow.states import AppState, Role
+from workflow.accounts.models.users import User
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import AppState, Role
+from workflow.inbox.models import Notification, OutboxMail
+from workflow.intake.models import Application, CoBuilder
+from workflow.intake.operations import intake
+from workflow.organizations.models import Organization, OrgStatus
+from workflow.organizations.operations import verification
 
 QINGDAO, JINAN = factories.QINGDAO, factories.JINAN
 

@@ -5,12 +5,13 @@ import pytest
 from sqlalchemy import text
 
 from workflow import create_app
-from workflow.config import ConfigError
-from workflow.extensions import db
-from workflow.models import OutboxMail, User
-from workflow.services.accounts import create_user
-from workflow.services.login import Attempt, check_password
-from workflow.states import Role
+from workflow.accounts.models.users import User
+from workflow.accounts.operations.accounts import create_user
+from workflow.accounts.operations.login import Attempt, check_password
+from workflow.core.config import ConfigError
+from workflow.core.extensions import db
+from workflow.core.states import Role
+from workflow.inbox.models import OutboxMail
 
 
 def other_app(app, *, drop=(), **changes):

@@ -1,4 +1,4 @@
-"""What cannot be undone is confirmed on a page first (workflow/views/confirm.py): closing
+"""What cannot be undone is confirmed on a page first (workflow/web/views/confirm.py): closing
 filing early, publishing, issuing, voiding a number, revoking, an assignment run over
 existing seats. The page says what will happen and to whom, changes nothing, and its
 Confirm button sends the form back; the action's route refuses without that confirmation,
@@ -15,21 +15,19 @@ from tests.confirming import confirmed, seal_in
 from tests.publicity_world import world as publicity_world
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
 from tests.test_queries import counted_statements
-from workflow import clock
-from workflow.extensions import db
-from workflow.models import (
-    Application,
-    AssignmentRun,
-    AuditEntry,
-    Call,
-    DocumentNumber,
-    Notice,
-    OfficialDocument,
-    PanelSeat,
-    Publicity,
-)
-from workflow.services import assignment, notice_issue, notices, numbers
-from workflow.states import AppState, CallState
+from workflow.calls.models import Call
+from workflow.core import clock
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import AppState, CallState
+from workflow.intake.models import Application
+from workflow.notices.models import DocumentNumber, Notice, OfficialDocument
+from workflow.notices.operations import drafts as notices
+from workflow.notices.operations import issue as notice_issue
+from workflow.notices.operations import numbers
+from workflow.publicity.models import Publicity
+from workflow.review.models import AssignmentRun, PanelSeat
+from workflow.review.operations import assignment
 
 NOW = datetime(2027, 4, 1, 10, 0, tzinfo=clock.LOCAL)
 

@@ -6,20 +6,24 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories
-from workflow.extensions import db
-from workflow.models import (
-    AuditEntry,
+from workflow.accounts.models.users import User
+from workflow.core.errors import PermissionDenied
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import AppState
+from workflow.experts.models import (
     ConflictDeclaration,
     Exclusion,
     Expert,
     ExpertEmployment,
     ExpertRelation,
-    User,
 )
-from workflow.services import intake
-from workflow.services.conflicts import compute_exclusions, eligible_experts, exclusions_for
-from workflow.services.errors import PermissionDenied
-from workflow.states import AppState
+from workflow.experts.operations.conflicts import (
+    compute_exclusions,
+    eligible_experts,
+    exclusions_for,
+)
+from workflow.intake.operations import intake
 
 TODAY = date(2026, 6, 1)
 HEAD, CONTACT, CONTACT_EMAIL, LEGAL_REP = "刘主任", "马联系", "ma@example.com", "张三"

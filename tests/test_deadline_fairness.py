@@ -1,5 +1,5 @@
 """One timestamp, taken when a request arrives, decides whether a submission is in time and is
-what the record and its audit row carry (workflow/clock.py). The real clock is replaced by
+what the record and its audit row carry (workflow/core/clock.py). The real clock is replaced by
 one that passes the deadline between the request's arrival and its writes: 64 ms, as in
 the issue."""
 from datetime import timedelta
@@ -8,11 +8,14 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories
-from workflow import clock
-from workflow.extensions import db
-from workflow.models import ApplicationVersion, AuditEntry, Recommendation, User
-from workflow.services import rules
-from workflow.states import Action, AppState
+from workflow.accounts.models.users import User
+from workflow.core import clock
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Action, AppState
+from workflow.intake.models import ApplicationVersion
+from workflow.lifecycle import registry as rules
+from workflow.recommendation.models import Recommendation
 
 MS = timedelta(milliseconds=1)
 

@@ -14,39 +14,32 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from tests.conftest import emptied_afterwards
-from workflow import demo, demo_data
-from workflow.clock import local, now
-from workflow.extensions import db
-from workflow.models import (
-    Application,
-    AuditEntry,
-    CalendarDay,
-    Call,
-    CoBuilder,
-    Expert,
-    Organization,
-    OrgStatus,
-    PanelSeat,
-    Recommendation,
-    User,
-)
-from workflow.models import users as user_models
-from workflow.reference import CITIES
-from workflow.services import (
-    calendar,
-    checklist,
-    eligibility,
-    intake,
-    licences,
-    organizations,
-    pdf_check,
-    recommendation,
-    results,
-    scoring,
-    second_factor,
-)
-from workflow.services.login import Attempt, check_password
-from workflow.states import AppState, Role
+from workflow.accounts.models import users as user_models
+from workflow.accounts.models.users import User
+from workflow.accounts.operations import second_factor
+from workflow.accounts.operations.login import Attempt, check_password
+from workflow.calendar import operations as calendar
+from workflow.calendar.models import CalendarDay
+from workflow.calls.models import Call
+from workflow.core import pdf_check
+from workflow.core.clock import local, now
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.reference import CITIES
+from workflow.core.states import AppState, Role
+from workflow.demo import data as demo_data
+from workflow.demo import seed as demo
+from workflow.experts.models import Expert
+from workflow.formal_review.operations import checklist
+from workflow.intake.models import Application, CoBuilder
+from workflow.intake.operations import intake
+from workflow.intake.rules import eligibility
+from workflow.organizations.models import Organization, OrgStatus
+from workflow.organizations.operations import licences, organizations
+from workflow.recommendation import operations as recommendation
+from workflow.recommendation.models import Recommendation
+from workflow.review.models import PanelSeat
+from workflow.review.operations import results, scoring
 
 JINAN = "370100"
 

@@ -12,12 +12,13 @@ from tests.desk_pages import beijing, card, count_of, desk, rows, section
 from tests.factories import clock_at
 from tests.scoring_world import expert_user, panel
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
-from workflow import clock
-from workflow.extensions import db
-from workflow.models import User
-from workflow.services import intake, notices
-from workflow.services.recommendation import recommend_application
-from workflow.states import AppState, CallState, Role
+from workflow.accounts.models.users import User
+from workflow.core import clock
+from workflow.core.extensions import db
+from workflow.core.states import AppState, CallState, Role
+from workflow.intake.operations import intake
+from workflow.notices.operations import drafts as notices
+from workflow.recommendation.operations import recommend_application
 
 S = AppState
 

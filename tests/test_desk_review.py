@@ -6,12 +6,16 @@ from datetime import timedelta
 from tests.desk_pages import beijing, card, count_of, desk, rows
 from tests.scoring_world import expert_user, panel, submit_all, user_expert_id
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
-from workflow import clock
-from workflow.extensions import db
-from workflow.models import Exclusion, OutboxMail, PanelSeat
-from workflow.permissions import SYSTEM
-from workflow.services import notices, objections, publicity, results
-from workflow.states import Action, AppState
+from workflow.core import clock
+from workflow.core.extensions import db
+from workflow.core.states import Action, AppState
+from workflow.experts.models import Exclusion
+from workflow.inbox.models import OutboxMail
+from workflow.lifecycle.permissions import SYSTEM
+from workflow.notices.operations import drafts as notices
+from workflow.publicity.operations import objections, publicity
+from workflow.review.models import PanelSeat
+from workflow.review.operations import results
 
 S = AppState
 

@@ -10,8 +10,8 @@ from tests import factories
 from tests.desk_pages import card
 from tests.desk_world import ORDER, Person, add, build
 from tests.test_queries import counted_statements
-from workflow.extensions import db
-from workflow.states import AppState, Role
+from workflow.core.extensions import db
+from workflow.core.states import AppState, Role
 
 S = AppState
 

@@ -14,14 +14,16 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from tests import factories
-from workflow import clock
+from workflow.accounts.models.users import User
+from workflow.accounts.operations import account_links
 from workflow.cli import tick_command
-from workflow.clock import LOCAL
-from workflow.extensions import db
-from workflow.models import Notification, OutboxMail, User
-from workflow.services import account_links, digest, notifications
-from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.states import Role
+from workflow.core import clock
+from workflow.core.clock import LOCAL
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.states import Role
+from workflow.inbox import digest, notifications
+from workflow.inbox.models import Notification, OutboxMail
 
 BASE = "https://kjt.example.gov.cn"
 EVENING = datetime(2026, 3, 2, 19, 0, tzinfo=LOCAL)  # a Monday

@@ -1,4 +1,4 @@
-"""Every create form is safe against double submission (forms/base.py, services/once.py):
+"""Every create form is safe against double submission (forms/base.py, web/operations/once.py):
 the form carries a one-time token made when it is shown; the first submission uses it up
 in the transaction that creates the row; the same form sent again, one after the other or
 at the same moment, creates nothing and is answered with the first one's outcome. A token
@@ -15,23 +15,20 @@ from sqlalchemy import func, select
 from tests import factories
 from tests.publicity_world import world as publicity_world
 from tests.test_races import at_once, english_client
-from workflow import clock
-from workflow.demo_steps import tiny_pdf
-from workflow.extensions import db
-from workflow.models import (
-    Application,
-    Attachment,
-    AuditEntry,
-    Call,
-    CoBuilder,
-    DocumentNumber,
-    FormSubmission,
-    Objection,
-    Organization,
-    User,
-)
-from workflow.services import once, publicity
-from workflow.states import AppState, Role
+from workflow.accounts.models.users import User
+from workflow.calls.models import Call
+from workflow.core import clock
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import AppState, Role
+from workflow.demo.steps import tiny_pdf
+from workflow.intake.models import Application, Attachment, CoBuilder
+from workflow.notices.models import DocumentNumber
+from workflow.organizations.models import Organization
+from workflow.publicity.models import Objection
+from workflow.publicity.operations import publicity
+from workflow.web.models import FormSubmission
+from workflow.web.operations import once
 
 SENT_TWICE = "This form had been sent already"
 TOO_OLD = "This form was open for too long or is incomplete"

@@ -12,11 +12,13 @@ from sqlalchemy import select
 from tests import factories
 from tests.factories import clock_at
 from tests.publicity_world import world
-from workflow.clock import LOCAL
-from workflow.extensions import db
-from workflow.filenames import download_name
-from workflow.models import Attachment, Objection, User
-from workflow.services import notice_issue
+from workflow.accounts.models.users import User
+from workflow.core.clock import LOCAL
+from workflow.core.extensions import db
+from workflow.core.filenames import download_name
+from workflow.intake.models import Attachment
+from workflow.notices.operations import issue as notice_issue
+from workflow.publicity.models import Objection
 
 HOSTILE_NAMES = ["x.html", "evil.pdf.exe", 'quote"d.pdf', "..\\..\\windows\\evil.pdf",
                  "../../etc/passwd", "report.pdf\u202eexe.html"]

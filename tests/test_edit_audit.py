@@ -10,10 +10,12 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from tests import factories
-from workflow.extensions import db
-from workflow.models import AuditEntry, User
-from workflow.services import audit, intake
-from workflow.services.errors import PermissionDenied
+from workflow.accounts.models.users import User
+from workflow.core import audit
+from workflow.core.errors import PermissionDenied
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.intake.operations import intake
 
 BASIC = {"project_head": "张三", "contact_name": "李四", "contact_phone": "0531-88888888",
          "contact_email": "lisi@example.com", "summary": "面向半导体激光产业的共性技术研发。"}

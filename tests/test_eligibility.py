@@ -5,12 +5,16 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
-from workflow.extensions import db
-from workflow.models import ApplicationVersion, AuditEntry, PlatformType
-from workflow.services import calls, eligibility, intake
-from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.services.transitions import transition
-from workflow.states import Action, AppState, Role
+from workflow.calls.models import PlatformType
+from workflow.calls.operations import calls
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Action, AppState, Role
+from workflow.intake.models import ApplicationVersion
+from workflow.intake.operations import intake
+from workflow.intake.rules import eligibility
+from workflow.lifecycle.transitions import transition
 
 FIGURES = {"revenue_y1": "1000", "revenue_y2": "2000", "revenue_y3": "3000",
            "rd_spend_y1": "50", "rd_spend_y2": "60", "rd_spend_y3": "70",

@@ -11,16 +11,15 @@ from sqlalchemy import func, select
 from tests import factories
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
 from tests.test_queries import counted_statements
-from workflow.extensions import db
-from workflow.models import (
-    AuditEntry,
-    Expert,
-    ExpertField,
-    Notification,
-    PanelSeat,
-)
-from workflow.services import assignment, eligible_experts, vocabulary
-from workflow.states import AppState, Role
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import AppState, Role
+from workflow.experts.models import Expert, ExpertField
+from workflow.inbox.models import Notification
+from workflow.review.models import PanelSeat
+from workflow.review.operations import assignment
+from workflow.review.queries import eligible_experts
+from workflow.vocabulary import rules as vocabulary
 
 HOSTILE = "<script>alert(1)</script>"
 

@@ -16,21 +16,17 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.test_assignment_service import expert
-from workflow.extensions import db
-from workflow.models import (
-    Application,
-    AuditEntry,
-    Exclusion,
-    Expert,
-    Notification,
-    OutboxMail,
-    PanelSeat,
-    User,
-)
-from workflow.rubric import items, rubric_of
-from workflow.services import assignment, results, scoring
-from workflow.services.transitions import transition
-from workflow.states import Action, AppState, Role
+from workflow.accounts.models.users import User
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Action, AppState, Role
+from workflow.experts.models import Exclusion, Expert
+from workflow.inbox.models import Notification, OutboxMail
+from workflow.intake.models import Application
+from workflow.lifecycle.transitions import transition
+from workflow.review.models import PanelSeat
+from workflow.review.operations import assignment, results, scoring
+from workflow.review.rules.rubric import items, rubric_of
 
 TITLE, LEAD = "山东省回避保密测试技术创新中心", "青岛回避保密测试股份有限公司"
 

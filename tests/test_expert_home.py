@@ -12,17 +12,13 @@ from tests import factories
 from tests.factories import clock_at
 from tests.scoring_world import panel, scores_totalling, submit_all, user_expert_id
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
-from workflow.extensions import db
-from workflow.models import (
-    AuditEntry,
-    ConflictDeclaration,
-    Exclusion,
-    PanelSeat,
-    ScoreSheet,
-)
-from workflow.services import assignment, results, scoring
-from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.states import AppState
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import AppState
+from workflow.experts.models import ConflictDeclaration, Exclusion
+from workflow.review.models import PanelSeat, ScoreSheet
+from workflow.review.operations import assignment, results, scoring
 
 SAVED_AT = datetime(2026, 3, 2, 2, 30, tzinfo=UTC)      # 10:30 in Shanghai
 SUBMITTED_AT = datetime(2026, 3, 3, 16, 5, tzinfo=UTC)  # 00:05 the next day in Shanghai
@@ -177,7 +173,7 @@ def test_a_reopened_sheet_is_to_score_again(desk, login):
 
 def test_the_buttons_follow_the_permission_table(desk, login, monkeypatch):
     """A sheet the table no longer lets the expert edit is offered for reading only."""
-    from workflow import permissions
+    from workflow.lifecycle import permissions
 
     monkeypatch.setitem(permissions.PERMISSIONS, "sheet.edit", lambda user, seat: False)
     groups = sections(login(desk.expert).get("/expert").get_data(as_text=True))

@@ -9,11 +9,12 @@ from sqlalchemy import func, select
 
 from tests import factories
 from workflow.cli import experts_import_command
-from workflow.extensions import db
-from workflow.models import AuditEntry, Expert
-from workflow.services import vocabulary
-from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.services.experts import import_experts, read_expert_file
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.experts.models import Expert
+from workflow.experts.operations.pool import import_experts, read_expert_file
+from workflow.vocabulary import rules as vocabulary
 
 HEADER_ZH = ["姓名", "工作单位", "统一社会信用代码", "所在市", "职称", "技术领域", "出生年份",
              "电话", "邮箱"]

@@ -11,20 +11,22 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
-from workflow.extensions import db
-from workflow.models import (
-    AuditEntry,
+from workflow.calls.operations import calls
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import AppState, CallState
+from workflow.experts.models import (
     ConflictDeclaration,
     Exclusion,
     Expert,
     ExpertEmployment,
     ExpertRelation,
 )
-from workflow.permissions import SYSTEM
-from workflow.services import assignment, calls, expert_profile
-from workflow.services.conflicts import compute_exclusions
-from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.states import AppState, CallState
+from workflow.experts.operations import profile as expert_profile
+from workflow.experts.operations.conflicts import compute_exclusions
+from workflow.lifecycle.permissions import SYSTEM
+from workflow.review.operations import assignment
 
 HOSTILE = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -431,10 +433,10 @@ def test_declared_conflicts_are_listed_without_the_title_for_the_expert(review, 
 
 def test_profile_changes_recompute_the_exclusions_under_the_calls_lock(review, monkeypatch):
     """Each recomputation holds the call's lock, as an assignment run does: the two rewrite
-    the same rows (services/locks.py)."""
+    the same rows (review/operations/locks.py)."""
     from contextlib import contextmanager
 
-    from workflow.services import conflicts
+    from workflow.experts.operations import conflicts
 
     held, seen = [], []
     real_lock, real_compute = assignment.panels_locked, conflicts.compute_exclusions

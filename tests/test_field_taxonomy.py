@@ -16,24 +16,24 @@ from tests.confirming import confirmed
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
 from tests.test_migrations import separate_database
 from tests.test_queries import counted_statements
-from workflow import clock, demo_data, demo_review
-from workflow.extensions import db
-from workflow.field_taxonomy import DEFAULT_TAXONOMY
-from workflow.models import (
-    Application,
-    AuditEntry,
-    Call,
-    Expert,
-    ExpertField,
-    FieldTerm,
-    PanelSeat,
-    PlatformType,
-)
-from workflow.reference import PRIORITY_INDUSTRIES
-from workflow.services import assignment, calls, vocabulary
-from workflow.services.errors import ServiceError
-from workflow.services.experts import import_experts
-from workflow.states import AppState
+from workflow.calls.models import Call, PlatformType
+from workflow.calls.operations import calls
+from workflow.core import clock
+from workflow.core.errors import ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.reference import PRIORITY_INDUSTRIES
+from workflow.core.states import AppState
+from workflow.demo import data as demo_data
+from workflow.demo import review as demo_review
+from workflow.experts.models import Expert, ExpertField
+from workflow.experts.operations.pool import import_experts
+from workflow.intake.models import Application
+from workflow.review.models import PanelSeat
+from workflow.review.operations import assignment
+from workflow.vocabulary import rules as vocabulary
+from workflow.vocabulary.models import FieldTerm
+from workflow.vocabulary.taxonomy import DEFAULT_TAXONOMY
 
 HOSTILE = "<script>alert(1)</script>"
 

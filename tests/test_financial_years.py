@@ -6,8 +6,8 @@ from flask_babel import force_locale
 
 from tests import factories
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
-from workflow.extensions import db
-from workflow.services import intake
+from workflow.core.extensions import db
+from workflow.intake.operations import intake
 
 YEARS = ["Revenue in 2024 (10,000 yuan)", "Revenue in 2025 (10,000 yuan)",
          "Revenue in 2026 (10,000 yuan)", "R&D spending in 2024 (10,000 yuan)",

@@ -7,7 +7,7 @@ import re
 
 from tests import factories
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
-from workflow.extensions import db
+from workflow.core.extensions import db
 
 
 def main_of(html: str) -> str:

@@ -1,4 +1,4 @@
-"""A form sent after the session ended is not lost (views/kept_forms.py): what was typed is
+"""A form sent after the session ended is not lost (web/views/kept_forms.py): what was typed is
 kept server-side for an hour under a token in the new session's cookie (never files,
 passwords or tokens), the user logs in again and finds the form filled in, told that it is
 not saved yet. Only the same user gets it back."""
@@ -12,10 +12,12 @@ from flask_babel import refresh
 from sqlalchemy import func, select
 
 from tests import factories
-from workflow import clock
-from workflow.extensions import db
-from workflow.models import Application, Attachment, CoBuilder, KeptForm, User
-from workflow.services import form_stash
+from workflow.accounts.models.users import User
+from workflow.core import clock
+from workflow.core.extensions import db
+from workflow.intake.models import Application, Attachment, CoBuilder
+from workflow.web.models import KeptForm
+from workflow.web.operations import form_stash
 
 LOGIN_AT = datetime(2027, 4, 1, 9, 0, tzinfo=clock.LOCAL)
 IDLE = timedelta(minutes=121)  # past SESSION_IDLE_MINUTES (120)

@@ -8,14 +8,19 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from tests import factories
-from workflow import clock
-from workflow.clock import LOCAL
-from workflow.extensions import db
-from workflow.models import Application, AuditEntry, CorrectionRequest, User
-from workflow.services import attachments, checklist, formal_review, intake
-from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.services.transitions import transition
-from workflow.states import Action, AppState, Role
+from workflow.accounts.models.users import User
+from workflow.core import clock
+from workflow.core.clock import LOCAL
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Action, AppState, Role
+from workflow.formal_review.models import CorrectionRequest
+from workflow.formal_review.operations import checklist
+from workflow.formal_review.operations import correction as formal_review
+from workflow.intake.models import Application
+from workflow.intake.operations import attachments, intake
+from workflow.lifecycle.transitions import transition
 
 ATTACHMENTS = [("licence", "营业执照"), ("agreement", "共建协议")]
 

@@ -15,10 +15,12 @@ from forms.applications import (
 from forms.auth import LoginForm, RegistrationForm
 from forms.calls import CallForm
 from tests import factories
-from workflow.extensions import db
-from workflow.models import Application, ApplicationSection, Call, User
-from workflow.services import vocabulary
-from workflow.states import AppState
+from workflow.accounts.models.users import User
+from workflow.calls.models import Call
+from workflow.core.extensions import db
+from workflow.core.states import AppState
+from workflow.intake.models import Application, ApplicationSection
+from workflow.vocabulary import rules as vocabulary
 
 HOSTILE = [
     "<script>alert(1)</script>",

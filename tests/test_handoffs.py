@@ -15,22 +15,21 @@ from tests import factories
 from tests.factories import clock_at
 from tests.publicity_world import world
 from tests.scoring_world import panel, submit, submit_all
-from workflow import clock
-from workflow.clock import LOCAL
-from workflow.demo_steps import tiny_pdf
-from workflow.extensions import db
-from workflow.models import Notification, OutboxMail, PanelSeat, User
-from workflow.services import (
-    accounts,
-    formal_review,
-    intake,
-    notices,
-    pdf_check,
-    recommendation,
-    results,
-)
-from workflow.services.transitions import transition
-from workflow.states import Action, AppState, Role
+from workflow.accounts.models.users import User
+from workflow.accounts.operations import accounts
+from workflow.core import clock, pdf_check
+from workflow.core.clock import LOCAL
+from workflow.core.extensions import db
+from workflow.core.states import Action, AppState, Role
+from workflow.demo.steps import tiny_pdf
+from workflow.formal_review.operations import correction as formal_review
+from workflow.inbox.models import Notification, OutboxMail
+from workflow.intake.operations import intake
+from workflow.lifecycle.transitions import transition
+from workflow.notices.operations import drafts as notices
+from workflow.recommendation import operations as recommendation
+from workflow.review.models import PanelSeat
+from workflow.review.operations import results
 
 BASE = "https://kjt.example.gov.cn"
 MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=LOCAL)

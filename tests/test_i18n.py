@@ -23,8 +23,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask_babel import refresh
 
-from workflow import ROOT
-from workflow.extensions import TRANSLATIONS, db
+from workflow.core.config import ROOT
+from workflow.core.extensions import TRANSLATIONS, db
 
 POT = TRANSLATIONS / "messages.pot"
 ZH = TRANSLATIONS / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"

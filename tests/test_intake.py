@@ -12,25 +12,19 @@ from pypdf import PdfWriter
 from sqlalchemy import func, select
 
 from tests import factories
-from workflow import clock, creditcode
-from workflow.demo_steps import tiny_pdf
-from workflow.extensions import db
-from workflow.models import (
-    Application,
-    ApplicationSection,
-    Attachment,
-    AuditEntry,
-    Call,
-    CoBuilder,
-    Licence,
-    Organization,
-    OrgStatus,
-    User,
-)
-from workflow.services import intake, pdf_check, verification
-from workflow.services.accounts import register_organization
-from workflow.services.errors import ServiceError
-from workflow.states import AppState, CallState, Role
+from workflow.accounts.models.users import User
+from workflow.accounts.operations.accounts import register_organization
+from workflow.calls.models import Call
+from workflow.core import clock, creditcode, pdf_check
+from workflow.core.errors import ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import AppState, CallState, Role
+from workflow.demo.steps import tiny_pdf
+from workflow.intake.models import Application, ApplicationSection, Attachment, CoBuilder
+from workflow.intake.operations import intake
+from workflow.organizations.models import Licence, Organization, OrgStatus
+from workflow.organizations.operations import verification
 
 CHECK_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 

@@ -41,13 +41,16 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.browsing import chromium_fixture, live_server_fixture  # noqa: F401
-from workflow import clock
-from workflow.extensions import db
-from workflow.models import Application, Call, OutboxMail, Publicity
-from workflow.sections import SECTIONS
-from workflow.services import publicity
-from workflow.services.second_factor import REQUIRED_ROLES
-from workflow.states import AppState, CallState, Role
+from workflow.accounts.operations.second_factor import REQUIRED_ROLES
+from workflow.calls.models import Call
+from workflow.core import clock
+from workflow.core.extensions import db
+from workflow.core.states import AppState, CallState, Role
+from workflow.inbox.models import OutboxMail
+from workflow.intake.models import Application
+from workflow.intake.rules.sections import SECTIONS
+from workflow.publicity.models import Publicity
+from workflow.publicity.operations import publicity
 
 pytestmark = pytest.mark.browser
 
@@ -338,7 +341,7 @@ def officer_imports_the_expert_pool(story: Story) -> None:
 
 
 def _header_keys(headers: list) -> list[str]:
-    from workflow.services.experts import COLUMNS
+    from workflow.experts.operations.pool import COLUMNS
 
     return [COLUMNS[h] for h in headers]
 

@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from workflow.lifecycle_doc import render
-from workflow.states import TRANSITIONS
+from workflow.core.states import TRANSITIONS
+from workflow.lifecycle.doc import render
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "lifecycle.md"
 

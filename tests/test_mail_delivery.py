@@ -19,14 +19,17 @@ from aiosmtpd.smtp import AuthResult
 from sqlalchemy import select
 
 from tests import factories
-from workflow import clock, create_app
-from workflow.extensions import db
-from workflow.models import AuditEntry, OutboxMail
-from workflow.permissions import SYSTEM
-from workflow.services import account_links, outbox
-from workflow.services.notifications import notify
-from workflow.services.transitions import transition
-from workflow.states import Action, AppState, Role
+from workflow import create_app
+from workflow.accounts.operations import account_links
+from workflow.core import clock
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Action, AppState, Role
+from workflow.inbox import outbox
+from workflow.inbox.models import OutboxMail
+from workflow.inbox.notifications import notify
+from workflow.lifecycle.permissions import SYSTEM
+from workflow.lifecycle.transitions import transition
 
 BASE = "https://kjt.example.gov.cn"
 SENDER = "山东省科学技术厅 <noreply@kjt.example.gov.cn>"

@@ -9,14 +9,19 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.scoring_world import panel, submit_all
-from workflow import clock
-from workflow.clock import LOCAL
-from workflow.extensions import db
-from workflow.models import Notification, OutboxMail, Publicity, User
-from workflow.services import assignment, formal_review, notice_issue, results, scoring, tick
-from workflow.services.notifications import lead_users
-from workflow.services.transitions import transition
-from workflow.states import Action, AppState, Role
+from workflow import tick
+from workflow.accounts.models.users import User
+from workflow.core import clock
+from workflow.core.clock import LOCAL
+from workflow.core.extensions import db
+from workflow.core.states import Action, AppState, Role
+from workflow.formal_review.operations import correction as formal_review
+from workflow.inbox.models import Notification, OutboxMail
+from workflow.inbox.notifications import lead_users
+from workflow.lifecycle.transitions import transition
+from workflow.notices.operations import issue as notice_issue
+from workflow.publicity.models import Publicity
+from workflow.review.operations import assignment, results, scoring
 
 BASE = "https://kjt.example.gov.cn"
 REASONS = "请补充近三年研发费用专项审计报告。"

@@ -12,8 +12,9 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, inspect, select, text
 
 from workflow import create_app
-from workflow.extensions import db
-from workflow.models import Base, PlatformType
+from workflow.calls.models import PlatformType
+from workflow.core.db import Base
+from workflow.core.extensions import db
 
 TABLES = {t.name for t in Base.metadata.sorted_tables}
 
@@ -104,7 +105,7 @@ def test_migrations_round_trip_on_a_database_holding_data(app, tmp_path):
     """Rebuilding tables (SQLite batch mode) must work while other rows refer to them: a
     database in use always holds data. The first revision's data survives a round trip."""
     from tests import factories
-    from workflow.states import AppState
+    from workflow.core.states import AppState
 
     with separate_database(app, tmp_path) as engine:
         upgrade()

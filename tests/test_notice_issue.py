@@ -11,22 +11,21 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from tests import factories
-from workflow.documents import storage
-from workflow.extensions import db
-from workflow.models import (
-    Application,
-    AuditEntry,
-    DocumentNumber,
-    Notice,
-    Notification,
-    OfficialDocument,
-    User,
-)
-from workflow.permissions import SYSTEM
-from workflow.services import intake, notice_issue, notices, numbers
-from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.services.transitions import transition
-from workflow.states import Action, AppState, CallState
+from workflow.accounts.models.users import User
+from workflow.core import storage
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Action, AppState, CallState
+from workflow.inbox.models import Notification
+from workflow.intake.models import Application
+from workflow.intake.operations import intake
+from workflow.lifecycle.permissions import SYSTEM
+from workflow.lifecycle.transitions import transition
+from workflow.notices.models import DocumentNumber, Notice, OfficialDocument
+from workflow.notices.operations import drafts as notices
+from workflow.notices.operations import issue as notice_issue
+from workflow.notices.operations import numbers
 
 
 @pytest.fixture(autouse=True)

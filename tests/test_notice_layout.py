@@ -12,8 +12,8 @@ from itertools import pairwise
 import pdfplumber
 import pytest
 
-from workflow.documents import official
-from workflow.documents.content import letter_data, notice_data
+from workflow.notices.documents import official
+from workflow.notices.documents.content import letter_data, notice_data
 
 MM = 72 / 25.4
 LINE = 225 * MM / 22  # 28.99pt

@@ -14,12 +14,16 @@ from sqlalchemy import func, select
 from tests import factories
 from tests.confirming import confirmed
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
-from workflow import pdf
-from workflow.extensions import db
-from workflow.models import AuditEntry, Call, DocumentNumber, OfficialDocument, User
-from workflow.services import notice_issue, notices
-from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.states import AppState
+from workflow.accounts.models.users import User
+from workflow.calls.models import Call
+from workflow.core import pdf
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import AppState
+from workflow.notices.models import DocumentNumber, OfficialDocument
+from workflow.notices.operations import drafts as notices
+from workflow.notices.operations import issue as notice_issue
 
 HOSTILE = ('<script>alert(1)</script><img src=file:///etc/passwd></style>'
            '<link rel=stylesheet href=http://127.0.0.1:9/x.css>{{ 7*7 }}')
@@ -232,7 +236,7 @@ def test_leader_signs_and_officer_issues_step_by_step_from_the_page(world, fast_
 def test_without_javascript_the_continue_button_stores_a_few_per_request(world, login,
                                                                            fast_render,
                                                                            monkeypatch):
-    from workflow.views import notices as notice_views
+    from workflow.notices.views import notices as notice_views
 
     monkeypatch.setattr(notice_views, "STEP", 2)
     notices.sign_notice(world.call, actor=world.leader)

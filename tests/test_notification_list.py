@@ -9,11 +9,11 @@ from sqlalchemy import insert, select
 
 from tests import factories
 from tests.test_queries import counted_statements
-from workflow import clock
-from workflow.extensions import db
-from workflow.models import Notification
-from workflow.services import notifications
-from workflow.states import Role
+from workflow.core import clock
+from workflow.core.extensions import db
+from workflow.core.states import Role
+from workflow.inbox import notifications
+from workflow.inbox.models import Notification
 
 
 def tell(user, subject: str, link: str | None) -> Notification:

@@ -8,11 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories
-from workflow.extensions import db
-from workflow.models import Notification, OutboxMail, User
-from workflow.services import formal_review, recommendation
-from workflow.services.transitions import transition
-from workflow.states import Action, AppState, Role
+from workflow.accounts.models.users import User
+from workflow.core.extensions import db
+from workflow.core.states import Action, AppState, Role
+from workflow.formal_review.operations import correction as formal_review
+from workflow.inbox.models import Notification, OutboxMail
+from workflow.lifecycle.transitions import transition
+from workflow.recommendation import operations as recommendation
 
 REASONS = "请补充近三年研发费用专项审计报告。"
 

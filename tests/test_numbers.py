@@ -8,11 +8,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from tests import factories
-from workflow.extensions import db
-from workflow.models import AuditEntry, DocumentNumber, NumberSeries, User
-from workflow.models.notices import number_text
-from workflow.services import numbers
-from workflow.services.errors import PermissionDenied, ServiceError
+from workflow.accounts.models.users import User
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.notices.models import DocumentNumber, NumberSeries, number_text
+from workflow.notices.operations import numbers
 
 OFFICE = "鲁科字"
 

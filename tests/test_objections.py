@@ -13,11 +13,14 @@ from tests import factories
 from tests.factories import PDF, clock_at
 from tests.publicity_world import world
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
-from workflow.clock import LOCAL
-from workflow.extensions import db
-from workflow.models import AuditEntry, Notification, Objection
-from workflow.services import attachments, objections, publicity
-from workflow.services.errors import PermissionDenied, ServiceError
+from workflow.core.clock import LOCAL
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.inbox.models import Notification
+from workflow.intake.operations import attachments
+from workflow.publicity.models import Objection
+from workflow.publicity.operations import objections, publicity
 
 NOV_4 = datetime(2022, 11, 4, 9, 30, tzinfo=LOCAL)
 DURING = datetime(2022, 11, 8, 15, tzinfo=LOCAL)

@@ -10,10 +10,12 @@ from sqlalchemy import inspect, select, text
 
 from tests import factories
 from tests.test_migrations import separate_database
-from workflow import ROOT, clock
-from workflow.extensions import db
-from workflow.models import Application, AuditEntry
-from workflow.states import AppState
+from workflow.core import clock
+from workflow.core.config import ROOT
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import AppState
+from workflow.intake.models import Application
 
 MIGRATION = next((ROOT / "migrations" / "versions").glob("*_d10b0b0b0b02_*.py"))
 INDEX = "uq_applications_live_per_call"

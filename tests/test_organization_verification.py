@@ -12,20 +12,16 @@ from tests import factories, hostile_pdfs
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
 from tests.test_intake import registration
 from tests.test_queries import counted_statements
-from workflow.demo_steps import tiny_pdf
-from workflow.extensions import db
-from workflow.models import (
-    Application,
-    AuditEntry,
-    Licence,
-    Organization,
-    OrgStatus,
-    OutboxMail,
-    User,
-)
-from workflow.services import licences, verification
-from workflow.services.accounts import find_organization
-from workflow.states import Role
+from workflow.accounts.models.users import User
+from workflow.accounts.operations.accounts import find_organization
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Role
+from workflow.demo.steps import tiny_pdf
+from workflow.inbox.models import OutboxMail
+from workflow.intake.models import Application
+from workflow.organizations.models import Licence, Organization, OrgStatus
+from workflow.organizations.operations import licences, verification
 
 QINGDAO, JINAN = factories.QINGDAO, factories.JINAN
 

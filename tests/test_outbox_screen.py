@@ -8,13 +8,15 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories
-from workflow import clock
-from workflow.extensions import db
-from workflow.models import AuditEntry, OutboxMail, User
-from workflow.permissions import SYSTEM
-from workflow.services import account_links
-from workflow.services.notifications import notify
-from workflow.states import Role
+from workflow.accounts.models.users import User
+from workflow.accounts.operations import account_links
+from workflow.core import clock
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Role
+from workflow.inbox.models import OutboxMail
+from workflow.inbox.notifications import notify
+from workflow.lifecycle.permissions import SYSTEM
 
 BUSY = "451 4.3.0 Mailbox busy, try later"
 

@@ -8,9 +8,10 @@ from flask import render_template_string
 
 from tests import factories
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
-from workflow.extensions import db
-from workflow.services import attachments, conflicts
-from workflow.states import AppState
+from workflow.core.extensions import db
+from workflow.core.states import AppState
+from workflow.experts.operations import conflicts
+from workflow.intake.operations import attachments
 
 
 def test_eligibility_names_the_city_and_the_platform_types_and_says_what_is_missing(login):

@@ -1,15 +1,14 @@
-"""workflow.pdf: the fetcher serves only static files and data: images; fonts per role."""
+"""workflow.core.pdf: the fetcher serves only static files and data: images; fonts per role."""
 import sys
 from io import BytesIO
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from pypdf import PdfReader
 
-from workflow import pdf
+from workflow.core import pdf
 
-STATIC = Path(pdf.__file__).resolve().parent / "static"
+STATIC = pdf.PACKAGE_STATIC
 SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8">'
        '<rect width="8" height="8"/></svg>')
 DATA_IMAGE = f"data:image/svg+xml,{quote(SVG)}"

@@ -1,4 +1,4 @@
-"""Uploaded PDFs are parsed (services/pdf_check.py): hostile files (active content,
+"""Uploaded PDFs are parsed (core/pdf_check.py): hostile files (active content,
 encryption, polyglots, bombs, 200,000 pages, not a PDF, truncated) are refused with a message
 and leave nothing behind (no file, row, audit row or mail), wherever a user uploads a PDF;
 the public compare upload only hashes and never fails on them."""
@@ -17,20 +17,17 @@ from tests import factories
 from tests import hostile_pdfs as hostile
 from tests.factories import clock_at
 from tests.publicity_world import world
-from workflow.clock import LOCAL
-from workflow.demo_steps import tiny_pdf
-from workflow.extensions import db
-from workflow.models import (
-    Attachment,
-    AuditEntry,
-    Notification,
-    Objection,
-    OutboxMail,
-    User,
-)
-from workflow.services import notice_issue
-from workflow.services.errors import ServiceError
-from workflow.services.pdf_check import check_pdf, read_upload
+from workflow.accounts.models.users import User
+from workflow.core.clock import LOCAL
+from workflow.core.errors import ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.pdf_check import check_pdf, read_upload
+from workflow.demo.steps import tiny_pdf
+from workflow.inbox.models import Notification, OutboxMail
+from workflow.intake.models import Attachment
+from workflow.notices.operations import issue as notice_issue
+from workflow.publicity.models import Objection
 
 ACTIVE = "contains active content"
 OTHER_CONTENT = "carries other content"

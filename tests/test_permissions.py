@@ -26,10 +26,10 @@ from flask_login import AnonymousUserMixin
 
 from tests import factories
 from tests.conftest import emptied_afterwards
-from workflow.extensions import db
-from workflow.models import User
-from workflow.permissions import Part, available_actions, can
-from workflow.states import TRANSITIONS, Action, AppState, CallState, Role, actions_from
+from workflow.accounts.models.users import User
+from workflow.core.extensions import db
+from workflow.core.states import TRANSITIONS, Action, AppState, CallState, Role, actions_from
+from workflow.lifecycle.permissions import Part, available_actions, can
 
 S = AppState
 WHO = ["lead", "cobuilder", "other_org", "recommender_same_region",

@@ -11,11 +11,12 @@ from sqlalchemy import func, select
 
 from tests import factories
 from workflow import ROOT, create_app
-from workflow.config import ConfigError
-from workflow.extensions import db
-from workflow.models import DocumentNumber, Notice
-from workflow.services import notice_issue, notices
-from workflow.services.errors import ServiceError
+from workflow.core.config import ConfigError
+from workflow.core.errors import ServiceError
+from workflow.core.extensions import db
+from workflow.notices.models import DocumentNumber, Notice
+from workflow.notices.operations import drafts as notices
+from workflow.notices.operations import issue as notice_issue
 
 PRINT = 'print-base-url: ; @echo "$$PUBLIC_BASE_URL"'
 

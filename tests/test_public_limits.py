@@ -12,11 +12,14 @@ from tests import factories
 from tests.factories import clock_at
 from tests.publicity_world import world
 from tests.test_config import other_app
-from workflow.clock import LOCAL
-from workflow.extensions import db
-from workflow.models import AuditEntry, Notification, Objection, OutboxMail, User, UserRole
-from workflow.services import objections
-from workflow.states import Role
+from workflow.accounts.models.users import User, UserRole
+from workflow.core.clock import LOCAL
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Role
+from workflow.inbox.models import Notification, OutboxMail
+from workflow.publicity.models import Objection
+from workflow.publicity.operations import objections
 
 NOV_4 = datetime(2022, 11, 4, 9, 30, tzinfo=LOCAL)
 DURING = datetime(2022, 11, 8, 15, tzinfo=LOCAL)

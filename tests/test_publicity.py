@@ -16,12 +16,17 @@ from tests import factories
 from tests.factories import clock_at
 from tests.publicity_world import world
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
-from workflow.clock import LOCAL
-from workflow.extensions import db
-from workflow.models import Application, AuditEntry, Call, Notification, Objection, Publicity
-from workflow.services import calendar, objections, publicity
-from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.states import Action, AppState, CallState, Role
+from workflow.calendar import operations as calendar
+from workflow.calls.models import Call
+from workflow.core.clock import LOCAL
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Action, AppState, CallState, Role
+from workflow.inbox.models import Notification
+from workflow.intake.models import Application
+from workflow.publicity.models import Objection, Publicity
+from workflow.publicity.operations import objections, publicity
 
 SEPT_29 = datetime(2022, 9, 29, 10, tzinfo=LOCAL)  # a Thursday before National Day
 NOV_4 = datetime(2022, 11, 4, 9, 30, tzinfo=LOCAL)

@@ -12,12 +12,16 @@ from pypdf import PdfReader
 from tests import factories
 from tests.factories import clock_at
 from tests.publicity_world import world
-from workflow.clock import LOCAL
-from workflow.extensions import db
-from workflow.models import AuditEntry, Notification, Publicity
-from workflow.services import calendar, calls, objections, publicity
-from workflow.services.errors import ServiceError
-from workflow.states import Action, AppState, CallState
+from workflow.calendar import operations as calendar
+from workflow.calls.operations import calls
+from workflow.core.clock import LOCAL
+from workflow.core.errors import ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Action, AppState, CallState
+from workflow.inbox.models import Notification
+from workflow.publicity.models import Publicity
+from workflow.publicity.operations import objections, publicity
 
 
 def beijing(*parts) -> datetime:

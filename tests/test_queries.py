@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import event, insert
 
 from tests import factories
-from workflow import clock
-from workflow.extensions import db
-from workflow.models import Application, Organization
-from workflow.reference import CITIES
-from workflow.states import AppState
+from workflow.core import clock
+from workflow.core.extensions import db
+from workflow.core.reference import CITIES
+from workflow.core.states import AppState
+from workflow.intake.models import Application
+from workflow.organizations.models import Organization
 
 ZIBO = "370300"
 CITY_CYCLE = (factories.JINAN, factories.QINGDAO, ZIBO)

@@ -1,7 +1,7 @@
 """Races between real concurrent requests end in a clear message, never a 500: each request
 runs in a thread of its own through its own logged-in client, so each has its own app
 context, session and connection, as under a threaded server. The constraint decides, and the
-loser is told in words (its page, a flashed message, or the 409 page of views/errors.py)."""
+loser is told in words (its page, a flashed message, or the 409 page of web/views/errors.py)."""
 import io
 import threading
 
@@ -13,20 +13,15 @@ from sqlalchemy import func, select, update
 
 from tests import factories
 from tests.test_config import other_app
-from workflow.demo_steps import tiny_pdf
-from workflow.extensions import db
-from workflow.models import (
-    Application,
-    ApplicationSection,
-    ApplicationVersion,
-    AuditEntry,
-    CoBuilder,
-    DocumentNumber,
-    PanelSeat,
-    Recommendation,
-    User,
-)
-from workflow.states import AppState, Role
+from workflow.accounts.models.users import User
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import AppState, Role
+from workflow.demo.steps import tiny_pdf
+from workflow.intake.models import Application, ApplicationSection, ApplicationVersion, CoBuilder
+from workflow.notices.models import DocumentNumber
+from workflow.recommendation.models import Recommendation
+from workflow.review.models import PanelSeat
 
 LOST_RACE = "Someone else changed this a moment ago"
 ATTEMPTS = range(2)

@@ -8,14 +8,17 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from tests import factories
-from workflow import clock
-from workflow.extensions import db
-from workflow.models import Application, AuditEntry, Recommendation, User
-from workflow.permissions import can
-from workflow.services import recommendation
-from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.services.transitions import transition
-from workflow.states import Action, AppState, Role
+from workflow.accounts.models.users import User
+from workflow.core import clock
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Action, AppState, Role
+from workflow.intake.models import Application
+from workflow.lifecycle.permissions import can
+from workflow.lifecycle.transitions import transition
+from workflow.recommendation import operations as recommendation
+from workflow.recommendation.models import Recommendation
 
 JINAN, QINGDAO = factories.JINAN, factories.QINGDAO
 OPINION = "技术基础扎实，同意推荐。"

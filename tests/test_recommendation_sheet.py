@@ -9,13 +9,7 @@ from flask import has_app_context
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from workflow.exports.recommendation_sheet import (
-    HEADERS,
-    SheetRow,
-    SummarySheet,
-    to_pdf,
-    to_xlsx,
-)
+from workflow.recommendation.sheet import HEADERS, SheetRow, SummarySheet, to_pdf, to_xlsx
 
 # 17:00 UTC on the 21st is 01:00 on the 22nd in Asia/Shanghai.
 GENERATED = datetime(2026, 11, 21, 17, 0, tzinfo=UTC)

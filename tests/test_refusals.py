@@ -1,4 +1,4 @@
-"""Refusals say why (services/refusals.py): a person's own action that came too late (an
+"""Refusals say why (web/queries/refusals.py): a person's own action that came too late (an
 invitation answered before, a sheet submitted, an application that moved on) is answered
 with what happened instead of a bare 403, and nothing changes; whoever could never act
 still gets a 403 that tells nothing. An unknown verification code says so on the lookup
@@ -11,11 +11,14 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
-from workflow.extensions import db
-from workflow.models import Application, AuditEntry, PanelSeat, ScoreSheet, User
-from workflow.services import assignment, scoring
-from workflow.services.transitions import transition
-from workflow.states import Action, AppState, Role
+from workflow.accounts.models.users import User
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Action, AppState, Role
+from workflow.intake.models import Application
+from workflow.lifecycle.transitions import transition
+from workflow.review.models import PanelSeat, ScoreSheet
+from workflow.review.operations import assignment, scoring
 
 
 def count(model, *where) -> int:

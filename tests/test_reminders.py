@@ -13,15 +13,19 @@ from sqlalchemy import func, select
 from tests import factories
 from tests.factories import clock_at
 from tests.scoring_world import panel, submit, submit_all
-from workflow import clock
-from workflow.clock import LOCAL
-from workflow.extensions import db
-from workflow.models import AuditEntry, Call, Notification, OutboxMail
-from workflow.services import notices, results, review_settings
-from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.services.notifications import staff
-from workflow.services.transitions import transition
-from workflow.states import Action, AppState, Role
+from workflow.calls.models import Call
+from workflow.calls.operations import review_settings
+from workflow.core import clock
+from workflow.core.clock import LOCAL
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Action, AppState, Role
+from workflow.inbox.models import Notification, OutboxMail
+from workflow.inbox.notifications import staff
+from workflow.lifecycle.transitions import transition
+from workflow.notices.operations import drafts as notices
+from workflow.review.operations import results
 
 MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=LOCAL)
 

@@ -12,15 +12,15 @@ from sqlalchemy import select
 from tests import factories
 from tests.scoring_world import panel, scores_totalling, submit, submit_all
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
-from workflow.exports.ranking import to_xlsx
-from workflow.extensions import db
-from workflow.models import AuditEntry
-from workflow.permissions import SYSTEM
-from workflow.rubric import DEFAULT_RUBRIC, items
-from workflow.services import results, scoring
-from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.services.transitions import transition
-from workflow.states import Action, AppState
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Action, AppState
+from workflow.lifecycle.permissions import SYSTEM
+from workflow.lifecycle.transitions import transition
+from workflow.review.operations import results, scoring
+from workflow.review.ranking_sheet import to_xlsx
+from workflow.review.rules.rubric import DEFAULT_RUBRIC, items
 
 
 @pytest.fixture(autouse=True)

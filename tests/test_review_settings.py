@@ -1,4 +1,4 @@
-"""The review settings and rubric of a call (services/review_settings.py): stored where the
+"""The review settings and rubric of a call (calls/operations/review_settings.py): stored where the
 services read them, checked for range, refused once locked, bounded by the panels formed so
 far; the rubric validated, reset, and the tie-breaks kept to its dimensions; officers only.
 The page is tested in test_screens_review_settings.py."""
@@ -12,13 +12,16 @@ from sqlalchemy import func, select
 from tests import factories
 from tests.scoring_world import panel, submit_all
 from tests.test_assignment_service import expert
-from workflow.extensions import db
-from workflow.models import AuditEntry, Exclusion
-from workflow.rubric import DEFAULT_RUBRIC
-from workflow.services import assignment, conflicts, results, review_settings, scoring
-from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.services.transitions import transition
-from workflow.states import Action, AppState, CallState
+from workflow.calls.operations import review_settings
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Action, AppState, CallState
+from workflow.experts.models import Exclusion
+from workflow.experts.operations import conflicts
+from workflow.lifecycle.transitions import transition
+from workflow.review.operations import assignment, results, scoring
+from workflow.review.rules.rubric import DEFAULT_RUBRIC
 
 ONE_ITEM = {"dimensions": [{"code": "all", "label": "综合", "items": [
     {"code": "overall", "label": "综合评价", "max": 100}]}], "vetoes": []}

@@ -4,7 +4,7 @@ import copy
 import pytest
 
 from tests import factories
-from workflow.rubric import (
+from workflow.review.rules.rubric import (
     DEFAULT_RUBRIC,
     grade,
     item_maxima,

@@ -3,7 +3,7 @@ expert, the total the panel's chair once all sheets are in, the panel's score th
 and grades are shown in the reader's language."""
 from tests import scoring_world
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
-from workflow.extensions import db
+from workflow.core.extensions import db
 
 
 def who_sees(client, seat) -> str:

@@ -5,10 +5,13 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.scoring_world import panel, scores_totalling, submit, submit_all
-from workflow.extensions import db
-from workflow.models import AuditEntry, Notification, ScoreSheet, User
-from workflow.services import results, scoring
-from workflow.services.errors import PermissionDenied, ServiceError
+from workflow.accounts.models.users import User
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.inbox.models import Notification
+from workflow.review.models import ScoreSheet
+from workflow.review.operations import results, scoring
 
 
 def audit_actions(app) -> list[str]:

@@ -8,11 +8,15 @@ from sqlalchemy import event, select
 
 from tests import factories
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
-from workflow import clock
-from workflow.extensions import db
-from workflow.models import AuditEntry, CalendarDay, Call, Notification, OutboxMail
-from workflow.services import calendar, notifications
-from workflow.services.eligibility import DEFAULT_RULES, RULES
+from workflow.calendar import operations as calendar
+from workflow.calendar.models import CalendarDay
+from workflow.calls.models import Call
+from workflow.core import clock
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.inbox import notifications
+from workflow.inbox.models import Notification, OutboxMail
+from workflow.intake.rules.eligibility import DEFAULT_RULES, RULES
 
 HOSTILE = "<script>alert(1)</script>"
 

@@ -11,10 +11,11 @@ from tests import factories
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
 from tests.test_expert_import import HEADER_EN, csv_bytes, line, xlsx
 from tests.test_queries import counted_statements
-from workflow import clock
-from workflow.extensions import db
-from workflow.models import (
-    AuditEntry,
+from workflow.core import clock
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import AppState
+from workflow.experts.models import (
     ConflictDeclaration,
     Exclusion,
     Expert,
@@ -22,9 +23,10 @@ from workflow.models import (
     ExpertField,
     ExpertRelation,
 )
-from workflow.services import assignment, conflicts, vocabulary
-from workflow.services.experts import HEADERS, REQUIRED_COLUMNS, read_expert_file
-from workflow.states import AppState
+from workflow.experts.operations import conflicts
+from workflow.experts.operations.pool import HEADERS, REQUIRED_COLUMNS, read_expert_file
+from workflow.review.operations import assignment
+from workflow.vocabulary import rules as vocabulary
 
 HOSTILE = "<script>alert(1)</script>"
 

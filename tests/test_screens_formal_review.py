@@ -9,11 +9,14 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
-from workflow import clock
-from workflow.extensions import db
-from workflow.models import Application, AuditEntry, CorrectionRequest, FormalReview
-from workflow.services import calendar, checklist
-from workflow.states import Action, AppState
+from workflow.calendar import operations as calendar
+from workflow.core import clock
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Action, AppState
+from workflow.formal_review.models import CorrectionRequest, FormalReview
+from workflow.formal_review.operations import checklist
+from workflow.intake.models import Application
 
 S = AppState
 
@@ -231,7 +234,7 @@ def correcting(review) -> Review:
     """The officer failed section 3 and the licence, then asked for corrections."""
     factories.check_all(review.app, review.officer, ok=True,
                         failing={"figures", "att_licence"})
-    from workflow.services import formal_review
+    from workflow.formal_review.operations import correction as formal_review
 
     formal_review.request_correction(review.app, actor=review.officer, working_days=5)
     db.session.commit()

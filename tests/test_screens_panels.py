@@ -10,18 +10,14 @@ from tests import factories
 from tests.confirming import confirmed
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
 from tests.test_assignment_service import expert
-from workflow.extensions import db
-from workflow.models import (
-    Application,
-    AssignmentRun,
-    AuditEntry,
-    Exclusion,
-    Notification,
-    OutboxMail,
-    PanelSeat,
-)
-from workflow.services import assignment
-from workflow.states import AppState
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import AppState
+from workflow.experts.models import Exclusion
+from workflow.inbox.models import Notification, OutboxMail
+from workflow.intake.models import Application
+from workflow.review.models import AssignmentRun, PanelSeat
+from workflow.review.operations import assignment
 
 TITLE, SECRET = "山东省面板测试技术创新中心", "山东省回避测试技术创新中心"
 

@@ -13,11 +13,11 @@ from tests.confirming import confirmed
 from tests.factories import clock_at
 from tests.publicity_world import world
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
-from workflow.clock import LOCAL
-from workflow.extensions import db
-from workflow.models import Application
-from workflow.services import objections
-from workflow.states import AppState
+from workflow.core.clock import LOCAL
+from workflow.core.extensions import db
+from workflow.core.states import AppState
+from workflow.intake.models import Application
+from workflow.publicity.operations import objections
 
 NOV_4 = datetime(2022, 11, 4, 9, 30, tzinfo=LOCAL)
 DURING = datetime(2022, 11, 8, 15, tzinfo=LOCAL)

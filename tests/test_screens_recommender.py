@@ -13,10 +13,13 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
-from workflow import clock
-from workflow.extensions import db
-from workflow.models import Application, AuditEntry, Recommendation, User
-from workflow.states import AppState, CallState
+from workflow.accounts.models.users import User
+from workflow.core import clock
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import AppState, CallState
+from workflow.intake.models import Application
+from workflow.recommendation.models import Recommendation
 
 S = AppState
 

@@ -10,10 +10,14 @@ from tests import factories
 from tests.scoring_world import panel
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
 from tests.test_assignment_service import expert
-from workflow.extensions import db
-from workflow.models import AuditEntry, Call, Expert, PanelSeat
-from workflow.services import review_settings, scoring
-from workflow.states import CallState
+from workflow.calls.models import Call
+from workflow.calls.operations import review_settings
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import CallState
+from workflow.experts.models import Expert
+from workflow.review.models import PanelSeat
+from workflow.review.operations import scoring
 
 
 @pytest.fixture(autouse=True)

@@ -8,10 +8,12 @@ from sqlalchemy import select
 from tests import factories
 from tests.scoring_world import panel, scores_totalling, submit, submit_all
 from tests.screens import login_fixture  # noqa: F401
-from workflow.extensions import db
-from workflow.models import Notification, ScoreSheet, User
-from workflow.services import results, scoring
-from workflow.states import AppState
+from workflow.accounts.models.users import User
+from workflow.core.extensions import db
+from workflow.core.states import AppState
+from workflow.inbox.models import Notification
+from workflow.review.models import ScoreSheet
+from workflow.review.operations import results, scoring
 
 SECRET_COMMENT = "乙专家的保密评语"
 

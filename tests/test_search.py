@@ -11,9 +11,9 @@ from sqlalchemy import update
 from tests import factories, publicity_world
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
 from tests.test_queries import counted_statements, insert_applications
-from workflow.extensions import db
-from workflow.models import Application
-from workflow.states import AppState, Role
+from workflow.core.extensions import db
+from workflow.core.states import AppState, Role
+from workflow.intake.models import Application
 
 HOSTILE = "<script>alert(1)</script>"
 

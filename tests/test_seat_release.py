@@ -13,19 +13,17 @@ from tests import factories
 from tests.scoring_world import scores_totalling
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
 from tests.test_expert_profile import employment_form
-from workflow.extensions import db
-from workflow.models import AuditEntry, Exclusion, Notification, PanelSeat, ScoreSheet
-from workflow.services import (
-    assignment,
-    calls,
-    expert_profile,
-    results,
-    scoring,
-    seat_release,
-)
-from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.services.transitions import transition
-from workflow.states import Action, AppState, CallState
+from workflow.calls.operations import calls
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Action, AppState, CallState
+from workflow.experts.models import Exclusion
+from workflow.experts.operations import profile as expert_profile
+from workflow.inbox.models import Notification
+from workflow.lifecycle.transitions import transition
+from workflow.review.models import PanelSeat, ScoreSheet
+from workflow.review.operations import assignment, results, scoring, seat_release
 
 
 @dataclass

@@ -9,16 +9,18 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import clock_at
-from workflow import clock
-from workflow.extensions import db
-from workflow.models import AuditEntry, LoginEvent, RecoveryCode, User
-from workflow.services import second_factor, users
-from workflow.services.errors import PermissionDenied, ServiceError
+from workflow.accounts.models.credentials import LoginEvent, RecoveryCode
+from workflow.accounts.models.users import User
+from workflow.accounts.operations import second_factor, users
+from workflow.core import clock
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
 
 
 @pytest.fixture(autouse=True)
 def department_needs_a_second_factor(app, monkeypatch):
-    """The default of workflow/config.py, which the other tests turn off."""
+    """The default of workflow/core/config.py, which the other tests turn off."""
     monkeypatch.setitem(app.config, "MFA_REQUIRED_ROLES", second_factor.REQUIRED_ROLES)
 
 

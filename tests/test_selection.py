@@ -8,13 +8,18 @@ from sqlalchemy import func, select
 from tests import factories
 from tests.publicity_world import world
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
-from workflow.extensions import db
-from workflow.models import Application, AuditEntry, Notification, User
-from workflow.permissions import visible_state
-from workflow.services import guards, results, scoring, selection
-from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.services.transitions import transition
-from workflow.states import Action, AppState, Role
+from workflow.accounts.models.users import User
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Action, AppState, Role
+from workflow.inbox.models import Notification
+from workflow.intake.models import Application
+from workflow.lifecycle import guards
+from workflow.lifecycle.permissions import visible_state
+from workflow.lifecycle.transitions import transition
+from workflow.review.operations import results, scoring
+from workflow.selection import operations as selection
 
 
 def audit_rows(app, action) -> list[AuditEntry]:

@@ -9,10 +9,12 @@ from sqlalchemy import insert
 from tests import factories
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
 from tests.test_queries import counted_statements
-from workflow.extensions import db
-from workflow.models import Application, Organization, User
-from workflow.services import selection
-from workflow.states import AppState, CallState
+from workflow.accounts.models.users import User
+from workflow.core.extensions import db
+from workflow.core.states import AppState, CallState
+from workflow.intake.models import Application
+from workflow.organizations.models import Organization
+from workflow.selection import operations as selection
 
 
 def add_rows(call, states: list[AppState]) -> None:

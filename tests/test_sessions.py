@@ -10,12 +10,13 @@ from sqlalchemy import func, select
 from tests.factories import clock_at
 from tests.test_config import other_app
 from tests.timing import medians
-from workflow import clock
-from workflow.config import development_secret, load_config
-from workflow.extensions import db
-from workflow.models import LoginEvent, User, UserSession
-from workflow.services.accounts import create_user
-from workflow.states import Role
+from workflow.accounts.models.credentials import LoginEvent, UserSession
+from workflow.accounts.models.users import User
+from workflow.accounts.operations.accounts import create_user
+from workflow.core import clock
+from workflow.core.config import development_secret, load_config
+from workflow.core.extensions import db
+from workflow.core.states import Role
 
 PASSWORD = "lantern-quarry-velvet"
 
@@ -35,7 +36,7 @@ PASSWORD_OF: dict[str, str] = {}
 
 @pytest.fixture(autouse=True)
 def real_timeouts(app, monkeypatch):
-    """The defaults of workflow/config.py (2 hours idle, 12 in all), which the other tests
+    """The defaults of workflow/core/config.py (2 hours idle, 12 in all), which the other tests
     stretch."""
     defaults = load_config({"TESTING": True, "SECRET_KEY": "x"})
     assert (defaults["SESSION_IDLE_MINUTES"], defaults["SESSION_MAX_HOURS"]) == (120, 12)

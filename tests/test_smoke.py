@@ -1,8 +1,8 @@
 from sqlalchemy import select
 
-from workflow.extensions import db
-from workflow.models import AuditEntry
-from workflow.states import AppState
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import AppState
 
 
 def test_application_reaches_approved_through_transitions_only(make):

@@ -8,16 +8,22 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.conftest import emptied_afterwards
-from workflow import clock
-from workflow.extensions import db
-from workflow.formatting import STATE_LABELS
-from workflow.models import Application, ApplicationVersion, AuditEntry, Recommendation, User
-from workflow.permissions import PERMISSIONS, SYSTEM, can
-from workflow.sections import BY_KEY, SECTIONS
-from workflow.services import checklist, eligibility, intake, results
-from workflow.services.errors import ServiceError
-from workflow.services.transitions import transition
-from workflow.states import TRANSITIONS, Action, AppState, Role, find_transition
+from workflow.accounts.models.users import User
+from workflow.core import clock
+from workflow.core.errors import ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import TRANSITIONS, Action, AppState, Role, find_transition
+from workflow.formal_review.operations import checklist
+from workflow.intake.models import Application, ApplicationVersion
+from workflow.intake.operations import intake
+from workflow.intake.rules import eligibility
+from workflow.intake.rules.sections import BY_KEY, SECTIONS
+from workflow.lifecycle.permissions import PERMISSIONS, SYSTEM, can
+from workflow.lifecycle.transitions import transition
+from workflow.recommendation.models import Recommendation
+from workflow.review.operations import results
+from workflow.web.formatting import STATE_LABELS
 
 COMMENT = "经审核，依据第三条办理"
 ROLE_OF = {t.action: t.role for t in TRANSITIONS}

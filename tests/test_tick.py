@@ -9,13 +9,15 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
-from workflow import clock
 from workflow.cli import tick_command
-from workflow.clock import LOCAL
-from workflow.extensions import db
-from workflow.models import Application, AuditEntry, Notification, OutboxMail
-from workflow.services import checklist
-from workflow.states import Action, AppState, Role
+from workflow.core import clock
+from workflow.core.clock import LOCAL
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Action, AppState, Role
+from workflow.formal_review.operations import checklist
+from workflow.inbox.models import Notification, OutboxMail
+from workflow.intake.models import Application
 
 ZERO = {"expire": 0, "expire_correction": 0, "end_publicity": 0, "raise_objection_review": 0,
         "close_review": 0, "skipped": 0, "publicities_ended": 0, "reminders": 0, "digests": 0,

@@ -12,12 +12,14 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.publicity_world import world
-from workflow.extensions import db
-from workflow.formatting import ACTION_LABELS
-from workflow.models import AuditEntry, PanelSeat, User
-from workflow.services import scoring
-from workflow.services.transitions import transition
-from workflow.states import Action, AppState
+from workflow.accounts.models.users import User
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Action, AppState
+from workflow.lifecycle.transitions import transition
+from workflow.review.models import PanelSeat
+from workflow.review.operations import scoring
+from workflow.web.formatting import ACTION_LABELS
 
 PANEL_ROWS = ("add_seat", "accept_seat", "submit_sheet", "confirm_panel")
 

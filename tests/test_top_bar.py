@@ -5,8 +5,8 @@ import pytest
 
 from tests import factories
 from tests.browsing import chromium_fixture, live_server_fixture, open_as  # noqa: F401
-from workflow.extensions import db
-from workflow.states import Role
+from workflow.core.extensions import db
+from workflow.core.states import Role
 
 pytestmark = pytest.mark.browser
 LONG_UNIT = "济南鲁骐新能源汽车集团股份有限公司智能网联汽车技术研究院分公司"

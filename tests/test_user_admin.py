@@ -10,12 +10,19 @@ from tests.factories import credit_code
 from tests.scoring_world import scores_totalling
 from tests.test_account_links import link_in_last_mail, set_password
 from tests.test_queries import counted_statements
-from workflow.extensions import db
-from workflow.models import AuditEntry, Expert, Organization, OutboxMail, ScoreSheet, User
-from workflow.services import assignment, users, verification
-from workflow.services.errors import PermissionDenied, ServiceError
-from workflow.services.transitions import transition
-from workflow.states import AppState, Role
+from workflow.accounts.models.users import User
+from workflow.accounts.operations import users
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import AppState, Role
+from workflow.experts.models import Expert
+from workflow.inbox.models import OutboxMail
+from workflow.lifecycle.transitions import transition
+from workflow.organizations.models import Organization
+from workflow.organizations.operations import verification
+from workflow.review.models import ScoreSheet
+from workflow.review.operations import assignment
 
 PASSWORD = "lantern-quarry-velvet"
 

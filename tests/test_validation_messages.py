@@ -16,8 +16,8 @@ from werkzeug.datastructures import FileStorage, MultiDict
 import forms
 from forms import applications, calls, formal_review, review_settings, scoring
 from forms.base import FlaskForm
-from workflow.rubric import DEFAULT_RUBRIC
-from workflow.sections import SECTIONS
+from workflow.intake.rules.sections import SECTIONS
+from workflow.review.rules.rubric import DEFAULT_RUBRIC
 
 MODULES = sorted(name for name in os.listdir(os.path.dirname(forms.__file__))
                  if name.endswith(".py") and name not in ("__init__.py", "base.py",

@@ -18,11 +18,14 @@ from tests.test_organization_verification import (
     mails_to,
     refreshed,
 )
-from workflow.extensions import db
-from workflow.models import AuditEntry, Notification, Organization, OrgStatus, OutboxMail, User
-from workflow.services import verification
-from workflow.services.errors import ServiceError
-from workflow.states import Role
+from workflow.accounts.models.users import User
+from workflow.core.errors import ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Role
+from workflow.inbox.models import Notification, OutboxMail
+from workflow.organizations.models import Organization, OrgStatus
+from workflow.organizations.operations import verification
 
 QINGDAO, JINAN = factories.QINGDAO, factories.JINAN
 

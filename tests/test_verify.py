@@ -8,8 +8,8 @@ import pytest
 from flask_babel import refresh
 
 from tests import factories
-from workflow.extensions import db
-from workflow.services import notice_issue
+from workflow.core.extensions import db
+from workflow.notices.operations import issue as notice_issue
 
 
 @pytest.fixture(autouse=True)
@@ -87,7 +87,7 @@ def test_a_pending_document_cannot_be_verified_yet(public):
     officer, leader = factories.officer(), factories.leader()
     call = factories.call(actor=officer)
     factories.approval_pending_batch(call, 1, officer)
-    from workflow.services import notices
+    from workflow.notices.operations import drafts as notices
 
     notices.sign_notice(call, actor=leader)
     pending = notice_issue.issue_notice(call, actor=officer)

@@ -10,24 +10,22 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.access_cases import CASES, NEW_PARTNER, ROLES, notice_ids, pdf_upload
-from workflow.extensions import db
-from workflow.models import (
-    Application,
-    AuditEntry,
-    CalendarDay,
-    Call,
-    FormalReview,
-    Licence,
-    Notification,
-    Objection,
-    Organization,
-    OutboxMail,
-    PlatformType,
-    Recommendation,
-)
-from workflow.permissions import available_actions
-from workflow.services import calendar, intake, notifications, publicity
-from workflow.states import Action, AppState, CallState, Role
+from workflow.calendar import operations as calendar
+from workflow.calendar.models import CalendarDay
+from workflow.calls.models import Call, PlatformType
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Action, AppState, CallState, Role
+from workflow.formal_review.models import FormalReview
+from workflow.inbox import notifications
+from workflow.inbox.models import Notification, OutboxMail
+from workflow.intake.models import Application
+from workflow.intake.operations import intake
+from workflow.lifecycle.permissions import available_actions
+from workflow.organizations.models import Licence, Organization
+from workflow.publicity.models import Objection
+from workflow.publicity.operations import publicity
+from workflow.recommendation.models import Recommendation
 
 S = AppState
 PUBLIC = {"auth.login", "auth.logout", "auth.register", "auth.set_language", "public.index",

@@ -6,12 +6,13 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
-from workflow import workdays
-from workflow.clock import LOCAL
-from workflow.extensions import db
-from workflow.models import AuditEntry, CalendarDay
-from workflow.services import calendar
-from workflow.services.errors import PermissionDenied, ServiceError
+from workflow.calendar import operations as calendar
+from workflow.calendar.models import CalendarDay
+from workflow.core import workdays
+from workflow.core.clock import LOCAL
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
 
 NONE: dict = {}
 

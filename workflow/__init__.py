@@ -7,8 +7,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: dict | None = None) -> Flask:
-    from workflow import cli, setup, views
-    from workflow.config import load_config
+    from workflow import blueprints, cli, setup
+    from workflow.core.config import load_config
 
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 instance_path=str(ROOT / "instance"))
@@ -19,7 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     setup.init_extensions(app)
-    views.register(app)
+    blueprints.register(app)
     cli.register(app)
     setup.check_environment(app)
     return app

@@ -4,13 +4,14 @@ import json
 import click
 from flask import Flask, current_app
 
-from workflow import clock
-from workflow.extensions import db
-from workflow.permissions import SYSTEM
-from workflow.services import account_links, queries
-from workflow.services.accounts import create_user, find_organization
-from workflow.services.errors import ServiceError
-from workflow.states import Role
+from workflow.accounts.operations import account_links
+from workflow.accounts.operations.accounts import create_user, find_organization
+from workflow.core import clock
+from workflow.core.errors import ServiceError
+from workflow.core.extensions import db
+from workflow.core.states import Role
+from workflow.lifecycle.permissions import SYSTEM
+from workflow.web.queries import lists as queries
 
 LOGIN_ROLES = [r.value for r in Role if r != Role.SYSTEM]
 
@@ -63,7 +64,7 @@ def stats_command(as_json):
 @click.command("seed-demo")
 def seed_demo_command():
     """Load the 2022 Shandong demo once; running it again changes nothing."""
-    from workflow import demo
+    from workflow.demo import seed as demo
 
     created = demo.seed()
     db.session.commit()
@@ -85,7 +86,7 @@ def demo_code_command(email):
     """Print the current second-factor code of a demo department account (not in production)."""
     import pyotp
 
-    from workflow import demo
+    from workflow.demo import seed as demo
 
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("demo-code is for trying the demo; it is off in production")
@@ -101,7 +102,10 @@ def tick_command(as_json):
     """Apply what time has made due: expiries, ends of announcement periods, reminders,
     daily digests, waiting mails. Safe to run twice or concurrently. Cron, every 10 minutes:
     */10 * * * * cd /srv/centerflow && .venv/bin/flask --app wsgi tick"""
-    from workflow.services import digest, outbox, publicity, results, tick
+    from workflow import tick
+    from workflow.inbox import digest, outbox
+    from workflow.publicity.operations import publicity
+    from workflow.review.operations import results
 
     done = {"expire": 0, "expire_correction": 0, "end_publicity": 0,
             "raise_objection_review": 0, "close_review": 0, "skipped": 0}
@@ -134,7 +138,7 @@ def tick_command(as_json):
 @click.command("lifecycle-doc")
 def lifecycle_doc_command():
     """Print docs/lifecycle.md, generated from the transition table."""
-    from workflow.lifecycle_doc import render
+    from workflow.lifecycle.doc import render
 
     click.echo(render(), nl=False)
 
@@ -145,7 +149,7 @@ def experts_import_command(path):
     """Import experts from an .xlsx or UTF-8 .csv file, all or nothing; prints every bad row."""
     from pathlib import Path
 
-    from workflow.services.experts import import_experts, read_expert_file
+    from workflow.experts.operations.pool import import_experts, read_expert_file
 
     file = Path(path)
     try:
@@ -169,7 +173,7 @@ def notices_group():
 def notices_resume_command(call_id):
     """Store the documents an interrupted issue left and approve the applications, as the
     officer who issued the notice; safe to run again."""
-    from workflow.services import notice_issue
+    from workflow.notices.operations import issue as notice_issue
 
     try:
         notice = notice_issue.notice_to_resume(call_id)
@@ -190,7 +194,7 @@ def notices_export_command(out):
     """Write every issued notice and letter into a folder, named by their numbers."""
     from pathlib import Path
 
-    from workflow.services import notice_issue
+    from workflow.notices.operations import issue as notice_issue
 
     try:
         written = notice_issue.export_documents(Path(out))

@@ -8,10 +8,11 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from workflow import clock, extensions
-from workflow.extensions import babel, csrf, db, limiter, login_manager, migrate
-from workflow.services import outbox, sessions
-from workflow.views import kept_forms
+from workflow.accounts.operations import sessions
+from workflow.core import clock, extensions
+from workflow.core.extensions import babel, csrf, db, limiter, login_manager, migrate
+from workflow.inbox import outbox
+from workflow.web.views import kept_forms
 
 log = logging.getLogger(__name__)
 MIGRATIONS = str(__import__("workflow").ROOT / "migrations")
@@ -53,7 +54,7 @@ SESSION_ENDED = {
 
 
 def _load_user(user_id: str):
-    """The user of a live server-side session (services/sessions.py), else nobody."""
+    """The user of a live server-side session (accounts/operations/sessions.py), else nobody."""
     if not user_id.isdigit():
         return None
     row = sessions.current_session(int(user_id), session.get("sid"))
@@ -82,7 +83,7 @@ def _check_session() -> None:
         return
     reason = sessions.ended_reason(session.get("sid"))
     if reason is not None and str(session["_user_id"]).isdigit():
-        # Whose form it was, should this request bring one (views/kept_forms.py).
+        # Whose form it was, should this request bring one (web/views/kept_forms.py).
         g.ended_user_id = int(session["_user_id"])
     locale = session.get("locale")
     session.clear()
@@ -101,7 +102,7 @@ def init_extensions(app: Flask) -> None:
             parents=True, exist_ok=True
         )
     # First of all request hooks: the limiter's, the CSRF check's, the session's and the
-    # view's reads of the time all get the request's arrival (workflow/clock.py).
+    # view's reads of the time all get the request's arrival (workflow/core/clock.py).
     app.before_request(clock.arrive)
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True)
@@ -119,13 +120,13 @@ def init_extensions(app: Flask) -> None:
 
     @app.context_processor
     def helpers():
-        from workflow import reference
-        from workflow.permissions import can
+        from workflow.core import reference
+        from workflow.lifecycle.permissions import can
 
         return {"can": lambda action, obj=None: can(current_user, action, obj),
                 "reference": reference, "now": clock.now, "locale": select_locale()}
 
-    from workflow import formatting
+    from workflow.web import formatting
 
     formatting.register(app)
 

@@ -8,7 +8,7 @@ Create Date: 2026-11-22 21:04:15.325698
 from alembic import op
 import sqlalchemy as sa
 
-import workflow.models.base
+import workflow.core.db
 
 
 # revision identifiers, used by Alembic.
@@ -26,7 +26,7 @@ def upgrade():
     sa.Column('is_workday', sa.Boolean(), nullable=False),
     sa.Column('note', sa.String(length=100), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_calendar_days_updated_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_days')),
     sa.UniqueConstraint('day', name=op.f('uq_calendar_days_day'))
@@ -50,10 +50,10 @@ def upgrade():
     sa.Column('application_id', sa.Integer(), nullable=False),
     sa.Column('round', sa.Integer(), nullable=False),
     sa.Column('items', sa.JSON(), nullable=False),
-    sa.Column('deadline_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deadline_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('requested_by_id', sa.Integer(), nullable=False),
-    sa.Column('requested_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('answered_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('requested_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('answered_at', workflow.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint('round >= 1', name=op.f('ck_correction_requests_round_positive')),
     sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_correction_requests_application_id_applications'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'], name=op.f('fk_correction_requests_requested_by_id_users')),
@@ -69,7 +69,7 @@ def upgrade():
     sa.Column('application_id', sa.Integer(), nullable=False),
     sa.Column('findings', sa.JSON(), nullable=False),
     sa.Column('reviewer_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_formal_reviews_application_id_applications'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['reviewer_id'], ['users.id'], name=op.f('fk_formal_reviews_reviewer_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_formal_reviews')),
@@ -83,8 +83,8 @@ def upgrade():
     sa.Column('subject', sa.String(length=200), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('dedupe_key', sa.String(length=120), nullable=True),
-    sa.Column('created_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('read_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('read_at', workflow.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_notifications_application_id_applications'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications')),
@@ -101,7 +101,7 @@ def upgrade():
     sa.Column('rank', sa.Integer(), nullable=False),
     sa.Column('opinion', sa.String(length=2000), nullable=False),
     sa.Column('recommended_by_id', sa.Integer(), nullable=False),
-    sa.Column('recommended_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('recommended_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('rank >= 1', name=op.f('ck_recommendations_rank_positive')),
     sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_recommendations_application_id_applications'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_recommendations_call_id_calls')),
@@ -120,8 +120,8 @@ def upgrade():
     sa.Column('to_address', sa.String(length=254), nullable=False),
     sa.Column('subject', sa.String(length=200), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('created_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', workflow.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('error', sa.String(length=500), nullable=False),
     sa.ForeignKeyConstraint(['notification_id'], ['notifications.id'], name=op.f('fk_outbox_mails_notification_id_notifications'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_mails'))
@@ -133,7 +133,7 @@ def upgrade():
         batch_op.add_column(sa.Column('lock_version', sa.Integer(), server_default='1', nullable=False))
 
     with op.batch_alter_table('calls', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('recommend_deadline', workflow.models.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('recommend_deadline', workflow.core.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('correction_workdays', sa.Integer(), server_default='5', nullable=False))
         batch_op.add_column(sa.Column('correction_rounds', sa.Integer(), server_default='1', nullable=False))
         batch_op.create_check_constraint(op.f('ck_calls_correction_workdays_range'),

@@ -8,7 +8,7 @@ Create Date: 2026-11-22 21:57:23.856054
 from alembic import op
 import sqlalchemy as sa
 
-import workflow.models.base
+import workflow.core.db
 
 
 # revision identifiers, used by Alembic.
@@ -32,7 +32,7 @@ def upgrade():
     sa.Column('phone', sa.String(length=30), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('active', sa.Boolean(), server_default=sa.true(), nullable=False),
-    sa.Column('created_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('birth_year >= 1900', name=op.f('ck_experts_birth_year_plausible')),
     sa.CheckConstraint('length(employer_credit_code) = 18', name=op.f('ck_experts_employer_credit_code_length')),
     sa.CheckConstraint('length(region_code) = 6', name=op.f('ck_experts_region_code_length')),
@@ -94,7 +94,7 @@ def upgrade():
     sa.Column('expert_id', sa.Integer(), nullable=False),
     sa.Column('application_id', sa.Integer(), nullable=False),
     sa.Column('reason', sa.String(length=500), nullable=False),
-    sa.Column('created_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_conflict_declarations_application_id_applications'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['expert_id'], ['experts.id'], name=op.f('fk_conflict_declarations_expert_id_experts'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_conflict_declarations')),
@@ -109,7 +109,7 @@ def upgrade():
     sa.Column('application_id', sa.Integer(), nullable=False),
     sa.Column('rule', sa.String(length=2), nullable=False),
     sa.Column('detail', sa.String(length=500), nullable=False),
-    sa.Column('computed_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('computed_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("rule IN ('R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'R8', 'D')", name=op.f('ck_exclusions_rule_known')),
     sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_exclusions_application_id_applications'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['expert_id'], ['experts.id'], name=op.f('fk_exclusions_expert_id_experts'), ondelete='CASCADE'),

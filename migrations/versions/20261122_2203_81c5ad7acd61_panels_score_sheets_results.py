@@ -8,7 +8,7 @@ Create Date: 2026-11-22 22:03:24.468682
 from alembic import op
 import sqlalchemy as sa
 
-import workflow.models.base
+import workflow.core.db
 
 
 # revision identifiers, used by Alembic.
@@ -31,7 +31,7 @@ def upgrade():
     sa.Column('seats_created', sa.Integer(), nullable=False),
     sa.Column('unfilled', sa.JSON(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("method IN ('optimal', 'draw')", name=op.f('ck_assignment_runs_method_known')),
     sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_assignment_runs_call_id_calls')),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_assignment_runs_created_by_id_users')),
@@ -53,8 +53,8 @@ def upgrade():
     sa.Column('dispersion_alarm', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('alarm_note', sa.String(length=2000), nullable=False),
     sa.Column('alarm_resolved_by_id', sa.Integer(), nullable=True),
-    sa.Column('chair_confirmed_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('updated_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('chair_confirmed_at', workflow.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['alarm_resolved_by_id'], ['users.id'], name=op.f('fk_panel_results_alarm_resolved_by_id_users')),
     sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_panel_results_application_id_applications'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_panel_results')),
@@ -71,8 +71,8 @@ def upgrade():
     sa.Column('is_chair', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('affinity', sa.Integer(), nullable=False),
     sa.Column('assigned_by_id', sa.Integer(), nullable=False),
-    sa.Column('assigned_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('responded_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('assigned_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('responded_at', workflow.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("method IN ('optimal', 'draw', 'manual')", name=op.f('ck_panel_seats_method_known')),
     sa.CheckConstraint("status != 'declined' OR decline_reason != ''", name=op.f('ck_panel_seats_decline_has_reason')),
     sa.CheckConstraint("status IN ('invited', 'accepted', 'declined')", name=op.f('ck_panel_seats_status_known')),
@@ -96,11 +96,11 @@ def upgrade():
     sa.Column('vetoes', sa.JSON(), nullable=False),
     sa.Column('overall_comment', sa.String(length=4000), nullable=False),
     sa.Column('total', sa.Float(), nullable=True),
-    sa.Column('submitted_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('reopened_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('submitted_at', workflow.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reopened_at', workflow.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('reopen_reason', sa.String(length=1000), nullable=False),
     sa.Column('reopened_by_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("reopened_at IS NULL OR reopen_reason != ''", name=op.f('ck_score_sheets_reopen_has_reason')),
     sa.ForeignKeyConstraint(['reopened_by_id'], ['users.id'], name=op.f('fk_score_sheets_reopened_by_id_users')),
     sa.ForeignKeyConstraint(['seat_id'], ['panel_seats.id'], name=op.f('fk_score_sheets_seat_id_panel_seats'), ondelete='CASCADE'),

@@ -8,7 +8,7 @@ Create Date: 2026-11-23 09:10:00
 from alembic import op
 import sqlalchemy as sa
 
-import workflow.models.base
+import workflow.core.db
 
 
 revision = 'b5e1ec7ed0b1'
@@ -26,12 +26,12 @@ def upgrade():
     sa.Column('end_date', sa.Date(), nullable=False),
     sa.Column('workdays', sa.Integer(), nullable=False),
     sa.Column('texts', sa.JSON(), nullable=False),
-    sa.Column('published_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('published_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('published_by_id', sa.Integer(), nullable=False),
     sa.Column('document_name', sa.String(length=80), nullable=False),
     sa.Column('document_sha256', sa.String(length=64), nullable=False),
     sa.Column('document_size', sa.Integer(), nullable=False),
-    sa.Column('ended_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ended_at', workflow.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint('end_date >= start_date', name=op.f('ck_publicities_period_order')),
     sa.CheckConstraint('workdays BETWEEN 1 AND 30', name=op.f('ck_publicities_workdays_range')),
     sa.ForeignKeyConstraint(['call_id'], ['calls.id'], name=op.f('fk_publicities_call_id_calls')),
@@ -74,15 +74,15 @@ def upgrade():
     sa.Column('letter_name', sa.String(length=80), nullable=True),
     sa.Column('letter_original', sa.String(length=255), nullable=False),
     sa.Column('letter_sha256', sa.String(length=64), nullable=False),
-    sa.Column('received_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('received_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('admissible', sa.Boolean(), nullable=True),
     sa.Column('handling_notes', sa.String(length=4000), nullable=False),
     sa.Column('handled_by_id', sa.Integer(), nullable=True),
-    sa.Column('handled_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('handled_at', workflow.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('decision_comment', sa.String(length=4000), nullable=False),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
-    sa.Column('decided_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decided_at', workflow.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("filer_kind != 'organization' OR (organization_name != '' AND contact_person != '' AND phone != '' AND letter_name IS NOT NULL)", name=op.f('ck_objections_organization_sealed')),
     sa.CheckConstraint("filer_kind != 'person' OR (person_name != '' AND (phone != '' OR email != ''))", name=op.f('ck_objections_person_named')),
     sa.CheckConstraint("filer_kind IN ('person', 'organization')", name=op.f('ck_objections_filer_kind_known')),

@@ -8,7 +8,7 @@ Create Date: 2026-11-23 09:20:00
 from alembic import op
 import sqlalchemy as sa
 
-import workflow.models.base
+import workflow.core.db
 
 
 revision = 'c0ffee154aaa'
@@ -26,10 +26,10 @@ def upgrade():
     sa.Column('title', sa.String(length=300), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('allocated_by_id', sa.Integer(), nullable=False),
-    sa.Column('allocated_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('allocated_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('void_reason', sa.String(length=1000), nullable=True),
     sa.Column('voided_by_id', sa.Integer(), nullable=True),
-    sa.Column('voided_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('voided_at', workflow.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("status != 'voided' OR (voided_at IS NOT NULL AND voided_by_id IS NOT NULL AND void_reason IS NOT NULL)", name=op.f('ck_document_numbers_voided_has_reason')),
     sa.CheckConstraint("status IN ('issued', 'voided')", name=op.f('ck_document_numbers_status_known')),
     sa.CheckConstraint('sequence >= 1', name=op.f('ck_document_numbers_sequence_positive')),
@@ -45,7 +45,7 @@ def upgrade():
     sa.Column('first_number', sa.Integer(), nullable=False),
     sa.Column('next_number', sa.Integer(), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('first_number >= 1', name=op.f('ck_number_series_first_positive')),
     sa.CheckConstraint('next_number >= first_number', name=op.f('ck_number_series_next_not_before_first')),
     sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_number_series_updated_by_id_users')),
@@ -59,12 +59,12 @@ def upgrade():
     sa.Column('content', sa.JSON(), nullable=False),
     sa.Column('content_sha256', sa.String(length=64), nullable=False),
     sa.Column('signed_by_id', sa.Integer(), nullable=False),
-    sa.Column('signed_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('signed_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('number_id', sa.Integer(), nullable=True),
     sa.Column('issued_on', sa.Date(), nullable=True),
     sa.Column('issued_by_id', sa.Integer(), nullable=True),
-    sa.Column('issued_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('completed_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('issued_at', workflow.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('completed_at', workflow.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("state != 'issued' OR completed_at IS NOT NULL", name=op.f('ck_notices_issued_has_completion')),
     sa.CheckConstraint("state = 'signed' OR (number_id IS NOT NULL AND issued_on IS NOT NULL AND issued_by_id IS NOT NULL AND issued_at IS NOT NULL)", name=op.f('ck_notices_issued_has_number')),
     sa.CheckConstraint("state IN ('signed', 'issuing', 'issued')", name=op.f('ck_notices_state_known')),
@@ -86,8 +86,8 @@ def upgrade():
     sa.Column('stored_name', sa.String(length=80), nullable=True),
     sa.Column('sha256', sa.String(length=64), nullable=True),
     sa.Column('size_bytes', sa.Integer(), nullable=True),
-    sa.Column('stored_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('revoked_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('stored_at', workflow.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', workflow.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('revoked_by_id', sa.Integer(), nullable=True),
     sa.Column('revoke_reason', sa.String(length=1000), nullable=True),
     sa.CheckConstraint("(kind = 'notice' AND application_id IS NULL AND position = 0) OR (kind = 'letter' AND application_id IS NOT NULL AND position > 0)", name=op.f('ck_official_documents_kind_matches')),

@@ -11,7 +11,7 @@ Create Date: 2026-12-04 16:47:38.516969
 from alembic import op
 import sqlalchemy as sa
 
-import workflow.models.base
+import workflow.core.db
 
 
 # revision identifiers, used by Alembic.
@@ -26,8 +26,8 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('failures', sa.Integer(), nullable=False),
-    sa.Column('locked_until', workflow.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('last_failure_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('locked_until', workflow.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_failure_at', workflow.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_login_throttles')),
     sa.UniqueConstraint('email', name=op.f('uq_login_throttles_email'))
     )
@@ -36,9 +36,9 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('purpose', sa.String(length=10), nullable=False),
     sa.Column('token_sha256', sa.String(length=64), nullable=False),
-    sa.Column('created_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('used_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', workflow.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint("purpose IN ('activate', 'reset')", name=op.f('ck_account_tokens_purpose_known')),
     sa.CheckConstraint('expires_at > created_at', name=op.f('ck_account_tokens_expires_after_creation')),
@@ -58,7 +58,7 @@ def upgrade():
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('pages', sa.Integer(), nullable=False),
     sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
-    sa.Column('uploaded_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('uploaded_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('size_bytes > 0', name=op.f('ck_licences_size_positive')),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_licences_organization_id_organizations'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_licences_uploaded_by_id_users')),
@@ -75,7 +75,7 @@ def upgrade():
     sa.Column('outcome', sa.String(length=30), nullable=False),
     sa.Column('ip', sa.String(length=45), nullable=False),
     sa.Column('user_agent', sa.String(length=200), nullable=False),
-    sa.Column('at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_login_events_user_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_login_events'))
     )
@@ -86,8 +86,8 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('code_sha256', sa.String(length=64), nullable=False),
-    sa.Column('created_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('used_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', workflow.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_recovery_codes_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_recovery_codes')),
     sa.UniqueConstraint('user_id', 'code_sha256', name=op.f('uq_recovery_codes_user_id_code_sha256'))
@@ -96,9 +96,9 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('token_sha256', sa.String(length=64), nullable=False),
-    sa.Column('created_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_seen_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ended_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ended_at', workflow.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('end_reason', sa.String(length=20), nullable=True),
     sa.Column('ip', sa.String(length=45), nullable=False),
     sa.Column('user_agent', sa.String(length=200), nullable=False),
@@ -124,7 +124,7 @@ def upgrade():
         batch_op.add_column(sa.Column('status', sa.String(length=12), nullable=False,
                                       server_default='verified'))
         batch_op.add_column(sa.Column('status_reason', sa.String(length=1000), server_default='', nullable=False))
-        batch_op.add_column(sa.Column('decided_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('decided_at', workflow.core.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.drop_constraint(batch_op.f('uq_organizations_credit_code'), type_='unique')
         batch_op.create_index(batch_op.f('ix_organizations_credit_code'), ['credit_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_organizations_status'), ['status'], unique=False)
@@ -141,14 +141,14 @@ def upgrade():
 
     with op.batch_alter_table('outbox_mails', schema=None) as batch_op:
         batch_op.add_column(sa.Column('attempts', sa.Integer(), server_default='0', nullable=False))
-        batch_op.add_column(sa.Column('next_attempt_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('given_up_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('next_attempt_at', workflow.core.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('given_up_at', workflow.core.db.UTCDateTime(timezone=True), nullable=True))
 
     with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('password_changed_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('password_changed_at', workflow.core.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('invited_by_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('totp_enabled_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('totp_enabled_at', workflow.core.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('totp_last_step', sa.Integer(), nullable=True))
         batch_op.alter_column('password_hash',
                existing_type=sa.VARCHAR(length=255),

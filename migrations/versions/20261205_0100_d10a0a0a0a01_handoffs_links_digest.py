@@ -8,7 +8,7 @@ Create Date: 2026-12-05
 from alembic import op
 import sqlalchemy as sa
 
-import workflow.models.base
+import workflow.core.db
 
 
 revision = 'd10a0a0a0a01'
@@ -22,7 +22,7 @@ def upgrade():
         batch_op.add_column(sa.Column('mail_delivery', sa.String(length=10),
                                       server_default='immediate', nullable=False))
         batch_op.add_column(sa.Column('last_digest_at',
-                                      workflow.models.base.UTCDateTime(timezone=True),
+                                      workflow.core.db.UTCDateTime(timezone=True),
                                       nullable=True))
         batch_op.create_check_constraint(
             op.f('ck_users_mail_delivery_known'), "mail_delivery IN ('immediate', 'daily')")
@@ -32,7 +32,7 @@ def upgrade():
         batch_op.add_column(sa.Column('held_for_digest', sa.Boolean(), server_default=sa.false(),
                                       nullable=False))
         batch_op.add_column(sa.Column('digested_at',
-                                      workflow.models.base.UTCDateTime(timezone=True),
+                                      workflow.core.db.UTCDateTime(timezone=True),
                                       nullable=True))
         batch_op.create_index('ix_notifications_digest', ['held_for_digest', 'digested_at'],
                               unique=False)
@@ -42,7 +42,7 @@ def upgrade():
 
     with op.batch_alter_table('calls', schema=None) as batch_op:
         batch_op.add_column(sa.Column('review_deadline',
-                                      workflow.models.base.UTCDateTime(timezone=True),
+                                      workflow.core.db.UTCDateTime(timezone=True),
                                       nullable=True))
 
 

@@ -17,7 +17,7 @@ from itertools import groupby
 from alembic import op
 import sqlalchemy as sa
 
-import workflow.models.base
+import workflow.core.db
 
 
 revision = 'd10b0b0b0b02'
@@ -29,14 +29,14 @@ LIVE = "state NOT IN ('withdrawn', 'expired')"
 _applications = sa.table(
     'applications', sa.column('id', sa.Integer), sa.column('call_id', sa.Integer),
     sa.column('lead_org_id', sa.Integer), sa.column('state', sa.String),
-    sa.column('updated_at', workflow.models.base.UTCDateTime(timezone=True)),
+    sa.column('updated_at', workflow.core.db.UTCDateTime(timezone=True)),
     sa.column('lock_version', sa.Integer))
 _audit = sa.table(
     'audit_entries', sa.column('application_id', sa.Integer), sa.column('call_id', sa.Integer),
     sa.column('role', sa.String), sa.column('action', sa.String),
     sa.column('from_state', sa.String), sa.column('to_state', sa.String),
     sa.column('comment', sa.String),
-    sa.column('at', workflow.models.base.UTCDateTime(timezone=True)))
+    sa.column('at', workflow.core.db.UTCDateTime(timezone=True)))
 
 
 def _expire_duplicate_drafts(conn) -> None:
@@ -75,7 +75,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('nonce', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
-    sa.Column('used_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('result_path', sa.String(length=500), server_default='', nullable=False),
     sa.Column('result_note', sa.String(length=500), server_default='', nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_form_submissions_user_id_users'), ondelete='CASCADE'),
@@ -89,8 +89,8 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('path', sa.String(length=500), nullable=False),
     sa.Column('data', sa.JSON(), nullable=False),
-    sa.Column('created_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('expires_at > created_at', name=op.f('ck_kept_forms_expires_after_creation')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_kept_forms_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_kept_forms')),

@@ -1,7 +1,7 @@
 """one vocabulary of technical fields for calls and experts (issue 10)
 
 The vocabulary starts with the ten priority industries and their fields
-(workflow/field_taxonomy.py). Every technical field a call or an expert already names
+(workflow/vocabulary/taxonomy.py). Every technical field a call or an expert already names
 becomes a term: the term of that name, else a new one with the `unsorted` mark (under the
 call field's industry when it named one), so nothing typed before is lost.
 
@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 from alembic import op
 import sqlalchemy as sa
 
-import workflow.models.base
+import workflow.core.db
 
 
-# The vocabulary as it was when this revision was written (workflow/field_taxonomy.py may
+# The vocabulary as it was when this revision was written (workflow/vocabulary/taxonomy.py may
 # change later; a migration must not).
 DEFAULT_TAXONOMY = {
     '新一代信息技术': (
@@ -65,7 +65,7 @@ terms = sa.table(
     'field_terms', sa.column('id', sa.Integer()), sa.column('name', sa.String()),
     sa.column('parent_id', sa.Integer()), sa.column('position', sa.Integer()),
     sa.column('unsorted', sa.Boolean()),
-    sa.column('created_at', workflow.models.base.UTCDateTime()))
+    sa.column('created_at', workflow.core.db.UTCDateTime()))
 
 
 def upgrade():
@@ -75,9 +75,9 @@ def upgrade():
     sa.Column('parent_id', sa.Integer(), nullable=True),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('unsorted', sa.Boolean(), server_default=sa.false(), nullable=False),
-    sa.Column('retired_at', workflow.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('retired_at', workflow.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('merged_into_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', workflow.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('merged_into_id IS NULL OR retired_at IS NOT NULL', name=op.f('ck_field_terms_merged_is_retired')),
     sa.CheckConstraint('parent_id IS NULL OR parent_id != id', name=op.f('ck_field_terms_not_own_parent')),
     sa.ForeignKeyConstraint(['merged_into_id'], ['field_terms.id'], name=op.f('fk_field_terms_merged_into_id_field_terms')),

@@ -10,7 +10,7 @@ city, find the co-builder rows naming a unit, and count the mails not sent.
 from alembic import op
 import sqlalchemy as sa
 
-import workflow.models.base
+import workflow.core.db
 
 
 revision = 'd10d0d0d0d04'

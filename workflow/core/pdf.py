@@ -1,0 +1,117 @@
+"""PDF rendering: the only module that imports WeasyPrint.
+
+Resources: WeasyPrint's default fetcher reads local files and follows redirects, the source
+of several CVEs, so rendering uses `StaticOnlyFetcher`, which serves two kinds of URL:
+
+- ``static:css/pdf.css`` (or ``static:/css/pdf.css``): a file under the app's static folder
+  (workflow/static). The path is resolved, symlinks included, and refused when it leaves
+  the folder.
+- ``data:image/...``: inline images, e.g. a QR code.
+
+Anything else (file:, http:, https:, ftp:, relative URLs) raises, and WeasyPrint skips the
+resource with a warning. Templates therefore write ``<link rel="stylesheet"
+href="static:css/pdf.css">`` and need no base_url.
+
+Fonts: each typographic role of GB/T 9704 (fangsong, xiaobiaosong, hei, kai, song) maps to
+a CSS font-family list, overridable per role by the config key PDF_FONTS. Every rendered
+document gets `font_css()`: a custom property ``--font-<role>`` and a class
+``font-<role>`` per role.
+"""
+import ctypes.util
+import mimetypes
+import re
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote
+from urllib.request import DataHandler, Request
+
+from flask import current_app, has_app_context
+from weasyprint import CSS, HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+DEFAULT_FONTS = {
+    "fangsong": "'FangSong_GB2312', 'FangSong', 'Noto Serif CJK SC'",
+    "xiaobiaosong": "'FZXiaoBiaoSong-B05S', 'Noto Serif CJK SC'",
+    "hei": "'SimHei', 'Noto Sans CJK SC'",
+    "kai": "'KaiTi', 'LXGW WenKai', 'Noto Serif CJK SC'",
+    "song": "'SimSun', 'Noto Serif CJK SC'",
+}
+PACKAGE_STATIC = Path(__file__).resolve().parent.parent / "static"
+_ROLE_NAME = re.compile(r"[a-z][a-z0-9-]*\Z")
+
+
+class RefusedURL(ValueError):
+    """A resource URL the PDF renderer does not serve."""
+
+
+def static_root() -> Path:
+    if has_app_context() and current_app.static_folder:
+        return Path(current_app.static_folder).resolve()
+    return PACKAGE_STATIC
+
+
+def static_path(url: str, root: Path) -> Path:
+    """The file a ``static:`` URL names, or RefusedURL when it is not a file inside root."""
+    relative = unquote(url.removeprefix("static:").split("?")[0].split("#")[0]).lstrip("/")
+    target = (root / relative).resolve()
+    if not target.is_relative_to(root) or not target.is_file():
+        raise RefusedURL(f"not a static file: {url}")
+    return target
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serves static: files and data: images; refuses every other URL without opening it."""
+
+    def __init__(self, root: Path | None = None):
+        super().__init__(allow_redirects=False)
+        self.root = (root or static_root()).resolve()
+
+    def fetch(self, url, headers=None):
+        scheme = url.partition(":")[0].lower()
+        if scheme == "static":
+            path = static_path(url, self.root)
+            # WeasyPrint reads a stylesheet only when it is served as text/css.
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+        if scheme == "data" and url[5:].lower().startswith("image/"):
+            inline = DataHandler().data_open(Request(url))
+            return URLFetcherResponse(url, inline.read(), inline.headers)
+        raise RefusedURL(f"refused: {url[:80]}")
+
+
+def font_roles() -> dict[str, str]:
+    """Role -> CSS font-family list: the defaults, with PDF_FONTS from the config on top."""
+    roles = dict(DEFAULT_FONTS)
+    if has_app_context():
+        roles.update(current_app.config.get("PDF_FONTS") or {})
+    for role, families in roles.items():
+        if not _ROLE_NAME.match(role) or any(c in families for c in "{};<>"):
+            raise ValueError(f"PDF_FONTS[{role!r}] is not a role name and a font-family list")
+    return roles
+
+
+def font_css() -> str:
+    """CSS giving each font role a custom property --font-<role> and a class .font-<role>."""
+    roles = font_roles()
+    variables = "".join(f"--font-{role}: {families}; " for role, families in roles.items())
+    classes = "".join(
+        f".font-{role} {{ font-family: {families}; }}\n" for role, families in roles.items()
+    )
+    return f":root {{ {variables}}}\n{classes}"
+
+
+def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
+    """Render an HTML string to PDF bytes, fetching only static: files and data: images.
+
+    base_url is passed to WeasyPrint for links; resources it would resolve are still
+    refused unless they are static: or data: URLs.
+    """
+    fetcher = StaticOnlyFetcher()
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[CSS(string=font_css(), url_fetcher=fetcher)])
+
+
+@cache
+def harfbuzz_subset_available() -> bool:
+    """Whether libharfbuzz-subset is installed; without it font subsetting is ~40x slower."""
+    return ctypes.util.find_library("harfbuzz-subset") is not None

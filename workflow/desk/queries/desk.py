@@ -1,0 +1,137 @@
+"""A person's desk, the page after login: what waits for their action now, one section per
+role they hold, each group counted and its items the soonest deadline first.
+
+A section is shown to whoever holds its role (its permission); each group in it to whoever
+the permission table allows its page. The groups are read in services/desk_*.py, each in a
+fixed number of statements whatever the number of rows.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from workflow.desk.queries import applicant as desk_applicant
+from workflow.desk.queries import calls as desk_calls
+from workflow.desk.queries import expert as desk_expert
+from workflow.desk.queries import leader as desk_leader
+from workflow.desk.queries import officer as desk_officer
+from workflow.desk.queries import recommender as desk_recommender
+from workflow.desk.queries.items import Group, Section, by_urgency
+from workflow.lifecycle.permissions import can
+
+
+@dataclass(frozen=True)
+class Texts:
+    title: object   # the group's heading
+    action: object  # the button of each item: what is done there
+    when: object    # the heading of its time column
+    full: str | None = None  # the endpoint of the page listing all of them
+
+
+GROUPS: dict[str, Texts] = {
+    "verification": Texts(_l("Your organization's verification"), _l("Open"),
+                          _l("Registered")),
+    "drafts": Texts(_l("Drafts to submit"), _l("Complete and submit"), _l("Filing closes"),
+                    "applicant.home"),
+    "returned": Texts(_l("Returned for revision"), _l("Revise and resubmit"),
+                      _l("Resubmit before"), "applicant.home"),
+    "corrections": Texts(_l("Corrections requested"), _l("Correct"), _l("Due"),
+                         "applicant.home"),
+    "confirmations": Texts(_l("Co-builder confirmations waiting for your unit"),
+                           _l("Confirm"), _l("Lead unit's deadline"), "applicant.home"),
+    "documents": Texts(_l("Approval letters to download"), _l("Download"), _l("Issued")),
+    "to_decide": Texts(_l("Applications to recommend, decline or return"), _l("Decide"),
+                       _l("Recommendation deadline"), "recommender.index"),
+    "units": Texts(_l("Units waiting for verification"), _l("Check"), _l("Registered"),
+                   "organizations.queue"),
+    "invitations": Texts(_l("Invitations to answer"), _l("Answer"), _l("Invited"),
+                         "expert_home.home"),
+    "sheets": Texts(_l("Score sheets to submit"), _l("Score"), _l("Accepted"),
+                    "expert_home.home"),
+    "chair_alarms": Texts(_l("Dispersion alarms to resolve as chair"), _l("Resolve"),
+                          _l("Since"), "expert_home.home"),
+    "chair_confirmations": Texts(_l("Panel results to confirm as chair"), _l("Confirm"),
+                                 _l("Since"), "expert_home.home"),
+    "formal_reviews": Texts(_l("Formal reviews waiting"), _l("Check"), _l("Waiting since"),
+                            "officer.call_list"),
+    "awaiting_corrections": Texts(_l("Corrections awaiting the lead units"), _l("Follow"),
+                                  _l("Due")),
+    "panels_to_fill": Texts(_l("Panels not complete"), _l("Fill"), _l("Since"),
+                            "panels.index"),
+    "reviews_to_open": Texts(_l("Complete panels: expert review to open"),
+                             _l("Open the review"), _l("Since"), "panels.index"),
+    "alarms": Texts(_l("Open dispersion alarms"), _l("Follow"), _l("Since"),
+                    "review_results.index"),
+    "objections": Texts(_l("Objections to handle"), _l("Handle"), _l("Received"),
+                        "publicity.index"),
+    "notices_to_issue": Texts(_l("Notices to issue"), _l("Issue"), _l("Signed"),
+                              "notices.index"),
+    "mails": Texts(_l("Mails that did not leave"), _l("Look"), _l("Since")),
+    "running_calls": Texts(_l("Running calls: next step"), _l("Open"), _l("When"),
+                           "officer.call_list"),
+    "selections": Texts(_l("Reviewed applications to select"), _l("Select"),
+                        _l("Waiting since"), "selection.index"),
+    "objection_reviews": Texts(_l("Objection reviews to decide"), _l("Decide"),
+                               _l("Waiting since")),
+    "notices_to_sign": Texts(_l("Approval notices to sign"), _l("Sign"), _l("Waiting since"),
+                             "notices.index"),
+}
+
+Builder = Callable[[object], Group | list[Group]]
+
+# (section, the permission that shows it, its groups with the permission each needs).
+SECTIONS: tuple[tuple[str, str, tuple[tuple[str, Builder], ...]], ...] = (
+    ("organization", "organization.view_own", (
+        ("organization.view_own", desk_applicant.verification),)),
+    ("applicant", "application.list_own", (
+        ("application.list_own", desk_applicant.drafts),
+        ("application.list_own", desk_applicant.returned),
+        ("application.list_own", desk_applicant.corrections),
+        ("application.list_own", desk_applicant.confirmations),
+        ("application.list_own", desk_applicant.documents))),
+    ("recommender", "recommender.queue", (
+        ("recommender.queue", desk_recommender.to_decide),
+        ("organization.queue", desk_recommender.units))),
+    ("expert", "expert.home", (
+        ("expert.home", desk_expert.invitations),
+        ("expert.home", desk_expert.sheets),
+        ("expert.home", desk_expert.alarms),
+        ("expert.home", desk_expert.confirmations))),
+    ("officer", "call.list_applications", (
+        ("call.formal_review_queue", desk_officer.formal_reviews),
+        ("call.formal_review_queue", desk_officer.corrections),
+        ("organization.review_disputed", desk_officer.units),
+        ("call.assign", desk_officer.panels),
+        ("call.review_progress", desk_officer.alarms),
+        ("objection.handle", desk_officer.objections),
+        ("notice.issue", desk_officer.notices),
+        ("outbox.view", desk_officer.mails),
+        ("call.manage", desk_calls.running_calls))),
+    ("leader", "call.select", (
+        ("call.select", desk_leader.selections),
+        ("publicity.objections", desk_leader.objection_reviews),
+        ("notice.view", desk_leader.notices))),
+)
+# Shown only when something waits in it; a role's section always, saying when nothing does.
+ONLY_WHEN_BUSY = frozenset({"organization"})
+
+
+def _groups(user, builders) -> list[Group]:
+    groups = []
+    for permission, build in builders:
+        if can(user, permission):
+            built = build(user)
+            groups.extend(built if isinstance(built, list) else [built])
+    return by_urgency(groups)
+
+
+def desk_of(user) -> list[Section]:
+    """The sections of `user`'s desk, in the order of SECTIONS."""
+    sections = []
+    for role, permission, builders in SECTIONS:
+        if not can(user, permission):
+            continue
+        section = Section(role, _groups(user, builders))
+        if section.groups or role not in ONLY_WHEN_BUSY:
+            sections.append(section)
+    return sections

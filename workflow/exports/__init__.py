@@ -1,1 +1,0 @@
-"""Documents generated from workflow data: spreadsheets and PDFs for download and print."""

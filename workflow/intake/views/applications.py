@@ -1,0 +1,84 @@
+"""An application as every allowed role sees it: detail, timeline, versions, attachments,
+and the state changes the transition table offers."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from forms.applications import CommentForm
+from workflow.core.errors import ServiceError
+from workflow.core.extensions import db
+from workflow.core.states import Action
+from workflow.intake.models import Application, ApplicationVersion, Attachment
+from workflow.intake.operations import attachments
+from workflow.intake.rules.sections import SECTIONS
+from workflow.lifecycle.transitions import transition
+from workflow.web.formatting import STATE_LABELS
+from workflow.web.queries import refusals
+from workflow.web.views.context import OWN_FORMS, detail_context
+from workflow.web.views.helpers import flash_problems, load_or_404, require, safe_next
+
+bp = Blueprint("applications", __name__)
+
+
+@bp.get("/applications/<int:app_id>")
+@login_required
+def detail(app_id: int):
+    app = load_or_404(Application, app_id)
+    require("application.view", app)
+    return render_template("applications/detail.html", **detail_context(app))
+
+
+@bp.post("/applications/<int:app_id>/actions/<action>")
+@login_required
+def act(app_id: int, action: str):
+    app = load_or_404(Application, app_id)
+    if action not in Action.__members__.values() or action in OWN_FORMS:
+        abort(404)  # recommending and requesting corrections have forms and routes of their own
+    require("application.view", app)
+    # A page that offers the action elsewhere (the panels page) is where the officer returns.
+    back = (safe_next(request.form["next"]) if request.form.get("next")
+            else url_for(".detail", app_id=app.id))
+    if (why := refusals.action_too_late(app, action, current_user)) is not None:
+        flash(why, "warning")
+        return redirect(back)
+    require(action, app)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        for error in form.comment.errors:
+            flash(error, "danger")
+        return redirect(back)
+    try:
+        transition(app, action, actor=current_user, comment=form.comment.data or "")
+    except ServiceError as error:
+        db.session.rollback()
+        flash_problems(error)
+    else:
+        db.session.commit()
+        flash(_("Done: the application is now “%(state)s”.",
+                state=STATE_LABELS.get(app.state, app.state)), "success")
+    return redirect(back)
+
+
+@bp.get("/applications/<int:app_id>/versions/<int:number>")
+@login_required
+def version(app_id: int, number: int):
+    app = load_or_404(Application, app_id)
+    require("version.view", app)
+    row = db.session.query(ApplicationVersion).filter_by(application_id=app.id,
+                                                         number=number).one_or_none()
+    if row is None:
+        abort(404)
+    return render_template("applications/version.html", app=app, version=row,
+                           sections=SECTIONS)
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@login_required
+def download(attachment_id: int):
+    attachment = load_or_404(Attachment, attachment_id)
+    require("attachment.download", attachment)
+    path = attachments.path_of(attachment)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype="application/pdf", as_attachment=True,
+                     download_name=attachments.download_name_of(attachment), max_age=0)

@@ -1,0 +1,167 @@
+"""Who is told what after a state change, and the reminders of coming deadlines.
+
+The lead unit hears of every step of its application that the department takes (the
+leader's selection only with the announcement, publicity.py); the next actor of a step is
+told by lifecycle/handoffs.py. Each text is composed in its recipient's language and ends
+with an absolute link; where the lead unit has something to do, it says what and by when.
+"""
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from workflow.accounts.operations import account_links
+from workflow.core.clock import local
+from workflow.core.extensions import db
+from workflow.core.states import Action
+from workflow.formal_review.models import CorrectionRequest
+from workflow.inbox.notifications import lead_users, notify
+from workflow.lifecycle import handoffs
+from workflow.lifecycle.handoffs import beijing_time
+
+_TOLD_TO_LEAD = {
+    Action.EXPIRE: lambda: _("closed unsubmitted: the call's filing window ended"),
+    Action.RETURN: lambda: _("returned for revision"),
+    Action.DECLINE: lambda: _("not recommended"),
+    Action.RECOMMEND: lambda: _("recommended to the department"),
+    Action.REQUEST_CORRECTION: lambda: _("asked for corrections"),
+    Action.FAIL_FORMAL_REVIEW: lambda: _("failed the formal review"),
+    Action.PASS_FORMAL_REVIEW: lambda: _("passed the formal review"),
+    Action.OPEN_REVIEW: lambda: _("sent to the expert review"),
+    Action.END_PUBLICITY: lambda: _("cleared by the public announcement: the approval "
+                                    "notice follows"),
+    # Neither the objector nor the objection is named: the leadership reviews it first.
+    Action.RAISE_OBJECTION_REVIEW: lambda: _("objected to during the public announcement; "
+                                             "the leadership reviews the objection"),
+    Action.EXPIRE_CORRECTION: lambda: _("closed: the correction deadline was missed"),
+    # The objector is not named: the leader's reasons are the department's own words.
+    Action.DISMISS_OBJECTION: lambda: _("cleared: the objection was dismissed"),
+    Action.UPHOLD_OBJECTION: lambda: _("removed from the list: the objection was upheld"),
+}
+
+
+def _correction_deadline(app):
+    return db.session.scalar(select(CorrectionRequest.deadline_at).where(
+        CorrectionRequest.application_id == app.id, CorrectionRequest.answered_at.is_(None))
+        .order_by(CorrectionRequest.round.desc()).limit(1))
+
+
+def _next_step(app, action) -> str:
+    """What the lead unit has to do now, and by when; empty when nothing."""
+    if action == Action.RETURN:
+        deadline = app.call.recommend_deadline
+        if deadline is None:
+            return _("Revise the application and submit it again.")
+        return _("Revise the application and submit it again before %(when)s (Beijing time), "
+                 "while the recommender can still recommend it.", when=beijing_time(deadline))
+    if action == Action.REQUEST_CORRECTION and (deadline := _correction_deadline(app)):
+        return _("Correct every listed item and submit the correction before %(when)s "
+                 "(Beijing time); after that the application is closed.",
+                 when=beijing_time(deadline))
+    return ""
+
+
+def after_transition(app, action, actor, comment: str) -> None:
+    """Queue the notifications of one state change (called by the transition function): to
+    the lead unit, and to whoever acts next."""
+    handoffs.after_transition(app, action, actor)
+    what = _TOLD_TO_LEAD.get(action)
+    if what is None:
+        return
+
+    def compose(user):
+        subject = _("%(title)s: %(what)s", title=app.title, what=what())
+        body = _("Your application “%(title)s” was %(what)s.", title=app.title, what=what())
+        if comment:
+            body += "\n\n" + _("Reasons or remarks:") + "\n" + comment
+        if step := _next_step(app, action):
+            body += "\n\n" + step
+        return subject, body
+
+    notify(lead_users(app), kind=str(action), compose=compose, application=app,
+           link=f"/applications/{app.id}")
+
+
+_REMINDERS = {
+    "filing": lambda what, when: _(
+        "The call closes at %(when)s (Beijing time) and “%(what)s” is still a draft. Submit it "
+        "before then; a draft left unsubmitted expires when the call closes.",
+        what=what, when=when),
+    "recommend": lambda what, when: _(
+        "Applications of your region in “%(what)s” wait for your decision. Recommend, decline "
+        "or return each of them before %(when)s (Beijing time).", what=what, when=when),
+    "correction": lambda what, when: _(
+        "The corrections asked for “%(what)s” are due at %(when)s (Beijing time). Submit them "
+        "before then; after that the application is closed.", what=what, when=when),
+    "score": lambda what, when: _(
+        "Score sheets of “%(what)s” wait for you. Score every item of each and submit them "
+        "before %(when)s (Beijing time): the panels' results wait for them.",
+        what=what, when=when),
+}
+
+
+def remind(users, *, task: str, key: str, app, deadline, what: str, path: str) -> int:
+    """A reminder two working days before `deadline` of what `task` asks (filing, recommend,
+    correction, score), with a link to `path`; sent once per key and person."""
+    when = beijing_time(deadline)
+
+    def compose(user):
+        return (_("Deadline in two working days: %(what)s", what=what),
+                _REMINDERS[task](what, when))
+
+    return notify(users, kind="reminder", compose=compose, application=app, link=path,
+                  dedupe_key=key)
+
+
+_RECALLS = {
+    "select": lambda what, since: _(
+        "The expert review of “%(what)s” was complete on %(since)s (Beijing time) and "
+        "applications still wait for your selection.", what=what, since=since),
+    "objections": lambda what, since: _(
+        "Objection reviews of “%(what)s” wait for your decision since %(since)s (Beijing "
+        "time): dismiss or uphold each objection.", what=what, since=since),
+    "sign": lambda what, since: _(
+        "The approval notice of “%(what)s” waits for your signature since %(since)s (Beijing "
+        "time).", what=what, since=since),
+    "issue": lambda what, since: _(
+        "The approval notice of “%(what)s” was signed on %(since)s (Beijing time) and is not "
+        "issued yet.", what=what, since=since),
+}
+
+
+def recall(users, *, task: str, key: str, since, what: str, path: str) -> int:
+    """A reminder of work handed over at `since` that still waits (select, objections, sign,
+    issue), with a link to `path`; sent once per key and person."""
+    def compose(user):
+        return (_("Still waiting for you: %(what)s", what=what),
+                _RECALLS[task](what, beijing_time(since)))
+
+    return notify(users, kind="reminder", compose=compose, link=path, dedupe_key=key)
+
+
+def panel_invitation(call_title: str, links: dict | None = None):
+    """The invitation to review an application of the call, naming no application (see
+    assignment._invite): what to do, how to log in, and the review page. An invitation has
+    no deadline to answer. An expert who never set a password gets a fresh link to set one
+    (the pool's invitation may have expired long ago); `links` keeps one link per person for
+    a batch of invitations, since a newer link replaces the older."""
+    links = {} if links is None else links
+
+    def compose(person):
+        body = _("Hello %(name)s,\n\nyou are invited as an expert to review an application of "
+                 "the call “%(call)s”.\n\nWhat to do: log in and open your review page. If you "
+                 "have a conflict of interest with the applicant (for example, you work for one "
+                 "of its units, helped write its plan or are related to its project head), "
+                 "declare it there; otherwise accept the invitation, or decline it with a "
+                 "reason. The review of the application starts only when its panel is "
+                 "complete, so please answer soon.", name=person.name, call=call_title)
+        if not person.is_activated:
+            if person.id not in links:
+                token, row = account_links.issue_link(person, account_links.ACTIVATE,
+                                                           replaces_earlier=False)
+                links[person.id] = (account_links.link_url(token, account_links.ACTIVATE),
+                                    local(row.expires_at).strftime("%Y-%m-%d %H:%M"))
+            url, until = links[person.id]
+            body += "\n\n" + _("Your account has no password yet. Choose one with this link "
+                                "(it works once, until %(deadline)s Beijing time):\n%(url)s",
+                                url=url, deadline=until)
+        return _("Invitation to review an application"), body
+    return compose

@@ -1,0 +1,391 @@
+"""Issuing a call's approval notice: one number, one notice PDF and one letter per approved
+application, each stored once; then the applications are approved and the call decided.
+
+The work is split so that a crash loses nothing. `issue_notice` takes the number and
+creates every document row as pending, in one transaction. `store_next_document` renders
+and stores one pending document; the caller commits after each. `finish_issue` approves
+the applications once every document is stored. Running the steps again after a crash
+goes on where they stopped: a stored document is never rendered again and the number is
+never taken twice.
+"""
+import base64
+import hashlib
+import os
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from workflow.calls.models import Call
+from workflow.calls.operations.calls import advance_call
+from workflow.core import audit, clock, storage
+from workflow.core.config import is_loopback_url
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.filenames import download_name
+from workflow.core.states import Action, CallState
+from workflow.inbox.notifications import absolute_url, lead_users, notify
+from workflow.intake.models import Application
+from workflow.lifecycle.permissions import can, notice_of
+from workflow.lifecycle.transitions import transition
+from workflow.notices.documents.content import letter_data, notice_data
+from workflow.notices.documents.official import (
+    chinese_date,
+    render_letter,
+    render_notice,
+    verification,
+)
+from workflow.notices.models import Notice, OfficialDocument, number_text
+from workflow.notices.operations import numbers
+from workflow.notices.operations.drafts import (
+    approval_pending,
+    digest,
+    draft_content,
+    draft_problems,
+    signature_current,
+)
+
+CODE_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+
+
+def new_code() -> str:
+    """16 characters of base32: 80 random bits."""
+    return base64.b32encode(secrets.token_bytes(10)).decode()
+
+
+def verify_url(code: str) -> str:
+    return absolute_url(f"/verify/{code}")
+
+
+def base_url_problems() -> list[str]:
+    """In production, a PUBLIC_BASE_URL that is still a loopback address: the QR code and
+    link of every issued PDF would lead nowhere, and an issued PDF can never be changed."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    if current_app.config["ENV_NAME"] != "production" or not is_loopback_url(base):
+        return []
+    return [_("The public address of this site (PUBLIC_BASE_URL) is still %(url)s, which only "
+              "leads back to the reader's own computer. The QR code and link printed on every "
+              "issued document would not work, and an issued document can never be changed. "
+              "Ask the administrator to set PUBLIC_BASE_URL to the address the public reaches "
+              "this site at and to restart it, then issue.", url=base)]
+
+
+def issue_problems(call) -> list[str]:
+    """Why the officer cannot issue the notice of `call` now (empty: they can)."""
+    notice = notice_of(call)
+    if notice is None:
+        return [_("A leader signs the draft before it is issued."), *base_url_problems()]
+    problems = draft_problems(call)
+    if not problems and notice.content_sha256 != digest(draft_content(call)):
+        problems.append(_("The draft changed after the leader signed it; the leader signs it "
+                          "again before it is issued."))
+    return problems + base_url_problems()
+
+
+def overview(call) -> dict:
+    """What the notice page of `call` shows: the draft and what stops it while it is open,
+    the documents and their progress once it is issued."""
+    notice = notice_of(call)
+    if notice is not None and notice.state != "signed":
+        return {"notice": notice, "progress": progress(notice)}
+    return {"notice": notice, "draft": draft_content(call), "draft_number": draft_number(call),
+            "units": approval_pending(call), "problems": draft_problems(call),
+            "issue_problems": issue_problems(call),
+            "signature_current": notice is not None and signature_current(call, notice)}
+
+
+def issue_notice(call, *, actor) -> Notice:
+    """Take the next number of the office and year and create the notice's documents, all
+    pending, in one transaction. Side effects: the number row, the document rows, one
+    audit row; flushed. On a ServiceError the caller rolls back, which gives the number
+    back."""
+    if not can(actor, "notice.issue", call):
+        raise PermissionDenied("notice.issue")
+    problems = issue_problems(call)
+    if problems:
+        raise ServiceError(*problems)
+    notice = notice_of(call)
+    content, today = notice.content, clock.local(clock.now()).date()
+    number = numbers.allocate_number(content["office_code"], today.year,
+                                     title=content["title"], actor=actor)
+    claimed = db.session.execute(
+        update(Notice)
+        .where(Notice.id == notice.id, Notice.state == "signed",
+               Notice.content_sha256 == notice.content_sha256)
+        .values(state="issuing", number_id=number.id, issued_on=today, issued_by_id=actor.id,
+                issued_at=clock.now())
+        .execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        raise ServiceError(_("Someone else issued or signed this notice a moment ago. Reload "
+                             "the page."))
+    db.session.refresh(notice)
+    db.session.add(OfficialDocument(notice_id=notice.id, kind="notice", position=0,
+                                    verification_code=new_code()))
+    for position, unit in enumerate(content["units"], start=1):
+        db.session.add(OfficialDocument(notice_id=notice.id, kind="letter", position=position,
+                                        application_id=unit["application_id"],
+                                        verification_code=new_code()))
+    audit.record(actor=actor, action="notice_numbered", call=call,
+                 comment=f"{number.text} {content['title']}")
+    db.session.flush()
+    return notice
+
+
+def progress(notice: Notice) -> tuple[int, int]:
+    """(documents stored, documents in all)."""
+    return sum(d.stored_at is not None for d in notice.documents), len(notice.documents)
+
+
+def seal_uri(content: dict) -> str | None:
+    """The seal the content names as a data: image, read back only if unchanged."""
+    seal = content.get("seal")
+    if not seal:
+        return None
+    data = storage.read_verified(storage.seals_dir() / seal["stored_name"], seal["sha256"])
+    return "data:image/png;base64," + base64.b64encode(data).decode()
+
+
+def render_document(doc: OfficialDocument) -> bytes:
+    """The PDF of one document of an issued notice, from the content the leader signed."""
+    notice = doc.notice
+    content = notice.content
+    options = {"number": notice.number.text, "date": chinese_date(notice.issued_on),
+               "seal_uri": seal_uri(content),
+               "verification": verification(doc.code_groups, verify_url(doc.verification_code))}
+    if doc.kind == "notice":
+        return render_notice(notice_data(content, **options))
+    unit = next(u for u in content["units"] if u["application_id"] == doc.application_id)
+    return render_letter(letter_data(content, unit, **options))
+
+
+def draft_number(call) -> str:
+    """The number line of the draft: this year's, its sequence left blank."""
+    office = draft_content(call)["office_code"]
+    return number_text(office, clock.local(clock.now()).year, None)
+
+
+def render_preview(call, *, letter: bool = False) -> bytes:
+    """The current draft as a PDF marked as a draft: no number, no verification code."""
+    content = draft_content(call)
+    options = {"number": draft_number(call), "date": chinese_date(clock.local(clock.now())),
+               "seal_uri": seal_uri(content), "verification": None}
+    if letter and content["units"]:
+        return render_letter(letter_data(content, content["units"][0], **options))
+    return render_notice(notice_data(content, **options))
+
+
+def store_next_document(notice: Notice, *, actor) -> OfficialDocument | None:
+    """Render and store the first pending document of `notice`; None when none is left.
+
+    The file is written under a temporary name first; the row is then claimed with an
+    UPDATE that only a pending row matches, so of two concurrent steps one stores the
+    document and the other drops its copy. Side effects: the file, the row; flushed."""
+    if not can(actor, "notice.issue", notice.call):
+        raise PermissionDenied("notice.issue")
+    doc = db.session.scalar(select(OfficialDocument).where(
+        OfficialDocument.notice_id == notice.id, OfficialDocument.stored_at.is_(None))
+        .order_by(OfficialDocument.position).limit(1))
+    if doc is None:
+        return None
+    data = render_document(doc)
+    folder = storage.documents_dir()
+    tmp = storage.write_temporary(folder, data)
+    # Named by its row, so a step resumed after a crash replaces the copy it left.
+    name = f"{doc.kind}-{notice.id}-{doc.position:03d}-{doc.verification_code}.pdf"
+    claimed = db.session.execute(
+        update(OfficialDocument)
+        .where(OfficialDocument.id == doc.id, OfficialDocument.stored_at.is_(None))
+        .values(stored_name=name, sha256=storage.sha256_of(data), size_bytes=len(data),
+                stored_at=clock.now())).rowcount
+    if claimed != 1:
+        tmp.unlink()
+    else:
+        storage.move_into_place(tmp, folder / name)
+    db.session.flush()
+    db.session.refresh(doc)
+    return doc
+
+
+def finish_issue(notice: Notice, *, actor) -> bool:
+    """Once every document is stored: approve each listed application (ISSUE_NOTICE), tell
+    its lead unit, and move the call to decided. False when documents are still pending or
+    the notice was finished already. Side effects: states, audit rows, notifications."""
+    stored, total = progress(notice)
+    if stored < total:
+        return False
+    claimed = db.session.execute(
+        update(Notice).where(Notice.id == notice.id, Notice.state == "issuing")
+        .values(state="issued", completed_at=clock.now())
+        .execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        return False
+    db.session.refresh(notice)
+    number = notice.number.text
+    for doc in notice.documents:
+        if doc.application is not None:
+            _approve(doc.application, number, actor)
+    if notice.call.state == CallState.PUBLICITY:
+        advance_call(notice.call, CallState.DECIDED, actor=actor, comment=number)
+    db.session.flush()
+    return True
+
+
+def _approve(app: Application, number: str, actor) -> None:
+    transition(app, Action.ISSUE_NOTICE, actor=actor, comment=number)
+
+    def compose(user):
+        return (_("%(title)s: approved by %(number)s", title=app.title, number=number),
+                _("Your application “%(title)s” was approved by the notice %(number)s. "
+                  "Download the notice and your unit's letter from the application page.",
+                  title=app.title, number=number))
+
+    notify(lead_users(app), kind=str(Action.ISSUE_NOTICE), compose=compose, application=app,
+           link=f"/applications/{app.id}")
+
+
+def revoke_document(doc: OfficialDocument, *, reason: str, actor) -> list[OfficialDocument]:
+    """Revoke an issued document with a reason; revoking the notice revokes its letters too.
+    The files and the number stay; the verification page shows the revocation. Side
+    effects: the rows, one audit row per document; flushed. Returns what was revoked."""
+    if not can(actor, "document.revoke", doc):
+        raise PermissionDenied("document.revoke")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ServiceError(_("Please give your reasons."))
+    if len(reason) > 1000:
+        raise ServiceError(_("The reason is longer than %(n)d characters.", n=1000))
+    if doc.notice.state != "issued":
+        # While letters are still being stored, a revoked notice would approve anyway.
+        raise ServiceError(_("Documents can be revoked once the notice is issued in full."))
+    targets = doc.notice.documents if doc.kind == "notice" else [doc]
+    revoked = []
+    for target in targets:
+        changed = db.session.execute(
+            update(OfficialDocument)
+            .where(OfficialDocument.id == target.id, OfficialDocument.revoked_at.is_(None),
+                   OfficialDocument.stored_at.is_not(None))
+            .values(revoked_at=clock.now(), revoked_by_id=actor.id, revoke_reason=reason)
+            .execution_options(synchronize_session=False)).rowcount
+        if changed:
+            db.session.refresh(target)
+            revoked.append(target)
+            audit.record(actor=actor, action="revoke_document", call=doc.notice.call,
+                         application=target.application,
+                         comment=f"{label(target)}: {reason}")
+    if not revoked:
+        raise ServiceError(_("This document is revoked already."))
+    db.session.flush()
+    return revoked
+
+
+def label(doc: OfficialDocument) -> str:
+    """鲁科字〔2022〕154号 通知, or 鲁科字〔2022〕154号 复函 山东…有限公司."""
+    number = doc.notice.number.text if doc.notice.number else ""
+    if doc.kind == "notice":
+        return f"{number} 通知"
+    return f"{number} 复函 {doc.application.lead_org.name}"
+
+
+def normalize_code(text: str) -> str | None:
+    """A verification code as typed (any case, with spaces or dashes), or None."""
+    code = "".join(ch for ch in (text or "").upper() if ch not in " -")
+    return code if len(code) == 16 and all(ch in CODE_ALPHABET for ch in code) else None
+
+
+def find_by_code(text: str) -> OfficialDocument | None:
+    """The issued document with this verification code; None for unknown or pending ones."""
+    code = normalize_code(text)
+    if code is None:
+        return None
+    return db.session.scalar(select(OfficialDocument).where(
+        OfficialDocument.verification_code == code, OfficialDocument.stored_at.is_not(None)))
+
+
+def document_bytes(doc: OfficialDocument) -> bytes:
+    """The stored file, exactly as issued; DamagedFile when it was changed or lost."""
+    return storage.read_verified(storage.documents_dir() / doc.stored_name, doc.sha256)
+
+
+def export_name(doc: OfficialDocument) -> str:
+    """鲁科字〔2022〕154号.pdf for the notice, 鲁科字〔2022〕154号-山东…有限公司.pdf for a letter
+    (one letter per unit and notice, so the names in an export folder differ)."""
+    number = doc.notice.number.text if doc.notice.number else ""
+    unit = doc.application.lead_org.name if doc.kind == "letter" else ""
+    return download_name(number, unit, fallback=f"document-{doc.id}")
+
+
+def issued_documents() -> list[OfficialDocument]:
+    return list(db.session.scalars(
+        select(OfficialDocument).where(OfficialDocument.stored_at.is_not(None))
+        .order_by(OfficialDocument.notice_id, OfficialDocument.position)))
+
+
+def calls_with_notices() -> list[tuple]:
+    """Every call from its announcement on, with its notice (or None), newest first."""
+    return [tuple(row) for row in db.session.execute(
+        select(Call, Notice).outerjoin(Notice, Notice.call_id == Call.id)
+        .where(Call.state.in_([CallState.PUBLICITY, CallState.DECIDED, CallState.ARCHIVED])
+               | Notice.id.is_not(None))
+        .order_by(Call.year.desc(), Call.id.desc()))]
+
+
+def describe(doc: OfficialDocument) -> dict:
+    """What the public verification page shows of an issued document."""
+    notice, content = doc.notice, doc.notice.content
+    units = content["units"] if doc.kind == "notice" else [
+        u for u in content["units"] if u["application_id"] == doc.application_id]
+    title = content["title"]
+    if doc.kind == "letter":
+        title = letter_data(content, units[0], number=notice.number.text,
+                            date=chinese_date(notice.issued_on), seal_uri=None,
+                            verification=None).title
+    return {"number": notice.number.text, "date": chinese_date(notice.issued_on),
+            "agency": content["agency"], "title": title, "units": units}
+
+
+def compare_upload(doc: OfficialDocument, stream) -> dict:
+    """The SHA-256 of an uploaded file and whether it is the issued file."""
+    hasher = hashlib.sha256()
+    for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+        hasher.update(chunk)
+    value = hasher.hexdigest()
+    return {"sha256": value, "matches": value == doc.sha256}
+
+
+def notice_to_resume(call_id: int) -> Notice:
+    """The notice of a call whose issue may need finishing, or ServiceError."""
+    call = db.session.get(Call, call_id)
+    notice = notice_of(call) if call is not None else None
+    if notice is None or notice.state == "signed":
+        raise ServiceError(_("Call %(id)d has no notice being issued.", id=call_id))
+    return notice
+
+
+def export_documents(folder: Path) -> list[Path]:
+    """Copy every issued PDF into `folder` (made if its parent exists), each checked
+    against its recorded SHA-256; ServiceError for a folder that cannot be written or a
+    stored file that was changed."""
+    try:
+        folder.mkdir(exist_ok=True)
+        if not os.access(folder, os.W_OK):
+            raise PermissionError(folder)
+    except FileExistsError as exc:
+        raise ServiceError(_("%(path)s is a file, not a folder.", path=folder)) from exc
+    except OSError as exc:
+        raise ServiceError(_("Cannot write into %(path)s: %(reason)s", path=folder,
+                             reason=exc.strerror or "permission denied")) from exc
+    written, damaged = [], []
+    for doc in issued_documents():
+        try:
+            data = document_bytes(doc)
+        except storage.DamagedFile as exc:
+            damaged.append(str(exc))
+            continue
+        target = folder / export_name(doc)
+        target.write_bytes(data)
+        written.append(target)
+    if damaged:
+        raise ServiceError(*damaged)
+    return written

@@ -1,0 +1,310 @@
+"""The approval notice of a call: the officer edits the draft, a leader signs it, the officer
+issues it (a few documents per request, resumable), downloads and revokes; the lead unit
+downloads its letter and the notice; the document-number registry."""
+from io import BytesIO
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from forms.notices import (
+    FirstNumberForm,
+    NoticeSettingsForm,
+    ReasonForm,
+    ReserveNumberForm,
+    SealForm,
+)
+from workflow.calls.models import Call
+from workflow.core import clock
+from workflow.core.errors import ServiceError
+from workflow.core.extensions import db
+from workflow.core.storage import DamagedFile
+from workflow.lifecycle.permissions import can
+from workflow.notices.models import DocumentNumber, Notice, OfficialDocument
+from workflow.notices.operations import drafts as notices
+from workflow.notices.operations import issue as notice_issue
+from workflow.notices.operations import numbers
+from workflow.web.queries import consequences
+from workflow.web.views.confirm import unconfirmed
+from workflow.web.views.helpers import flash_problems, load_or_404, require
+from workflow.web.views.once import repeated, sent
+
+bp = Blueprint("notices", __name__)
+# Documents rendered per request of the progress page: about a second of work.
+STEP = 4
+
+
+@bp.get("/officer/notices")
+@login_required
+def index():
+    require("notice.view")
+    return render_template("notices/index.html", rows=notice_issue.calls_with_notices())
+
+
+@bp.get("/officer/calls/<int:call_id>/notice")
+@login_required
+def notice_page(call_id: int):
+    call = load_or_404(Call, call_id)
+    require("notice.view", call)
+    return render_template("notices/call_notice.html", call=call,
+                           seal_form=SealForm(formdata=None), **notice_issue.overview(call))
+
+
+@bp.route("/officer/calls/<int:call_id>/notice/texts", methods=["GET", "POST"])
+@login_required
+def edit_texts(call_id: int):
+    call = load_or_404(Call, call_id)
+    require("notice.edit", call)
+    form = NoticeSettingsForm(data=notices.settings_of(call))
+    if form.validate_on_submit():
+        try:
+            notices.save_settings(call, form.settings(), actor=current_user)
+        except ServiceError as error:
+            flash_problems(error)
+        else:
+            db.session.commit()
+            flash(_("The notice texts are saved."), "success")
+            return redirect(url_for(".notice_page", call_id=call.id))
+    return render_template("notices/texts_edit.html", call=call, form=form,
+                           fields=notices.LETTER_FIELDS, notice_fields=notices.NOTICE_FIELDS
+                           ), 422 if form.errors or request.method == "POST" else 200
+
+
+@bp.post("/officer/calls/<int:call_id>/notice/seal")
+@login_required
+def upload_seal(call_id: int):
+    call = load_or_404(Call, call_id)
+    require("notice.edit", call)
+    form = SealForm()
+    if not form.validate_on_submit():
+        for error in form.image.errors:
+            flash(error, "danger")
+        return redirect(url_for(".notice_page", call_id=call.id, _anchor="seal"))
+    try:
+        notices.store_seal(call, stream=form.image.data.stream, actor=current_user)
+    except ServiceError as error:
+        flash_problems(error)
+    else:
+        db.session.commit()
+        flash(_("The seal is saved."), "success")
+    return redirect(url_for(".notice_page", call_id=call.id, _anchor="seal"))
+
+
+@bp.post("/officer/calls/<int:call_id>/notice/seal/remove")
+@login_required
+def remove_seal(call_id: int):
+    call = load_or_404(Call, call_id)
+    require("notice.edit", call)
+    notices.remove_seal(call, actor=current_user)
+    db.session.commit()
+    flash(_("The notice is printed without a seal now."), "success")
+    return redirect(url_for(".notice_page", call_id=call.id, _anchor="seal"))
+
+
+@bp.get("/officer/calls/<int:call_id>/notice/preview.pdf")
+@login_required
+def preview(call_id: int):
+    call = load_or_404(Call, call_id)
+    require("notice.view", call)
+    pdf = notice_issue.render_preview(call, letter=request.args.get("letter") == "1")
+    return send_file(BytesIO(pdf), mimetype="application/pdf", max_age=0,
+                     download_name=f"draft-{call.id}.pdf")
+
+
+@bp.post("/officer/calls/<int:call_id>/notice/sign")
+@login_required
+def sign(call_id: int):
+    call = load_or_404(Call, call_id)
+    require("notice.sign", call)
+    try:
+        notices.sign_notice(call, actor=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash_problems(error)
+    else:
+        db.session.commit()
+        flash(_("You signed the draft; an officer can issue it now."), "success")
+    return redirect(url_for(".notice_page", call_id=call.id))
+
+
+@bp.post("/officer/calls/<int:call_id>/notice/issue")
+@login_required
+def issue(call_id: int):
+    call = load_or_404(Call, call_id)
+    require("notice.issue", call)
+    page = unconfirmed(consequences.issue(call), cancel=url_for(".notice_page", call_id=call.id))
+    if page is not None:
+        return page
+    try:
+        notice = notice_issue.issue_notice(call, actor=current_user)
+    except ServiceError as error:
+        db.session.rollback()  # gives the number back
+        flash_problems(error)
+    else:
+        db.session.commit()
+        flash(_("%(number)s is taken; the documents are being made.",
+                number=notice.number.text), "success")
+    return redirect(url_for(".notice_page", call_id=call.id, _anchor="progress"))
+
+
+@bp.post("/officer/notices/<int:notice_id>/step")
+@login_required
+def step(notice_id: int):
+    notice = load_or_404(Notice, notice_id)
+    require("notice.issue", notice.call)
+    for _done in range(STEP):
+        if notice_issue.store_next_document(notice, actor=current_user) is None:
+            break
+        db.session.commit()
+    if notice.state == "issuing" and notice_issue.finish_issue(notice, actor=current_user):
+        db.session.commit()
+    stored, total = notice_issue.progress(notice)
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(stored=stored, total=total, done=notice.state == "issued")
+    flash(_("%(number)s is issued: every document is stored.", number=notice.number.text)
+          if notice.state == "issued" else
+          _("%(stored)d of %(total)d documents stored; continue to store the rest.",
+            stored=stored, total=total), "success")
+    return redirect(url_for(".notice_page", call_id=notice.call_id, _anchor="progress"))
+
+
+@bp.post("/officer/documents/<int:document_id>/revoke")
+@login_required
+def revoke(document_id: int):
+    doc = load_or_404(OfficialDocument, document_id)
+    require("document.revoke", doc)
+    form = ReasonForm()
+    back = url_for(".notice_page", call_id=doc.notice.call_id, _anchor="documents")
+    if form.validate_on_submit() and (page := unconfirmed(
+            consequences.revoke(doc, form.reason.data), cancel=back)) is not None:
+        return page
+    try:
+        if form.errors:
+            raise ServiceError(*form.reason.errors)
+        notice_issue.revoke_document(doc, reason=form.reason.data, actor=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash_problems(error)
+    else:
+        db.session.commit()
+        flash(_("%(document)s is revoked.", document=notice_issue.label(doc)), "success")
+    return redirect(back)
+
+
+@bp.get("/documents/<int:document_id>")
+@login_required
+def download(document_id: int):
+    doc = load_or_404(OfficialDocument, document_id)
+    require("document.download", doc)
+    try:
+        data = notice_issue.document_bytes(doc)
+    except DamagedFile as damage:
+        current_app.logger.error("issued document %d: %s", doc.id, damage)
+        abort(500)
+    return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=notice_issue.export_name(doc), max_age=0)
+
+
+@bp.app_template_global()
+def official_documents(app) -> list[OfficialDocument]:
+    """What the application page offers for download: the notice and the unit's letter."""
+    letter = db.session.scalar(select(OfficialDocument).where(
+        OfficialDocument.application_id == app.id))
+    if letter is None:
+        return []
+    return [d for d in (letter.notice.documents[0], letter)
+            if can(current_user, "document.download", d)]
+
+
+# The document-number registry.
+
+
+def _registry(*, first_form=None, reserve_form=None, status=200):
+    series = numbers.all_series()
+    usual = {"year": clock.local(clock.now()).year,
+             "office": series[0][0].office if series else notices.DEFAULTS["office_code"]}
+    return render_template(
+        "notices/numbers.html", series=series, numbers=numbers.registry(),
+        first_form=first_form or FirstNumberForm(formdata=None, data=usual),
+        reserve_form=reserve_form or ReserveNumberForm(formdata=None, data=usual)), status
+
+
+@bp.get("/officer/numbers")
+@login_required
+def registry():
+    require("numbers.manage")
+    return _registry()
+
+
+@bp.post("/officer/numbers/first")
+@login_required
+def set_first():
+    require("numbers.manage")
+    form = FirstNumberForm()
+    if form.validate_on_submit():
+        try:
+            row = numbers.set_first_number(form.office.data, form.year.data, form.first.data,
+                                           actor=current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            form.first.errors = list(error.problems)
+        else:
+            db.session.commit()
+            flash(_("The numbers of %(office)s %(year)d start at %(first)d.", office=row.office,
+                    year=row.year, first=row.first_number), "success")
+            return redirect(url_for(".registry"))
+    return _registry(first_form=form, status=422)
+
+
+@bp.post("/officer/numbers/reserve")
+@login_required
+def reserve():
+    require("numbers.manage")
+    form = ReserveNumberForm()
+    if form.validate_on_submit():
+        if (answer := repeated(form, back=url_for(".registry"))) is not None:
+            return answer
+        try:
+            row = numbers.reserve_number(form.office.data, form.year.data,
+                                         title=form.title.data, actor=current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            form.title.errors = list(error.problems)
+        else:
+            return sent(form, url_for(".registry"),
+                        _("%(number)s is yours: %(title)s", number=row.text, title=row.title))
+    return _registry(reserve_form=form, status=422)
+
+
+@bp.post("/officer/numbers/<int:number_id>/void")
+@login_required
+def void(number_id: int):
+    number = load_or_404(DocumentNumber, number_id)
+    require("numbers.manage", number)
+    form = ReasonForm()
+    if form.validate_on_submit() and (page := unconfirmed(
+            consequences.void(number, form.reason.data), cancel=url_for(".registry"))) is not None:
+        return page
+    try:
+        if form.errors:
+            raise ServiceError(*form.reason.errors)
+        numbers.void_number(number, reason=form.reason.data, actor=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash_problems(error)
+    else:
+        db.session.commit()
+        flash(_("%(number)s is voided.", number=number.text), "success")
+    return redirect(url_for(".registry"))

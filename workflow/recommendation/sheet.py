@@ -1,0 +1,110 @@
+"""The recommendation summary sheet (推荐汇总表): one recommender's ranked list for one call.
+
+Plain data in, bytes out, as an Excel workbook or an A4 landscape PDF; no app context needed.
+Every text field is user input: the PDF template autoescapes it and the workbook stores it
+as a string, never a formula.
+"""
+from io import BytesIO
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from workflow.core.config import ROOT
+from workflow.core.pdf import render_pdf
+from workflow.recommendation.sheet_data import SheetRow, SummarySheet
+
+HEADERS = ("推荐排序", "中心名称", "牵头单位", "统一社会信用代码", "技术领域", "所在市",
+           "共建单位", "推荐意见")
+COLUMN_WIDTHS = (8, 30, 26, 22, 14, 9, 30, 40)
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_templates = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=True,
+                         undefined=StrictUndefined)
+
+
+def to_pdf(sheet: SummarySheet) -> bytes:
+    html = _templates.get_template("pdf/recommendation_sheet.html").render(
+        sheet=sheet, title=sheet.title, date=sheet.date, rows=sheet.ranked_rows,
+        headers=HEADERS)
+    return render_pdf(html)
+
+
+THIN = Side(style="thin", color="000000")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="center")
+CENTERED = Alignment(wrap_text=True, vertical="center", horizontal="center")
+CENTERED_COLUMNS = {1, 4, 5, 6}
+
+
+def to_xlsx(sheet: SummarySheet) -> bytes:
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = "推荐汇总表"
+    last = get_column_letter(len(HEADERS))
+
+    ws.append([_text(sheet.title)])
+    ws.merge_cells(f"A1:{last}1")
+    ws["A1"].font = Font(name="黑体", size=16)
+    ws["A1"].alignment = CENTERED
+    ws.row_dimensions[1].height = 36
+
+    ws.append(HEADERS)
+    for cell in ws[2]:
+        cell.font, cell.alignment, cell.border = Font(name="黑体", size=11), CENTERED, BOX
+
+    for row in sheet.ranked_rows:
+        _append_row(ws, row)
+
+    footer = ws.max_row + 2
+    ws.cell(footer, 1, _text(f"推荐单位：{sheet.recommender}（盖章）"))
+    ws.merge_cells(start_row=footer, start_column=1, end_row=footer, end_column=4)
+    ws.cell(footer, 6, sheet.date).alignment = Alignment(horizontal="right")
+    ws.merge_cells(start_row=footer, start_column=6, end_row=footer, end_column=8)
+
+    for index, width in enumerate(COLUMN_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    _keep_formulas_out(ws)
+    _print_setup(ws)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _append_row(ws: Worksheet, row: SheetRow) -> None:
+    values = (row.rank, row.title, row.lead_unit, row.credit_code, row.field, row.city,
+              row.cobuilders, row.opinion)
+    ws.append([value if isinstance(value, int) else _text(value) for value in values])
+    for cell in ws[ws.max_row]:
+        cell.border = BOX
+        cell.font = Font(name="宋体", size=11)
+        cell.alignment = CENTERED if cell.column in CENTERED_COLUMNS else WRAP
+
+
+def _keep_formulas_out(ws: Worksheet) -> None:
+    """Store every text that looks like a formula as a string (openpyxl would write "=..." as
+    a formula) and flag it quotePrefix, Excel's leading apostrophe, so editing it in Excel
+    or saving as CSV does not turn it into one either."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_TRIGGERS):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+
+
+def _text(value: str) -> str:
+    """User text openpyxl can write: XML-illegal control characters would raise."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def _print_setup(ws: Worksheet) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "2:2"
+    ws.print_options.horizontalCentered = True
+    ws.freeze_panes = "A3"

@@ -1,0 +1,351 @@
+"""Panel results: aggregation of the submitted sheets, the dispersion alarm, the chair's
+confirmation, later stages (defense, site visit), the ranking and the review's progress.
+
+Settings come from Call.review_settings, each with a default (DEFAULT_SETTINGS).
+"""
+import statistics
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from workflow.calls.models import Call
+from workflow.core import audit
+from workflow.core.clock import now
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.states import Action, AppState
+from workflow.inbox.notifications import notify
+from workflow.intake.models import Application
+from workflow.lifecycle import transitions
+from workflow.lifecycle.permissions import SYSTEM, can
+from workflow.review.models import PanelResult, PanelSeat
+from workflow.review.operations import scoring
+from workflow.review.queries import panel_overview
+from workflow.review.rules.rubric import dimension_totals, grade, rubric_of
+
+DEFAULT_SETTINGS = {
+    "aggregation": "trimmed",   # 'trimmed': drop one highest and one lowest; 'mean'
+    "trim_from": 5,             # trim only with at least this many sheets
+    "alarm_range": 20,          # alarm when max - min is above this
+    "alarm_stdev": 10,          # ... or the sample standard deviation is above this
+    "weights": {},              # e.g. {"review": 0.6, "defense": 0.4}; empty: review only
+    "tie_breaks": ["innovation", "industry"],
+}
+STAGES = ("defense", "site_visit")
+STAGE_ACTIONS = {"defense": Action.RECORD_DEFENSE, "site_visit": Action.RECORD_SITE_VISIT}
+STAGE_LABELS = {"defense": _l("defense"), "site_visit": _l("site visit")}
+SCORED_STATES = (AppState.EXPERT_REVIEW, AppState.REVIEWED)
+
+
+def settings_of(call: Call) -> dict:
+    return {**DEFAULT_SETTINGS, **(call.review_settings or {})}
+
+
+def weighted_stages(call: Call) -> list[str]:
+    """The later stages the call's settings weigh (weight above 0): only their scores count,
+    so only they are recorded."""
+    weights = settings_of(call)["weights"] or {}
+    return [stage for stage in STAGES if (weights.get(stage) or 0) > 0]
+
+
+def stage_label(stage: str) -> str:
+    return str(STAGE_LABELS[stage])
+
+
+def stage_columns(call: Call, rows: list["RankingRow"]) -> list[str]:
+    """The later stages the ranking shows: those weighed, and any with a score recorded."""
+    weighted = weighted_stages(call)
+    return [stage for stage in STAGES if stage in weighted or any(
+        getattr(row.result, f"{stage}_score") is not None for row in rows)]
+
+
+def panel_score(totals: list[float], settings: dict | None = None) -> float | None:
+    """The panel's score: the trimmed mean with enough sheets, else the plain mean."""
+    settings = {**DEFAULT_SETTINGS, **(settings or {})}
+    if not totals:
+        return None
+    kept = sorted(totals)
+    if settings["aggregation"] == "trimmed" and len(kept) >= settings["trim_from"]:
+        kept = kept[1:-1]
+    return round(statistics.fmean(kept), 2)
+
+
+def dispersion_alarm(totals: list[float], settings: dict | None = None) -> bool:
+    """True when the sheets disagree: max - min above the range limit, or the sample
+    standard deviation (statistics.stdev, n >= 2) above the deviation limit."""
+    settings = {**DEFAULT_SETTINGS, **(settings or {})}
+    if len(totals) < 2:
+        return False
+    return (max(totals) - min(totals) > settings["alarm_range"]
+            or statistics.stdev(totals) > settings["alarm_stdev"])
+
+
+def result_of(app: Application) -> PanelResult | None:
+    return db.session.scalar(select(PanelResult).where(PanelResult.application_id == app.id))
+
+
+def _result(app: Application) -> PanelResult:
+    row = result_of(app)
+    if row is None:
+        row = PanelResult(application_id=app.id)
+        db.session.add(row)
+    return row
+
+
+def final_score(row: PanelResult, settings: dict) -> float | None:
+    """The weighted score over the stages present (weights renormalised), else the review's."""
+    scores = {"review": row.review_score, "defense": row.defense_score,
+              "site_visit": row.site_visit_score}
+    weights = {k: w for k, w in (settings.get("weights") or {}).items()
+               if scores.get(k) is not None and w}
+    if row.review_score is None or not weights or set(weights) == {"review"}:
+        return row.review_score
+    return round(sum(scores[k] * w for k, w in weights.items()) / sum(weights.values()), 2)
+
+
+def _regrade(row: PanelResult, settings: dict) -> None:
+    row.final_score = final_score(row, settings)
+    row.grade = grade(row.final_score, vetoed=row.vetoed)
+
+
+def counted_sheets(app: Application) -> list:
+    """The submitted sheets that make the panel's result: those of accepted seats, except a
+    seat whose expert a conflict rule excludes (until the department releases it)."""
+    excluded = panel_overview.excluded_seats(app)
+    return [s.sheet for s in scoring.accepted_seats(app)
+            if s.sheet and s.sheet.submitted_at and s not in excluded]
+
+
+def recompute(app: Application) -> PanelResult:
+    """Write the panel result from the counted sheets: score, grade, sheets, veto, alarm.
+    A new computation needs a new alarm resolution and confirmation. Flushes."""
+    settings = settings_of(app.call)
+    sheets = counted_sheets(app)
+    totals = [s.total for s in sheets]
+    row = _result(app)
+    row.review_score = panel_score(totals, settings)
+    row.sheets = len(sheets)
+    row.vetoed = any(s.vetoes for s in sheets)
+    row.dispersion_alarm = dispersion_alarm(totals, settings)
+    row.alarm_note, row.alarm_resolved_by_id, row.chair_confirmed_at = "", None, None
+    _regrade(row, settings)
+    db.session.flush()
+    return row
+
+
+def rescore_changed(call: Call) -> list[Application]:
+    """Compute again the result of each panel of `call` at work whose stored result no longer
+    has the sheets that count (a conflict rule excluded a seat since, or no longer does);
+    its alarm resolution and confirmation lapse. Returns those applications."""
+    changed = [app for app in db.session.scalars(
+        select(Application).join(PanelResult).where(
+            Application.call_id == call.id, Application.state == AppState.EXPERT_REVIEW)
+        .order_by(Application.id)) if result_of(app).sheets != len(counted_sheets(app))]
+    for app in changed:
+        recompute(app)
+    return changed
+
+
+def invalidate(app: Application) -> None:
+    """A reopened sheet: the confirmation and the alarm's resolution no longer hold."""
+    row = result_of(app)
+    if row is not None:
+        row.alarm_note, row.alarm_resolved_by_id, row.chair_confirmed_at = "", None, None
+
+
+def alarm_unresolved(row: PanelResult | None) -> bool:
+    return row is not None and row.dispersion_alarm and row.alarm_resolved_by_id is None
+
+
+def resolve_alarm(app: Application, *, note: str, actor) -> PanelResult:
+    """The chair records how the panel dealt with a dispersion alarm. One audit row."""
+    if not can(actor, "panel.resolve_alarm", app):
+        raise PermissionDenied("panel.resolve_alarm")
+    note = (note or "").strip()
+    row = result_of(app)
+    if not note:
+        raise ServiceError(_("Say how the panel dealt with the disagreement."))
+    if not alarm_unresolved(row):
+        raise ServiceError(_("There is no open dispersion alarm."))
+    row.alarm_note, row.alarm_resolved_by_id = note, actor.id
+    audit.record(actor=actor, action="resolve_alarm", application=app, comment=note)
+    db.session.flush()
+    return row
+
+
+def seat_problems(app: Application) -> list[str]:
+    """Seats that keep a panel at work from completing: an accepted expert a conflict rule
+    excludes (the department releases the seat), an invitation still to answer (a refill).
+    An excluded expert's invitation cannot be answered, so it is not waited for."""
+    problems, excluded = (panel_overview.excluded_seat_problems(app, "accepted"),
+                          panel_overview.excluded_seats(app))
+    invited = [s for s in db.session.scalars(select(PanelSeat).where(
+        PanelSeat.application_id == app.id, PanelSeat.status == "invited"))
+        if s not in excluded]
+    if invited:
+        problems.append(_("%(n)d invitation(s) to this panel are not answered yet.",
+                          n=len(invited)))
+    return problems
+
+
+def close_problems(app: Application) -> list[str]:
+    """What keeps the review of `app` open (the CLOSE_REVIEW guard)."""
+    row = result_of(app)
+    if problems := seat_problems(app):
+        return problems
+    if not scoring.all_submitted(app):
+        return [_("Not every expert of the panel has submitted a score sheet.")]
+    if alarm_unresolved(row):
+        return [_("The panel's dispersion alarm is not resolved.")]
+    if row is None or row.chair_confirmed_at is None:
+        return [_("The panel chair has not confirmed the result.")]
+    return []
+
+
+def confirm_panel(app: Application, *, actor) -> PanelResult:
+    """The chair confirms the panel's result; the review then closes. One audit row."""
+    if not can(actor, "panel.confirm", app):
+        raise PermissionDenied("panel.confirm")
+    if app.state != AppState.EXPERT_REVIEW:
+        raise ServiceError(_("This panel's review is not open."))
+    if problems := seat_problems(app):
+        raise ServiceError(*problems)
+    row = result_of(app)
+    if not scoring.all_submitted(app) or row is None:
+        raise ServiceError(_("Not every expert of the panel has submitted a score sheet."))
+    if alarm_unresolved(row):
+        raise ServiceError(_("Resolve the dispersion alarm before confirming."))
+    row.chair_confirmed_at = now()
+    audit.record(actor=actor, action="confirm_panel", application=app)
+    db.session.flush()
+    transitions.transition(app, Action.CLOSE_REVIEW, actor=SYSTEM)
+    return row
+
+
+def ready_reviews(call: Call | None = None) -> list[int]:
+    """Ids of the applications in expert review whose chair has confirmed (for `flask tick`,
+    which closes each with CLOSE_REVIEW; the guard decides)."""
+    query = (select(Application.id).join(PanelResult)
+             .where(Application.state == AppState.EXPERT_REVIEW,
+                    PanelResult.chair_confirmed_at.is_not(None)).order_by(Application.id))
+    if call is not None:
+        query = query.where(Application.call_id == call.id)
+    return list(db.session.scalars(query))
+
+
+def record_stage_score(app: Application, stage: str, score: float, *, actor) -> PanelResult:
+    """The officer records a defense or site-visit score (0-100) through the stage's
+    transition (its audit row); the final score and grade are recomputed. Flushes."""
+    if stage not in STAGES:
+        raise ServiceError(_("Unknown stage."))
+    if not can(actor, STAGE_ACTIONS[stage], app):
+        raise PermissionDenied(STAGE_ACTIONS[stage])
+    if stage not in weighted_stages(app.call):
+        raise ServiceError(_("The review settings of this call give the %(stage)s no weight, "
+                             "so its score would not count. Give it a weight first.",
+                             stage=stage_label(stage)))
+    if isinstance(score, bool) or not (0 <= score <= 100):
+        raise ServiceError(_("Give a score from 0 to 100."))
+    transitions.transition(app, STAGE_ACTIONS[stage], actor=actor, comment=f"{score:g}")
+    row = _result(app)
+    setattr(row, f"{stage}_score", round(float(score), 2))
+    _regrade(row, settings_of(app.call))
+    db.session.flush()
+    return row
+
+
+@dataclass
+class RankingRow:
+    rank: int
+    app: Application
+    result: PanelResult | None
+    tie_breaks: tuple
+
+
+def _dimension_means(app: Application, dimensions: list[str]) -> tuple:
+    rubric = rubric_of(app.call)
+    sheets = counted_sheets(app)
+    per_sheet = [dimension_totals(rubric, s.scores) for s in sheets]
+    return tuple(round(sum(t.get(d, 0) for t in per_sheet) / len(per_sheet), 2)
+                 if per_sheet else 0.0 for d in dimensions)
+
+
+def ranking(call: Call) -> list[RankingRow]:
+    """The call's applications with a panel result, best first, vetoed ones last; ties break on the
+    innovation capacity, then the industry leadership means, then the earlier submission."""
+    apps = db.session.scalars(select(Application).join(PanelResult)
+                              .where(Application.call_id == call.id))
+    dimensions = settings_of(call)["tie_breaks"]
+    rows = []
+    for app in apps:
+        result = result_of(app)
+        if result is None or result.final_score is None:
+            continue
+        rows.append(RankingRow(0, app, result, _dimension_means(app, dimensions)))
+    rows.sort(key=lambda r: (r.result.vetoed, -r.result.final_score,
+                             *(-v for v in r.tie_breaks), r.app.submitted_at or now(),
+                             r.app.id))
+    for rank, row in enumerate(rows, start=1):
+        row.rank = rank
+    return rows
+
+
+@dataclass
+class ProgressRow:
+    app: Application
+    seats: list[PanelSeat]
+    missing: list[PanelSeat]
+    result: PanelResult | None
+    problems: list[str]  # excluded seats to release, invitations not answered
+
+
+def progress(call: Call) -> list[ProgressRow]:
+    """Per application under review: its accepted seats, who has not submitted, and the
+    seats that keep the panel from completing."""
+    rows = []
+    for app in db.session.scalars(select(Application).where(
+            Application.call_id == call.id, Application.state.in_(SCORED_STATES))
+            .order_by(Application.id)):
+        seats = scoring.accepted_seats(app)
+        missing = [s for s in seats if s.sheet is None or s.sheet.submitted_at is None]
+        problems = seat_problems(app) if app.state == AppState.EXPERT_REVIEW else []
+        rows.append(ProgressRow(app, seats, missing, result_of(app), problems))
+    return rows
+
+
+def remind_missing(call: Call, *, actor) -> int:
+    """Notify every expert with an unsubmitted sheet in expert review (once a day each).
+    Returns how many were queued."""
+    if not can(actor, "call.review_progress", call):
+        raise PermissionDenied("call.review_progress")
+    sent, day = 0, now().strftime("%Y%m%d")
+    for row in progress(call):
+        if row.app.state != AppState.EXPERT_REVIEW:
+            continue
+        for seat in row.missing:
+            # Only who can still submit; an expert excluded since accepting is not told
+            # about the application (nor is anyone, by name: see assignment._invite).
+            if seat.expert.user is None or not can(seat.expert.user, "sheet.edit", seat):
+                continue
+            sent += notify([seat.expert.user], kind="reminder",
+                           dedupe_key=f"sheet:{seat.id}:{day}",
+                           link=f"/expert/seats/{seat.id}/sheet",
+                           compose=_sheet_reminder(call, seat))
+    return sent
+
+
+def _sheet_reminder(call: Call, seat: PanelSeat):
+    def compose(user):
+        return (_("Please submit your score sheet"),
+                _("One of your score sheets of “%(call)s” is not submitted yet. Score every "
+                  "item and submit the sheet: the panel's result waits for it.",
+                  call=call.title))
+    return compose
+
+
+def close_review(app_id: int) -> None:
+    """Close one ready review as the system; ServiceError when it is not ready (any more)."""
+    transitions.transition(db.session.get(Application, app_id), Action.CLOSE_REVIEW,
+                           actor=SYSTEM)

@@ -1,0 +1,103 @@
+"""An expert's page: invitations to answer, panels to score (with the sheet and, for a chair,
+the panel page), work done; accepting, declining, declaring a conflict.
+
+Only seats the permission table lets the expert see are listed: an application the expert
+is excluded from never appears, not even its title."""
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from forms.panels import ReasonForm
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.intake.models import Application
+from workflow.lifecycle.permissions import can
+from workflow.review.models import PanelSeat
+from workflow.review.operations import assignment
+from workflow.review.queries import expert_desk
+from workflow.web.queries import refusals
+from workflow.web.views.helpers import flash_problems, load_or_404, require
+
+bp = Blueprint("expert_home", __name__, url_prefix="/expert")
+
+
+@bp.get("")
+@login_required
+def home():
+    require("expert.home")
+    return render_template("expert/home.html", desk=expert_desk.desk(current_user))
+
+
+def _answer(change, done: str):
+    """Make the change and commit, or, when the service refuses (the call's lock not obtained
+    in time, a refill of the seat refused), roll back so nothing of it stays and say why.
+    Back to the home page either way."""
+    try:
+        change()
+    except ServiceError as error:
+        db.session.rollback()
+        flash_problems(error)
+    except PermissionDenied:
+        db.session.rollback()
+        flash(_("Your answer could not be recorded because the panel could not be refilled. "
+                "Please try again later or contact the department."), "danger")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(url_for(".home"))
+
+
+def _too_late(seat: PanelSeat):
+    """The expert's own invitation answered before (a stale page, a second click): say so."""
+    if can(current_user, "panel.respond", seat):
+        return None
+    why = refusals.answer_too_late(seat, current_user)
+    if why is None:
+        return None
+    flash(why, "warning")
+    return redirect(url_for(".home"))
+
+
+def _reason_refused(form) -> bool:
+    if form.validate_on_submit():
+        return False
+    flash_problems(ServiceError(*form.reason.errors))
+    return True
+
+
+@bp.post("/seats/<int:seat_id>/accept")
+@login_required
+def accept(seat_id: int):
+    seat = load_or_404(PanelSeat, seat_id)
+    if (late := _too_late(seat)) is not None:
+        return late
+    require("panel.respond", seat)
+    return _answer(lambda: assignment.respond(seat, accept=True, actor=current_user),
+                   _("Invitation accepted."))
+
+
+@bp.post("/seats/<int:seat_id>/decline")
+@login_required
+def decline(seat_id: int):
+    seat = load_or_404(PanelSeat, seat_id)
+    if (late := _too_late(seat)) is not None:
+        return late
+    require("panel.respond", seat)
+    form = ReasonForm()
+    if _reason_refused(form):
+        return redirect(url_for(".home"))
+    return _answer(lambda: assignment.respond(seat, accept=False, reason=form.reason.data,
+                                              actor=current_user), _("Invitation declined."))
+
+
+@bp.post("/applications/<int:app_id>/conflict")
+@login_required
+def declare_conflict(app_id: int):
+    app = load_or_404(Application, app_id)
+    require("application.declare_conflict", app)
+    form = ReasonForm()
+    if _reason_refused(form):
+        return redirect(url_for(".home"))
+    return _answer(lambda: assignment.declare_conflict(app, reason=form.reason.data,
+                                                       actor=current_user),
+                   _("Conflict declared: you are excluded from this application."))

@@ -1,0 +1,51 @@
+"""All models, imported here so Alembic and the app see one metadata."""
+from workflow.accounts.models.credentials import (
+    AccountToken,
+    LoginEvent,
+    LoginThrottle,
+    RecoveryCode,
+    UserSession,
+)
+from workflow.accounts.models.users import User, UserRole
+from workflow.calendar.models import CalendarDay
+from workflow.calls.models import Call, CallField, PlatformType, RequiredAttachment
+from workflow.core.db import Base
+from workflow.core.models import AuditEntry
+from workflow.experts.models import (
+    ConflictDeclaration,
+    Exclusion,
+    Expert,
+    ExpertEmployment,
+    ExpertField,
+    ExpertRelation,
+)
+from workflow.formal_review.models import ChecklistItem, CorrectionRequest, FormalReview
+from workflow.inbox.models import Notification, OutboxMail
+from workflow.intake.models import (
+    Application,
+    ApplicationSection,
+    ApplicationVersion,
+    Attachment,
+    CoBuilder,
+)
+from workflow.notices.models import DocumentNumber, Notice, NumberSeries, OfficialDocument
+from workflow.organizations.models import Licence, Organization, OrgKind, OrgStatus
+from workflow.publicity.models import Objection, Publicity, PublicityEntry
+from workflow.recommendation.models import Recommendation
+from workflow.review.models import AssignmentRun, PanelResult, PanelSeat, ScoreSheet
+from workflow.vocabulary.models import FieldTerm
+from workflow.web.models import FormSubmission, KeptForm
+
+__all__ = [
+    "AccountToken", "Licence", "LoginEvent", "LoginThrottle", "OrgStatus", "RecoveryCode",
+    "UserSession",
+    "AssignmentRun", "PanelResult", "PanelSeat", "ScoreSheet",
+    "Application", "ApplicationSection", "ApplicationVersion", "Attachment", "AuditEntry",
+    "Base", "CalendarDay", "Call", "CallField", "ChecklistItem", "CoBuilder",
+    "ConflictDeclaration", "CorrectionRequest", "DocumentNumber", "Exclusion", "Expert",
+    "ExpertEmployment", "ExpertField", "ExpertRelation", "FieldTerm", "FormalReview", "Notice",
+    "Notification", "NumberSeries", "OfficialDocument", "Organization", "OrgKind",
+    "Objection", "OutboxMail", "PlatformType", "Publicity", "PublicityEntry", "Recommendation",
+    "RequiredAttachment", "User", "UserRole",
+    "FormSubmission", "KeptForm",
+]

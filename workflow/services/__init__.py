@@ -1,1 +1,0 @@
-"""Business operations. Services take the actor as an argument and never read the request."""

@@ -1,0 +1,195 @@
+"""Time-based work that `flask tick` applies: expiries, ends of announcement periods and
+reminders: of deadlines two working days ahead (filing, recommending, corrections, score
+sheets), and of work still waiting for the leadership (or a signed notice for the officers)
+some working days after it was handed over.
+
+Each due item is applied on its own by `apply`, which the command commits one by one; an
+item that another tick (or a person) changed meanwhile is skipped, so ticks may run twice
+or at the same time without harm.
+"""
+from flask import current_app
+from sqlalchemy import func, select
+
+from workflow.calendar import operations as calendar
+from workflow.calls.models import Call
+from workflow.core.clock import now
+from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.core.states import Action, AppState, CallState, Role
+from workflow.formal_review.models import CorrectionRequest
+from workflow.inbox.notifications import lead_users, region_recommenders, staff
+from workflow.intake.models import Application
+from workflow.lifecycle import alerts, handoffs
+from workflow.lifecycle.permissions import SYSTEM, can, notice_of
+from workflow.lifecycle.transitions import transition
+from workflow.publicity.operations import publicity
+from workflow.review.models import PanelSeat, ScoreSheet
+
+REMIND_WORKING_DAYS = 2
+
+
+def due_expiries() -> list[tuple[int, Action]]:
+    at = now()
+    drafts = db.session.scalars(
+        select(Application.id).join(Call, Application.call_id == Call.id)
+        .where(Application.state == AppState.DRAFT, Call.closes_at <= at)
+    )
+    corrections = db.session.scalars(
+        select(Application.id).join(CorrectionRequest)
+        .where(Application.state == AppState.CORRECTION_REQUESTED,
+               CorrectionRequest.answered_at.is_(None), CorrectionRequest.deadline_at < at)
+    )
+    return ([(i, Action.EXPIRE) for i in drafts]
+            + [(i, Action.EXPIRE_CORRECTION) for i in corrections]
+            + publicity.due_period_ends())
+
+
+def apply_expiry(app_id: int, action: Action) -> None:
+    """Raises ServiceError when the application is no longer due (someone acted first)."""
+    transition(db.session.get(Application, app_id), action, actor=SYSTEM)
+
+
+def _soon(deadline) -> bool:
+    at = now()
+    return at < deadline and calendar.working_days_left(at, deadline) <= REMIND_WORKING_DAYS
+
+
+def send_reminders() -> int:
+    """Queue the reminders of deadlines two working days away, and of work still waiting
+    some working days after its hand-off; each is sent once."""
+    return (_filing() + _recommending() + _corrections() + _scoring()
+            + _waiting_selections() + _waiting_objection_reviews() + _waiting_notices())
+
+
+def _filing() -> int:
+    sent = 0
+    for call in db.session.scalars(select(Call).where(Call.state == CallState.OPEN)):
+        if not _soon(call.closes_at):
+            continue
+        for app in db.session.scalars(select(Application).where(
+                Application.call_id == call.id, Application.state == AppState.DRAFT)):
+            sent += alerts.remind(lead_users(app), task="filing", app=app,
+                                  key=f"filing:{app.id}:{call.closes_at:%Y%m%d}",
+                                  deadline=call.closes_at, what=app.title,
+                                  path=f"/applications/{app.id}")
+    return sent
+
+
+def _recommending() -> int:
+    sent = 0
+    for call in db.session.scalars(select(Call).where(Call.recommend_deadline.is_not(None))):
+        if not _soon(call.recommend_deadline):
+            continue
+        regions = set(db.session.scalars(select(Application.region_code).where(
+            Application.call_id == call.id, Application.state == AppState.SUBMITTED)))
+        for region in sorted(regions):
+            sent += alerts.remind(region_recommenders(region), task="recommend", app=None,
+                                  key=f"recommend:{call.id}:{region}:{call.recommend_deadline:%Y%m%d}",
+                                  deadline=call.recommend_deadline, what=call.title,
+                                  path=f"/recommender/calls/{call.id}")
+    return sent
+
+
+def _corrections() -> int:
+    sent = 0
+    for correction in db.session.scalars(select(CorrectionRequest).where(
+            CorrectionRequest.answered_at.is_(None))):
+        app = db.session.get(Application, correction.application_id)
+        if app.state == AppState.CORRECTION_REQUESTED and _soon(correction.deadline_at):
+            sent += alerts.remind(lead_users(app), task="correction", app=app,
+                                  key=f"correction:{correction.id}",
+                                  deadline=correction.deadline_at, what=app.title,
+                                  path=f"/applications/{app.id}")
+    return sent
+
+
+def _scoring() -> int:
+    """Each expert with sheets of the call still to submit, once per call and deadline;
+    naming the call, never an application."""
+    sent = 0
+    for call in db.session.scalars(select(Call).where(Call.review_deadline.is_not(None))):
+        if not _soon(call.review_deadline):
+            continue
+        seats = db.session.scalars(
+            select(PanelSeat).join(Application, PanelSeat.application_id == Application.id)
+            .outerjoin(ScoreSheet, ScoreSheet.seat_id == PanelSeat.id)
+            .where(Application.call_id == call.id, Application.state == AppState.EXPERT_REVIEW,
+                   PanelSeat.status == "accepted", ScoreSheet.submitted_at.is_(None))
+            .order_by(PanelSeat.id))
+        experts = {seat.expert.user for seat in seats if seat.expert.user is not None
+                   and can(seat.expert.user, "sheet.edit", seat)}
+        sent += alerts.remind(sorted(experts, key=lambda u: u.id), task="score", app=None,
+                              key=f"score:{call.id}:{call.review_deadline:%Y%m%d}",
+                              deadline=call.review_deadline, what=call.title, path="/expert")
+    return sent
+
+
+# Work that waits for the leadership: recalled once, WAITING_REMINDER_WORKDAYS after the
+# step that handed it over, when nobody has acted since.
+
+
+def _handed_over(call_id: int, *actions: Action):
+    """When the last of `actions` happened to an application of the call."""
+    return db.session.scalar(select(func.max(AuditEntry.at)).where(
+        AuditEntry.call_id == call_id, AuditEntry.action.in_([str(a) for a in actions])))
+
+
+def _waited_long(since) -> bool:
+    return since is not None and calendar.working_days_left(since, now()) >= (
+        current_app.config["WAITING_REMINDER_WORKDAYS"])
+
+
+def _calls_with(state: AppState) -> list[Call]:
+    return list(db.session.scalars(select(Call).where(Call.id.in_(
+        select(Application.call_id).where(Application.state == state))).order_by(Call.id)))
+
+
+def _states_of(call: Call) -> set[str]:
+    return set(db.session.scalars(select(Application.state).where(
+        Application.call_id == call.id).distinct()))
+
+
+def _waiting_selections() -> int:
+    sent = 0
+    for call in _calls_with(AppState.REVIEWED):
+        since = _handed_over(call.id, Action.CLOSE_REVIEW)
+        if _states_of(call) & set(handoffs.BEFORE_REVIEWED) or not _waited_long(since):
+            continue
+        sent += alerts.recall(staff(Role.LEADER), task="select", since=since,
+                              key=f"waiting:select:{call.id}:{since:%Y%m%d%H%M%S}",
+                              what=call.title, path=f"/leader/calls/{call.id}/selection")
+    return sent
+
+
+def _waiting_objection_reviews() -> int:
+    sent = 0
+    for call in _calls_with(AppState.OBJECTION_REVIEW):
+        since = _handed_over(call.id, Action.RAISE_OBJECTION_REVIEW)
+        announcement = publicity.publicity_of(call)
+        if announcement is None or not _waited_long(since):
+            continue
+        sent += alerts.recall(staff(Role.LEADER), task="objections", since=since,
+                              key=f"waiting:objections:{call.id}:{since:%Y%m%d%H%M%S}",
+                              what=call.title,
+                              path=f"/officer/publicity/{announcement.id}/objections")
+    return sent
+
+
+def _waiting_notices() -> int:
+    """Leaders who have not signed the notice; officers who have not issued a signed one."""
+    sent = 0
+    for call in _calls_with(AppState.APPROVAL_PENDING):
+        notice, path = notice_of(call), f"/officer/calls/{call.id}/notice"
+        if notice is None:
+            since = _handed_over(call.id, Action.END_PUBLICITY, Action.DISMISS_OBJECTION,
+                                 Action.UPHOLD_OBJECTION)
+            if _states_of(call) & set(handoffs.BEFORE_APPROVAL) or not _waited_long(since):
+                continue
+            sent += alerts.recall(staff(Role.LEADER), task="sign", since=since, path=path,
+                                  key=f"waiting:sign:{call.id}:{since:%Y%m%d%H%M%S}",
+                                  what=call.title)
+        elif notice.state == "signed" and _waited_long(notice.signed_at):
+            sent += alerts.recall(staff(Role.OFFICER), task="issue", since=notice.signed_at,
+                                  key=f"waiting:issue:{call.id}:{notice.signed_at:%Y%m%d%H%M%S}",
+                                  what=call.title, path=path)
+    return sent
