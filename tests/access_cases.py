@@ -11,7 +11,7 @@ from workflow.core.states import AppState
 from workflow.demo.steps import tiny_pdf
 from workflow.notices.documents.specimen import specimen_seal
 from workflow.notices.models import OfficialDocument
-from workflow.notices.operations.drafts import DEFAULTS
+from workflow.notices.settings import NoticeSettings
 
 S = AppState
 ROLES = ("anonymous", "lead", "cobuilder", "other_org", "unverified", "rec_jinan", "rec_qingdao",
@@ -72,7 +72,7 @@ def notice_ids(app) -> dict:
 
 
 def notice_texts(ids):
-    return {**DEFAULTS, "agency": "山东省科学技术厅", "note": "（此件公开发布）"}
+    return NoticeSettings(agency="山东省科学技术厅").texts()
 
 
 def call_form(ids):

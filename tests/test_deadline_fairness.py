@@ -2,6 +2,7 @@
 what the record and its audit row carry (workflow/core/clock.py). The real clock is replaced by
 one that passes the deadline between the request's arrival and its writes: 64 ms, as in
 the issue."""
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -14,7 +15,7 @@ from workflow.core.extensions import db
 from workflow.core.models import AuditEntry
 from workflow.core.states import Action, AppState
 from workflow.intake.models import ApplicationVersion
-from workflow.lifecycle import registry as rules
+from workflow.lifecycle import registry
 from workflow.recommendation.models import Recommendation
 
 MS = timedelta(milliseconds=1)
@@ -39,19 +40,20 @@ def passing_guard(monkeypatch):
     seen = {}
 
     def wrap(action, wall):
-        original = rules.GUARDS[action]
+        spec = registry.spec_of(action)
 
         def guard(app, actor, **kwargs):
             seen["wall"] = wall()
-            return original(app, actor, **kwargs)
-        monkeypatch.setitem(rules.GUARDS, action, guard)
+            return spec.guard(app, actor, **kwargs)
+        monkeypatch.setitem(registry._SPECS, action, replace(spec, guard=guard))
         return seen
     return wrap
 
 
 def audit_rows(action: str, app_id: int) -> list[AuditEntry]:
     return list(db.session.scalars(select(AuditEntry).where(
-        AuditEntry.action == action, AuditEntry.application_id == app_id)))
+        AuditEntry.action == action, AuditEntry.application_id == app_id)
+        .order_by(AuditEntry.id)))
 
 
 @pytest.fixture

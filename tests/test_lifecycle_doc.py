@@ -6,7 +6,7 @@ from workflow.lifecycle.doc import render
 DOC = Path(__file__).resolve().parent.parent / "docs" / "lifecycle.md"
 
 
-def test_lifecycle_doc_matches_the_transition_table():
+def test_lifecycle_doc_matches_the_action_registry():
     assert DOC.read_text(encoding="utf-8") == render(), (
         "docs/lifecycle.md is out of date: run `make lifecycle-doc`"
     )

@@ -1,15 +1,16 @@
 """Centerflow: approval of provincial innovation platforms."""
-from pathlib import Path
-
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent
+from workflow import (
+    actions,  # noqa: F401  (fills the action registry)
+    blueprints,
+    cli,
+    setup,
+)
+from workflow.core.config import ROOT, load_config
 
 
 def create_app(config: dict | None = None) -> Flask:
-    from workflow import blueprints, cli, setup
-    from workflow.core.config import load_config
-
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 instance_path=str(ROOT / "instance"))
     app.config.from_mapping(load_config(config))

@@ -1,6 +1,7 @@
 """States and the transition table of the whole lifecycle (DOMAIN.md section 3), as data.
 
-`TRANSITIONS` is the only description of who may move an application from where to where.
+Each action is declared once by its feature (workflow/<feature>/actions.py, registered in
+workflow/lifecycle/registry.py), which fills `TRANSITIONS`.
 `workflow.lifecycle.transitions.transition` is the only code that applies it.
 """
 from dataclasses import dataclass
@@ -95,62 +96,64 @@ class Transition:
     needs_comment: bool = False
 
 
-S, A, R = AppState, Action, Role
-TRANSITIONS: tuple[Transition, ...] = (
-    Transition(S.DRAFT, A.SUBMIT, S.SUBMITTED, R.APPLICANT),
-    Transition(S.DRAFT, A.EXPIRE, S.EXPIRED, R.SYSTEM),
-    Transition(S.SUBMITTED, A.WITHDRAW, S.WITHDRAWN, R.APPLICANT),
-    Transition(S.SUBMITTED, A.RETURN, S.RETURNED, R.RECOMMENDER, needs_comment=True),
-    Transition(S.RETURNED, A.RESUBMIT, S.SUBMITTED, R.APPLICANT),
-    Transition(S.SUBMITTED, A.RECOMMEND, S.RECOMMENDED, R.RECOMMENDER, needs_comment=True),
-    Transition(S.SUBMITTED, A.DECLINE, S.NOT_RECOMMENDED, R.RECOMMENDER, needs_comment=True),
-    Transition(
-        S.RECOMMENDED, A.REQUEST_CORRECTION, S.CORRECTION_REQUESTED, R.OFFICER,
-        needs_comment=True,
-    ),
-    Transition(S.CORRECTION_REQUESTED, A.RESUBMIT_CORRECTION, S.RECOMMENDED, R.APPLICANT),
-    Transition(S.CORRECTION_REQUESTED, A.EXPIRE_CORRECTION, S.FORMAL_REJECTED, R.SYSTEM),
-    Transition(S.RECOMMENDED, A.PASS_FORMAL_REVIEW, S.FORMAL_PASSED, R.OFFICER),
-    Transition(
-        S.RECOMMENDED, A.FAIL_FORMAL_REVIEW, S.FORMAL_REJECTED, R.OFFICER, needs_comment=True
-    ),
-    Transition(S.FORMAL_PASSED, A.OPEN_REVIEW, S.EXPERT_REVIEW, R.OFFICER),
-    Transition(S.EXPERT_REVIEW, A.CLOSE_REVIEW, S.REVIEWED, R.SYSTEM),
-    Transition(S.REVIEWED, A.RECORD_DEFENSE, S.REVIEWED, R.OFFICER),
-    Transition(S.REVIEWED, A.RECORD_SITE_VISIT, S.REVIEWED, R.OFFICER),
-    Transition(S.REVIEWED, A.SHORTLIST, S.PROPOSED, R.LEADER),
-    Transition(S.REVIEWED, A.NOT_SELECT, S.NOT_SELECTED, R.LEADER, needs_comment=True),
-    # A decision can be taken back until the announcement is published (its guard).
-    Transition(
-        S.PROPOSED, A.RECONSIDER_SELECTION, S.REVIEWED, R.LEADER, needs_comment=True
-    ),
-    Transition(
-        S.NOT_SELECTED, A.RECONSIDER_SELECTION, S.REVIEWED, R.LEADER, needs_comment=True
-    ),
-    Transition(S.PROPOSED, A.PUBLISH_PUBLICITY, S.PUBLICITY, R.OFFICER),
-    Transition(S.PUBLICITY, A.END_PUBLICITY, S.APPROVAL_PENDING, R.SYSTEM),
-    Transition(S.PUBLICITY, A.RAISE_OBJECTION_REVIEW, S.OBJECTION_REVIEW, R.SYSTEM),
-    Transition(
-        S.OBJECTION_REVIEW, A.DISMISS_OBJECTION, S.APPROVAL_PENDING, R.LEADER, needs_comment=True
-    ),
-    Transition(
-        S.OBJECTION_REVIEW, A.UPHOLD_OBJECTION, S.REJECTED_AFTER_PUBLICITY, R.LEADER,
-        needs_comment=True,
-    ),
-    Transition(S.APPROVAL_PENDING, A.ISSUE_NOTICE, S.APPROVED, R.OFFICER),
-)
-
-_BY_KEY = {(t.source, t.action): t for t in TRANSITIONS}
+S = AppState
+# Filled by lifecycle.registry.register from the actions each feature declares
+# (workflow/<feature>/actions.py); read it only after create_app.
+TRANSITIONS: list[Transition] = []
 
 # States in which the lead unit may change the content of its application.
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
-# States from which nothing leads on (for the lifecycle diagram and dashboards).
-FINAL_STATES = frozenset(s for s in AppState if not any(t.source == s for t in TRANSITIONS))
 
 
 def find_transition(source: AppState, action: Action) -> Transition | None:
-    return _BY_KEY.get((AppState(source), Action(action)))
+    source, action = AppState(source), Action(action)
+    return next((t for t in TRANSITIONS if t.source == source and t.action == action), None)
 
 
 def actions_from(source: AppState) -> list[Transition]:
     return [t for t in TRANSITIONS if t.source == source]
+
+
+# ---------------------------------------------------------------------------------------
+# Named state groups. Each set of states the code tests against is named here, once, for
+# what it means; two different sets never share a name. (EDITABLE_STATES is defined above,
+# next to the transition table.)
+
+# Applications never filed: drafts and expired drafts; leaders and experts never see them.
+UNFILED_STATES = frozenset({S.DRAFT, S.EXPIRED})
+# A co-builder may still confirm its share: the content can still change.
+COBUILDING_CONFIRMABLE_STATES = frozenset({S.DRAFT, S.RETURNED, S.CORRECTION_REQUESTED})
+# With the department's formal review.
+FORMAL_REVIEW_STATES = frozenset({S.RECOMMENDED, S.CORRECTION_REQUESTED})
+# The panel is being chosen or is at work: seats may change, conflicts are checked.
+PANEL_FORMING_STATES = frozenset({S.FORMAL_PASSED, S.EXPERT_REVIEW})
+# A seated expert may read the application: while the panel forms, works, and has finished.
+PANEL_READABLE_STATES = PANEL_FORMING_STATES | {S.REVIEWED}
+# Score sheets exist and count: the review has started or is done.
+SCORED_STATES = frozenset({S.EXPERT_REVIEW, S.REVIEWED})
+# Filed but before the end of the expert review: the call's review is not complete.
+BEFORE_REVIEWED_STATES = FORMAL_REVIEW_STATES | PANEL_FORMING_STATES
+# Still on the way to a selection decision: the announcement waits for them.
+AWAITING_DECISION_STATES = BEFORE_REVIEWED_STATES | {S.REVIEWED}
+# The leader's decision, kept inside the department until the announcement is published.
+UNANNOUNCED_DECISION_STATES = frozenset({S.PROPOSED, S.NOT_SELECTED})
+# Under public announcement: the notice and the approval wait for its outcome.
+IN_PUBLICITY_STATES = frozenset({S.PUBLICITY, S.OBJECTION_REVIEW})
+# Shortlisted and on: these count against the quota and take their field.
+SELECTED_STATES = frozenset({S.PROPOSED, *IN_PUBLICITY_STATES, S.APPROVAL_PENDING,
+                             S.APPROVED})
+
+# Calls before their announcement: the department may still edit the review settings.
+CALLS_BEFORE_PUBLICITY = frozenset({CallState.PLANNED, CallState.OPEN, CallState.CLOSED,
+                                    CallState.REVIEWING})
+# Calls still running, shown on the department's desk.
+CALLS_RUNNING = CALLS_BEFORE_PUBLICITY | {CallState.PUBLICITY}
+# Calls past filing and expert review: the leader's selection page is open.
+CALLS_PAST_FILING = frozenset({CallState.REVIEWING, CallState.PUBLICITY, CallState.DECIDED,
+                               CallState.ARCHIVED})
+# Calls whose announcement is published (notices may be issued from here on).
+CALLS_ANNOUNCED = frozenset({CallState.PUBLICITY, CallState.DECIDED, CallState.ARCHIVED})
+# Calls whose regions are still recommending (the desk shows the recommendation deadline).
+CALLS_RECOMMENDING = frozenset({CallState.CLOSED, CallState.REVIEWING})
+# Calls whose notice may be drafted: announced and not yet archived.
+CALLS_AWAITING_NOTICE = frozenset({CallState.PUBLICITY, CallState.DECIDED})

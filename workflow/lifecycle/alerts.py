@@ -14,28 +14,8 @@ from workflow.core.extensions import db
 from workflow.core.states import Action
 from workflow.formal_review.models import CorrectionRequest
 from workflow.inbox.notifications import lead_users, notify
-from workflow.lifecycle import handoffs
+from workflow.lifecycle import registry
 from workflow.lifecycle.handoffs import beijing_time
-
-_TOLD_TO_LEAD = {
-    Action.EXPIRE: lambda: _("closed unsubmitted: the call's filing window ended"),
-    Action.RETURN: lambda: _("returned for revision"),
-    Action.DECLINE: lambda: _("not recommended"),
-    Action.RECOMMEND: lambda: _("recommended to the department"),
-    Action.REQUEST_CORRECTION: lambda: _("asked for corrections"),
-    Action.FAIL_FORMAL_REVIEW: lambda: _("failed the formal review"),
-    Action.PASS_FORMAL_REVIEW: lambda: _("passed the formal review"),
-    Action.OPEN_REVIEW: lambda: _("sent to the expert review"),
-    Action.END_PUBLICITY: lambda: _("cleared by the public announcement: the approval "
-                                    "notice follows"),
-    # Neither the objector nor the objection is named: the leadership reviews it first.
-    Action.RAISE_OBJECTION_REVIEW: lambda: _("objected to during the public announcement; "
-                                             "the leadership reviews the objection"),
-    Action.EXPIRE_CORRECTION: lambda: _("closed: the correction deadline was missed"),
-    # The objector is not named: the leader's reasons are the department's own words.
-    Action.DISMISS_OBJECTION: lambda: _("cleared: the objection was dismissed"),
-    Action.UPHOLD_OBJECTION: lambda: _("removed from the list: the objection was upheld"),
-}
 
 
 def _correction_deadline(app):
@@ -62,14 +42,16 @@ def _next_step(app, action) -> str:
 def after_transition(app, action, actor, comment: str) -> None:
     """Queue the notifications of one state change (called by the transition function): to
     the lead unit, and to whoever acts next."""
-    handoffs.after_transition(app, action, actor)
-    what = _TOLD_TO_LEAD.get(action)
-    if what is None:
+    spec = registry.spec_of(action)
+    if spec.hands_over is not None:
+        spec.hands_over(app, actor)
+    if spec.tells_lead is None:
         return
+    what = spec.tells_lead
 
     def compose(user):
-        subject = _("%(title)s: %(what)s", title=app.title, what=what())
-        body = _("Your application “%(title)s” was %(what)s.", title=app.title, what=what())
+        subject = _("%(title)s: %(what)s", title=app.title, what=str(what))
+        body = _("Your application “%(title)s” was %(what)s.", title=app.title, what=str(what))
         if comment:
             body += "\n\n" + _("Reasons or remarks:") + "\n" + comment
         if step := _next_step(app, action):

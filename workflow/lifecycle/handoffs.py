@@ -15,20 +15,19 @@ from workflow.accounts.models.users import User
 from workflow.calls.models import Call
 from workflow.core.clock import local, now
 from workflow.core.extensions import db
-from workflow.core.states import Action, AppState, Role
+from workflow.core.states import (
+    AWAITING_DECISION_STATES,
+    BEFORE_REVIEWED_STATES,
+    IN_PUBLICITY_STATES,
+    AppState,
+    Role,
+)
 from workflow.experts.models import Exclusion
 from workflow.inbox.notifications import lead_users, notify, region_recommenders, staff
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import can, expert_id_of
 from workflow.organizations.models import Organization, OrgStatus
 from workflow.review.models import PanelResult, PanelSeat, ScoreSheet
-
-# On the way to the expert review's end: while one of these is left, the review of the call
-# is not complete.
-BEFORE_REVIEWED = (AppState.RECOMMENDED, AppState.CORRECTION_REQUESTED,
-                   AppState.FORMAL_PASSED, AppState.EXPERT_REVIEW)
-# Still before the announcement's outcome of the call.
-BEFORE_APPROVAL = (AppState.PUBLICITY, AppState.OBJECTION_REVIEW)
 
 
 def beijing_time(moment) -> str:
@@ -168,7 +167,7 @@ def panel_complete(app: Application, actor) -> int:
 def review_complete(app: Application, actor) -> int:
     """The last panel of the call closed: the leaders select, the officers follow."""
     call = app.call
-    if _count(call, *BEFORE_REVIEWED):
+    if _count(call, *BEFORE_REVIEWED_STATES):
         return 0
     waiting = _count(call, AppState.REVIEWED)
 
@@ -199,7 +198,7 @@ def review_complete(app: Application, actor) -> int:
 def selection_complete(app: Application, actor) -> int:
     """The leader decided on every reviewed application: the officers publish the list."""
     call = app.call
-    if _count(call, *BEFORE_REVIEWED, AppState.REVIEWED):
+    if _count(call, *AWAITING_DECISION_STATES):
         return 0
     proposed = _count(call, AppState.PROPOSED)
     if not proposed:
@@ -220,7 +219,7 @@ def selection_complete(app: Application, actor) -> int:
 def notice_ready(call: Call, actor) -> int:
     """Nothing of the call is left in the announcement or in objection review: the leaders
     sign the approval notice, which the officers then issue."""
-    if _count(call, *BEFORE_APPROVAL):
+    if _count(call, *IN_PUBLICITY_STATES):
         return 0
     pending = _count(call, AppState.APPROVAL_PENDING)
     if not pending:
@@ -306,24 +305,3 @@ def to_verifiers(org: Organization, actor) -> int:
             + notify(_others(staff(Role.OFFICER), actor), kind="handoff_verify",
                      compose=text(waiting()), link="/verification", refresh=True,
                      dedupe_key=f"handoff:verify:all:{day}"))
-
-
-_AFTER = {
-    Action.SUBMIT: to_recommenders,
-    Action.RESUBMIT: to_recommenders,
-    Action.RECOMMEND: to_formal_review,
-    Action.RESUBMIT_CORRECTION: to_formal_review,
-    Action.OPEN_REVIEW: to_panel,
-    Action.CLOSE_REVIEW: review_complete,
-    Action.SHORTLIST: selection_complete,
-    Action.NOT_SELECT: selection_complete,
-    Action.DISMISS_OBJECTION: lambda app, actor: notice_ready(app.call, actor),
-    Action.UPHOLD_OBJECTION: lambda app, actor: notice_ready(app.call, actor),
-}
-
-
-def after_transition(app: Application, action: Action, actor) -> None:
-    """Tell the next actor of `action`, when it is someone else (the transition function
-    calls it through alerts.after_transition)."""
-    if (step := _AFTER.get(action)) is not None:
-        step(app, actor)

@@ -1,4 +1,6 @@
-"""Who may do what: small predicates, one table from action to predicate, and `can`.
+"""Who may do what: small predicates, one table from permission to predicate, and `can`.
+
+The predicate of each state change is declared with its action (lifecycle/registry.py).
 
 Every view and every service asks `can`; nothing else decides access.
 """
@@ -10,15 +12,25 @@ from sqlalchemy import select
 from workflow.accounts.models.users import User
 from workflow.calls.models import Call
 from workflow.core.extensions import db
-from workflow.core.states import Action, AppState, CallState, Role, actions_from
+from workflow.core.states import (
+    CALLS_BEFORE_PUBLICITY,
+    EDITABLE_STATES,
+    PANEL_READABLE_STATES,
+    UNANNOUNCED_DECISION_STATES,
+    UNFILED_STATES,
+    Action,
+    AppState,
+    CallState,
+    Role,
+    actions_from,
+)
 from workflow.experts.models import Exclusion, Expert
 from workflow.intake.models import Application, Attachment
+from workflow.lifecycle import registry
 from workflow.notices.models import Notice, OfficialDocument
 from workflow.organizations.models import Licence, Organization, OrgStatus
 from workflow.publicity.models import Publicity
 from workflow.review.models import PanelSeat
-
-HIDDEN_FROM_REVIEWERS = frozenset({AppState.DRAFT, AppState.EXPIRED})
 
 
 class SystemActor:
@@ -98,16 +110,13 @@ def is_region_recommender(user, obj) -> bool:
         and app is not None
         and _of_verified_unit(user)
         and app.region_code == user.organization.region_code
-        and app.state not in HIDDEN_FROM_REVIEWERS
+        and app.state not in UNFILED_STATES
     )
 
 
 def is_filed_leader(user, obj) -> bool:
     app = _as_application(obj)
-    return is_leader(user) and app is not None and app.state not in HIDDEN_FROM_REVIEWERS
-
-
-REVIEW_STATES = frozenset({AppState.FORMAL_PASSED, AppState.EXPERT_REVIEW, AppState.REVIEWED})
+    return is_leader(user) and app is not None and app.state not in UNFILED_STATES
 
 
 def expert_id_of(user) -> int | None:
@@ -136,7 +145,7 @@ def seat_of(user, app) -> PanelSeat | None:
 
 def is_panel_member(user, obj) -> bool:
     app = _as_application(obj)
-    return app is not None and app.state in REVIEW_STATES and seat_of(user, app) is not None
+    return app is not None and app.state in PANEL_READABLE_STATES and seat_of(user, app) is not None
 
 
 def _own_seat(user, seat) -> bool:
@@ -200,7 +209,7 @@ def can_reconsider_selection(user, obj) -> bool:
 
 def can_edit_application(user, obj) -> bool:
     app = _as_application(obj)
-    return is_lead_member(user, app) and app.state in (AppState.DRAFT, AppState.RETURNED)
+    return is_lead_member(user, app) and app.state in EDITABLE_STATES
 
 
 @dataclass(frozen=True)
@@ -225,7 +234,7 @@ def can_edit_part(user, part) -> bool:
     if not isinstance(part, Part) or not is_lead_member(user, part.application):
         return False
     app = part.application
-    if app.state in (AppState.DRAFT, AppState.RETURNED):
+    if app.state in EDITABLE_STATES:
         return True
     scopes = open_correction_scopes(app)
     return part.name in scopes or (part.name == "basics" and "section:basic" in scopes)
@@ -254,7 +263,7 @@ def can_confirm_cobuilding(user, obj) -> bool:
     correction request lists them (a co-builder added then must confirm before resubmission)."""
     app = _as_application(obj)
     return is_cobuilder_member(user, app) and (
-        app.state in (AppState.DRAFT, AppState.RETURNED)
+        app.state in EDITABLE_STATES
         or "cobuilders" in open_correction_scopes(app))
 
 
@@ -271,21 +280,14 @@ def anyone(user, obj=None) -> bool:
 
 
 # Review settings and rubric editor (issue 4, "review").
-REVIEW_SETTINGS_STATES = frozenset({CallState.PLANNED, CallState.OPEN, CallState.CLOSED,
-                                    CallState.REVIEWING})
-
-
 def can_edit_review_settings(user, call) -> bool:
     """The department edits a call's review settings and rubric until its announcement;
     each setting locks earlier on its own (calls/operations/review_settings.py)."""
-    return is_officer(user) and isinstance(call, Call) and call.state in REVIEW_SETTINGS_STATES
+    return is_officer(user) and isinstance(call, Call) and call.state in CALLS_BEFORE_PUBLICITY
 
 
 # Selection and public announcement (issue 5, "publicity"): the leader's decisions stay
 # inside the department until the call's announcement (公示) is published.
-UNDER_DECISION = frozenset({AppState.PROPOSED, AppState.NOT_SELECTED})
-
-
 def selection_released(obj) -> bool:
     """Whether the announcement of the call of `obj` (a call or an application) is published."""
     call_id = obj.id if isinstance(obj, Call) else getattr(_as_application(obj), "call_id", None)
@@ -300,7 +302,8 @@ def can_read_selection(user, obj) -> bool:
 def visible_state(app: Application, user) -> str:
     """The state `user` may see: outside the department a decided application still reads as
     reviewed until the announcement is published."""
-    if app.state in UNDER_DECISION and not can(user, "application.read_selection", app):
+    if (app.state in UNANNOUNCED_DECISION_STATES
+            and not can(user, "application.read_selection", app)):
         return AppState.REVIEWED
     return app.state
 
@@ -492,32 +495,6 @@ PERMISSIONS: dict[str, Predicate] = {
     "organization.review": can_review_organization,
     "organization.decide": can_decide_organization,
     "licence.read": can_read_licence,
-    # State changes: who may ask for each action of the transition table.
-    Action.SUBMIT: is_lead_member,
-    Action.WITHDRAW: is_lead_member,
-    Action.RESUBMIT: is_lead_member,
-    Action.RESUBMIT_CORRECTION: is_lead_member,
-    Action.RETURN: is_region_recommender,
-    Action.RECOMMEND: is_region_recommender,
-    Action.DECLINE: is_region_recommender,
-    Action.REQUEST_CORRECTION: is_officer,
-    Action.PASS_FORMAL_REVIEW: is_officer,
-    Action.FAIL_FORMAL_REVIEW: is_officer,
-    Action.OPEN_REVIEW: is_officer,
-    Action.RECORD_DEFENSE: is_officer,
-    Action.RECORD_SITE_VISIT: is_officer,
-    Action.PUBLISH_PUBLICITY: is_officer,
-    Action.ISSUE_NOTICE: is_officer,
-    Action.SHORTLIST: is_filed_leader,
-    Action.NOT_SELECT: is_filed_leader,
-    Action.RECONSIDER_SELECTION: can_reconsider_selection,
-    Action.DISMISS_OBJECTION: is_filed_leader,
-    Action.UPHOLD_OBJECTION: is_filed_leader,
-    Action.EXPIRE: is_system,
-    Action.EXPIRE_CORRECTION: is_system,
-    Action.CLOSE_REVIEW: is_system,
-    Action.END_PUBLICITY: is_system,
-    Action.RAISE_OBJECTION_REVIEW: is_system,
 }
 
 
@@ -529,6 +506,8 @@ PUBLIC_ACTIONS = frozenset({"call.view", "document.verify", "publicity.view",
 def can(user: User | SystemActor | None, action: str, obj=None) -> bool:
     """True when `user` may do `action` on `obj`. Unknown actions are refused."""
     predicate = PERMISSIONS.get(action)
+    if predicate is None and (spec := registry.spec_of(action)) is not None:
+        predicate = spec.permission
     if predicate is None:
         return False
     if action not in PUBLIC_ACTIONS and not getattr(user, "is_authenticated", False):

@@ -1,48 +1,77 @@
-"""Which guard and which effect belong to which action; the transition function reads this.
+"""The action registry: every action on an application, declared once by its feature.
+
+Each feature's `actions.py` calls `register(ActionSpec(...))`; `workflow/actions.py` imports
+them all (create_app imports it). The transition function, `can()`, the buttons, the
+notifications, the labels and docs/lifecycle.md read the registry. It imports no feature.
 
 A guard returns the problems that stop the action (empty when it may go ahead); an effect
-runs after the state is set, inside the same transaction. Both live in lifecycle/guards.py.
+runs after the state is set, inside the same transaction. Those with `reads_comment` also
+get the action's comment (keyword `comment`).
 """
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 
-from workflow.core.states import Action
-from workflow.lifecycle import guards
-from workflow.notices.operations import drafts as notices
+from workflow.core.states import TRANSITIONS, Action, AppState, Role, Transition
 
-GUARDS: dict[Action, Callable] = {
-    Action.SUBMIT: guards.submit,
-    Action.RESUBMIT: guards.resubmit,
-    Action.EXPIRE: guards.expire,
-    Action.RETURN: guards.recommender_deadline,
-    Action.DECLINE: guards.recommender_deadline,
-    Action.RECOMMEND: guards.recommend,
-    Action.REQUEST_CORRECTION: guards.request_correction,
-    Action.PASS_FORMAL_REVIEW: guards.pass_formal_review,
-    Action.RESUBMIT_CORRECTION: guards.resubmit_correction,
-    Action.EXPIRE_CORRECTION: guards.expire_correction,
-    Action.OPEN_REVIEW: guards.open_review,
-    Action.CLOSE_REVIEW: guards.close_review,
-    # The approval notice and the letter are stored first (notices/operations/issue.py).
-    Action.ISSUE_NOTICE: notices.issue_guard,
-    Action.SHORTLIST: guards.shortlist,
-    Action.NOT_SELECT: guards.not_select,
-    Action.RECONSIDER_SELECTION: guards.reconsider_selection,
-    Action.PUBLISH_PUBLICITY: guards.publish_publicity,
-    Action.END_PUBLICITY: guards.end_publicity,
-    Action.RAISE_OBJECTION_REVIEW: guards.raise_objection_review,
-    Action.DISMISS_OBJECTION: guards.decide_objection_review,
-    Action.UPHOLD_OBJECTION: guards.decide_objection_review,
-}
 
-EFFECTS: dict[Action, Callable] = {
-    Action.SUBMIT: guards.record_version,
-    Action.RESUBMIT: guards.record_version,
-    Action.RESUBMIT_CORRECTION: guards.answer_correction,
-    Action.DISMISS_OBJECTION: guards.dismiss_objections,
-    Action.UPHOLD_OBJECTION: guards.uphold_objections,
-}
+@dataclass(frozen=True)
+class ActionSpec:
+    action: Action
+    sources: tuple[AppState, ...]
+    target: AppState
+    role: Role  # the role named in the audit row
+    permission: Callable[[object, object], bool]  # (user, application) -> may they?
+    label: object  # a lazy_gettext string
+    guard: Callable | None = None
+    effect: Callable | None = None
+    needs_comment: bool = False
+    reads_comment: bool = False
+    own_form: str | None = None  # endpoint of the page that takes it; no generic button
+    tells_lead: object | None = None  # lazy text "Your application was ..."; None: silent
+    hands_over: Callable | None = None  # (app, actor): tells whoever acts next (handoffs.py)
 
-# Guards and effects called with the action's comment as well (keyword `comment`).
-READS_COMMENT: frozenset[Action] = frozenset({
-    Action.SHORTLIST, Action.DISMISS_OBJECTION, Action.UPHOLD_OBJECTION,
-})
+
+_SPECS: dict[Action, ActionSpec] = {}
+
+
+def register(spec: ActionSpec) -> ActionSpec:
+    if spec.action in _SPECS:
+        raise ValueError(f"action {spec.action} is declared twice")
+    _SPECS[spec.action] = spec
+    TRANSITIONS.extend(Transition(s, spec.action, spec.target, spec.role, spec.needs_comment)
+                       for s in spec.sources)
+    return spec
+
+
+def spec_of(action) -> ActionSpec | None:
+    return _SPECS.get(action)
+
+
+def specs() -> list[ActionSpec]:
+    return list(_SPECS.values())
+
+
+def own_form(action) -> str | None:
+    spec = _SPECS.get(action)
+    return spec.own_form if spec else None
+
+
+def final_states() -> frozenset[AppState]:
+    """States from which nothing leads on (for the lifecycle diagram and dashboards)."""
+    return frozenset(s for s in AppState if not any(t.source == s for t in TRANSITIONS))
+
+
+class _Labels(Mapping):
+    """The actions' labels, read from the registry when asked (the specs register later)."""
+
+    def __getitem__(self, key):
+        return _SPECS[key].label
+
+    def __iter__(self) -> Iterator[Action]:
+        return iter(_SPECS)
+
+    def __len__(self) -> int:
+        return len(_SPECS)
+
+
+LABELS: Mapping = _Labels()

@@ -1,6 +1,6 @@
 """The one function that changes an application's state.
 
-It checks the transition table, the permission table and the action's guard, sets the
+It checks the action registry (state, permission, comment) and the action's guard, sets the
 state, runs the action's effect (a version snapshot on submission, ...), writes the audit
 row and flushes. The caller commits. There is no override: an exception is its own action.
 """
@@ -15,8 +15,9 @@ from workflow.core.states import Action, AppState, find_transition
 from workflow.intake.models import Application
 from workflow.lifecycle import alerts
 from workflow.lifecycle.permissions import can
-from workflow.lifecycle.registry import EFFECTS, GUARDS, READS_COMMENT
-from workflow.web.formatting import ACTION_LABELS, STATE_LABELS
+from workflow.lifecycle.registry import LABELS as ACTION_LABELS
+from workflow.lifecycle.registry import spec_of
+from workflow.web.formatting import STATE_LABELS
 
 
 def _lock(app: Application) -> Application:
@@ -31,10 +32,10 @@ def _lock(app: Application) -> Application:
     ).one()
 
 
-def _apply(rule, action: Action, app: Application, actor, comment: str):
-    """Run a guard or an effect; those of READS_COMMENT also get the reasons typed with the
-    action (a departure from the ranking needs one; a decision on objections records it)."""
-    if action in READS_COMMENT:
+def _apply(rule, spec, app: Application, actor, comment: str):
+    """Run a guard or an effect; those that read the comment also get the reasons typed with
+    the action (a departure from the ranking needs one; a decision on objections records it)."""
+    if spec.reads_comment:
         return rule(app, actor, comment=comment)
     return rule(app, actor)
 
@@ -58,7 +59,8 @@ def transition(app: Application, action: Action | str, *, actor, comment: str = 
     comment = (comment or "").strip()
     if step.needs_comment and not comment:
         raise ServiceError(_("Please give your reasons."))
-    problems = _apply(GUARDS[action], action, app, actor, comment) if action in GUARDS else []
+    spec = spec_of(action)
+    problems = _apply(spec.guard, spec, app, actor, comment) if spec.guard else []
     if problems:
         raise ServiceError(*problems)
     source = app.state
@@ -66,8 +68,8 @@ def transition(app: Application, action: Action | str, *, actor, comment: str = 
     # another writer changed the row first (SQLite has no FOR UPDATE) it finds it stale.
     try:
         app.state = step.target
-        if action in EFFECTS:
-            _apply(EFFECTS[action], action, app, actor, comment)
+        if spec.effect:
+            _apply(spec.effect, spec, app, actor, comment)
         entry = audit.record(
             actor=actor, action=action, application=app, role=step.role,
             from_state=source, to_state=step.target, comment=comment,

@@ -1,4 +1,5 @@
 """Template filters: local times, states and cities in words, time left."""
+from collections import ChainMap
 from datetime import datetime
 
 from flask import Flask, has_request_context, request
@@ -10,6 +11,7 @@ from workflow.core import clock
 from workflow.core.audit import edited_part
 from workflow.core.reference import city_name
 from workflow.intake.rules.sections import BY_KEY, field_label
+from workflow.lifecycle import registry
 from workflow.review.rules.rubric import GRADE_LABELS
 
 STATE_LABELS = {
@@ -51,22 +53,9 @@ SESSION_ENDS = {
     "ended_by_user": _l("ended by the user"),
 }
 
-ACTION_LABELS = {
-    "submit": _l("Submit"), "expire": _l("Expire"), "withdraw": _l("Withdraw"),
-    "return": _l("Return for revision"), "resubmit": _l("Resubmit"),
-    "recommend": _l("Recommend"), "decline": _l("Decline"),
-    "request_correction": _l("Request corrections"),
-    "resubmit_correction": _l("Resubmit corrections"),
-    "expire_correction": _l("Correction deadline missed"),
-    "pass_formal_review": _l("Pass formal review"), "fail_formal_review": _l("Fail formal review"),
-    "open_review": _l("Open expert review"), "close_review": _l("Close expert review"),
-    "record_defense": _l("Record defense"), "record_site_visit": _l("Record site visit"),
-    "shortlist": _l("Shortlist"), "not_select": _l("Do not select"),
-    "reconsider_selection": _l("Reconsider"),
-    "publish_publicity": _l("Publish announcement"), "end_publicity": _l("End announcement"),
-    "raise_objection_review": _l("Objection to review"),
-    "dismiss_objection": _l("Dismiss objection"), "uphold_objection": _l("Uphold objection"),
-    "issue_notice": _l("Issue notice"),
+# Labels of the audit rows that are not state changes; those of the actions on an
+# application come from the action registry.
+_AUDIT_LABELS = {
     "create_application": _l("Application started"), "add_cobuilder": _l("Co-builder added"),
     "remove_cobuilder": _l("Co-builder removed"),
     "confirm_cobuilding": _l("Co-builder confirmed"),
@@ -99,6 +88,7 @@ ACTION_LABELS = {
     "reopen_sheet": _l("Score sheet reopened"), "resolve_alarm": _l("Dispersion alarm resolved"),
     "confirm_panel": _l("Panel result confirmed"),
 }
+ACTION_LABELS = ChainMap(_AUDIT_LABELS, registry.LABELS)
 
 
 def local_time(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:

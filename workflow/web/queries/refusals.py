@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from workflow.core.clock import local
 from workflow.core.extensions import db
-from workflow.core.states import TRANSITIONS, AppState, find_transition
+from workflow.core.states import EDITABLE_STATES, TRANSITIONS, AppState, find_transition
 from workflow.experts.models import Exclusion
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import can, expert_id_of, is_cobuilder_member, visible_state
@@ -36,7 +36,7 @@ def action_too_late(app: Application, action: str, user) -> str | None:
 
 def confirmation_too_late(app: Application, user) -> str | None:
     """A co-builder confirming once the lead unit can no longer change its co-builders."""
-    if not is_cobuilder_member(user, app) or app.state in (AppState.DRAFT, AppState.RETURNED):
+    if not is_cobuilder_member(user, app) or app.state in EDITABLE_STATES:
         return None
     return _("The lead unit has filed this application; co-builders confirm only while it "
              "can still change them.")

@@ -12,6 +12,7 @@ from workflow.intake.models import Application
 from workflow.lifecycle import bulk
 from workflow.web.formatting import ACTION_LABELS
 from workflow.web.views.helpers import flash_outcome
+from workflow.web.views.unit_of_work import commit
 
 
 def action_form(actions, *, blank: bool = False) -> BulkActionForm:
@@ -38,7 +39,7 @@ def apply_ticked(form: BulkActionForm, of_list, *, relist, back: str):
         return relist(form)
     outcome = bulk.apply_action(apps, form.action.data, actor=current_user,
                                 comment=form.comment.data or "")
-    db.session.commit()
+    commit()
     label = ACTION_LABELS.get(form.action.data, form.action.data)
     flash_outcome(outcome, done=lambda names: _("%(action)s: %(names)s.", action=label,
                                                 names=names),

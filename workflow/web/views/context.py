@@ -8,14 +8,9 @@ from workflow.formal_review.operations import checklist
 from workflow.intake.rules import eligibility
 from workflow.intake.rules.sections import SECTIONS, missing_fields
 from workflow.lifecycle.permissions import Part, available_actions, can
-from workflow.lifecycle.registry import GUARDS
+from workflow.lifecycle.registry import own_form, spec_of
 from workflow.recommendation import operations as recommendation
 from workflow.review.operations import scoring
-
-# Actions taken on their own pages (a form of their own or for the whole call), not as a
-# button on the application page; the generic action route refuses them.
-OWN_FORMS = frozenset({Action.RECOMMEND, Action.REQUEST_CORRECTION, Action.PUBLISH_PUBLICITY,
-                       Action.ISSUE_NOTICE})
 
 
 def editable_parts(app, user) -> set[str]:
@@ -42,7 +37,8 @@ def _recommend_context(app, offered, form) -> dict:
 def refusals(app, offered) -> dict:
     """What each offered action's guard would refuse now: the page shows those buttons
     disabled with the reasons, so it never offers what the server refuses."""
-    return {a: GUARDS[a](app, current_user) for a in offered if a in GUARDS and a not in OWN_FORMS}
+    return {a: spec_of(a).guard(app, current_user) for a in offered
+            if spec_of(a).guard and not own_form(a)}
 
 
 def detail_context(app, *, cobuilder_form=None, attachment_form=None,
@@ -58,7 +54,7 @@ def detail_context(app, *, cobuilder_form=None, attachment_form=None,
                      for s in SECTIONS],
         "editable_parts": parts,
         "actions": [find_transition(AppState(app.state), a) for a in offered
-                    if a not in OWN_FORMS],
+                    if not own_form(a)],
         "checklist_offered": Action.REQUEST_CORRECTION in offered,
         **_recommend_context(app, offered, recommend_form),
         "action_form": CommentForm(),

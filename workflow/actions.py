@@ -1,0 +1,13 @@
+"""Every feature's actions, so that the action registry (lifecycle/registry.py) is complete.
+
+create_app imports this module, and so does anything that reads the registry without an app.
+"""
+from workflow.formal_review import actions as formal_review
+from workflow.intake import actions as intake
+from workflow.notices import actions as notices
+from workflow.publicity import actions as publicity
+from workflow.recommendation import actions as recommendation
+from workflow.review import actions as review
+from workflow.selection import actions as selection
+
+FEATURES = (intake, recommendation, formal_review, review, selection, publicity, notices)
