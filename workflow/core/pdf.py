@@ -1,4 +1,6 @@
-"""PDF rendering: the only module that imports WeasyPrint.
+"""PDF rendering: the only module that imports WeasyPrint, and the one Jinja environment
+for documents (templates/pdf/, autoescaped, strict about undefined names): every document
+is rendered by `render_document(template, **context)`.
 
 Resources: WeasyPrint's default fetcher reads local files and follows redirects, the source
 of several CVEs, so rendering uses `StaticOnlyFetcher`, which serves two kinds of URL:
@@ -26,8 +28,11 @@ from urllib.parse import unquote
 from urllib.request import DataHandler, Request
 
 from flask import current_app, has_app_context
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from workflow.core.config import ROOT
 
 DEFAULT_FONTS = {
     "fangsong": "'FangSong_GB2312', 'FangSong', 'Noto Serif CJK SC'",
@@ -38,6 +43,10 @@ DEFAULT_FONTS = {
 }
 PACKAGE_STATIC = Path(__file__).resolve().parent.parent / "static"
 _ROLE_NAME = re.compile(r"[a-z][a-z0-9-]*\Z")
+# Documents print text people typed: autoescaped, so it is never read as markup. Not the
+# app's environment: documents render without a request (the CLI, `flask tick`).
+_documents = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=True,
+                         undefined=StrictUndefined)
 
 
 class RefusedURL(ValueError):
@@ -109,6 +118,16 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     fetcher = StaticOnlyFetcher()
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     return document.write_pdf(stylesheets=[CSS(string=font_css(), url_fetcher=fetcher)])
+
+
+def document_html(template: str, **context) -> str:
+    """The HTML of a document template such as "pdf/notice.html"."""
+    return _documents.get_template(template).render(**context)
+
+
+def render_document(template: str, **context) -> bytes:
+    """A document template rendered to PDF bytes."""
+    return render_pdf(document_html(template, **context))
 
 
 @cache

@@ -7,7 +7,9 @@ notice PDF and one letter per approved application (`OfficialDocument`), each st
 with its SHA-256 and verifiable by its code.
 """
 from datetime import date, datetime
+from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -15,6 +17,7 @@ from workflow.accounts.models.users import User
 from workflow.calls.models import Call
 from workflow.core.clock import now
 from workflow.core.db import Base, UTCDateTime
+from workflow.core.machine import Machine, Move
 from workflow.intake.models import Application
 
 
@@ -23,6 +26,17 @@ def number_text(office: str, year: int, sequence: int | None) -> str:
     sequence, the blank a draft shows: 鲁科字〔2022〕\u3000\u3000号."""
     shown = "\u3000\u3000" if sequence is None else str(sequence)
     return f"{office}\u3014{year}\u3015{shown}号"
+
+
+class NumberStatus(StrEnum):
+    ISSUED = "issued"
+    VOIDED = "voided"
+
+
+class NoticeState(StrEnum):
+    SIGNED = "signed"
+    ISSUING = "issuing"
+    ISSUED = "issued"
 
 
 class NumberSeries(Base):
@@ -154,3 +168,14 @@ class OfficialDocument(Base):
         """The verification code as printed: ABCD-EFGH-JKLM-NPQR."""
         code = self.verification_code
         return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+NUMBER_MACHINE = Machine(_l("document number"), DocumentNumber, "status", (
+    Move("void", frozenset({NumberStatus.ISSUED}), NumberStatus.VOIDED, "void_number"),
+))
+# Signing creates a notice in SIGNED (and signing again keeps it there); numbering claims it
+# for the documents being stored; completing it once all are stored approves the units.
+NOTICE_MACHINE = Machine(_l("notice"), Notice, "state", (
+    Move("number", frozenset({NoticeState.SIGNED}), NoticeState.ISSUING, "notice_numbered"),
+    Move("complete", frozenset({NoticeState.ISSUING}), NoticeState.ISSUED, "notice_issued"),
+))

@@ -1,7 +1,9 @@
 """The public announcement (公示) of a call's proposed list, its frozen entries, and the
 objections the public files against a listed center."""
 from datetime import date, datetime
+from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -9,9 +11,18 @@ from workflow.accounts.models.users import User
 from workflow.calls.models import Call
 from workflow.core.clock import now
 from workflow.core.db import Base, UTCDateTime
+from workflow.core.machine import Machine, Move
 from workflow.intake.models import Application
 
-OBJECTION_STATUSES = ("open", "not_admissible", "dismissed", "upheld")
+
+class ObjectionStatus(StrEnum):
+    OPEN = "open"
+    NOT_ADMISSIBLE = "not_admissible"
+    DISMISSED = "dismissed"
+    UPHELD = "upheld"
+
+
+OBJECTION_STATUSES = tuple(ObjectionStatus)
 FILER_KINDS = ("person", "organization")
 
 
@@ -132,3 +143,13 @@ class Objection(Base):
     @property
     def filer(self) -> str:
         return self.person_name if self.filer_kind == "person" else self.organization_name
+
+
+_OPEN = frozenset({ObjectionStatus.OPEN})
+# Handling closes an objection the officer finds not admissible; the leader's decision on the
+# objection review closes the admissible ones.
+OBJECTION_MACHINE = Machine(_l("objection"), Objection, "status", (
+    Move("refuse", _OPEN, ObjectionStatus.NOT_ADMISSIBLE, "handle_objection"),
+    Move("dismiss", _OPEN, ObjectionStatus.DISMISSED, "dismiss_objection"),
+    Move("uphold", _OPEN, ObjectionStatus.UPHELD, "uphold_objection"),
+))

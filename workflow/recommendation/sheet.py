@@ -6,30 +6,24 @@ as a string, never a formula.
 """
 from io import BytesIO
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from workflow.core.config import ROOT
-from workflow.core.pdf import render_pdf
+from workflow.core.pdf import render_document
 from workflow.recommendation.sheet_data import SheetRow, SummarySheet
 
 HEADERS = ("推荐排序", "中心名称", "牵头单位", "统一社会信用代码", "技术领域", "所在市",
            "共建单位", "推荐意见")
 COLUMN_WIDTHS = (8, 30, 26, 22, 14, 9, 30, 40)
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_templates = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=True,
-                         undefined=StrictUndefined)
 
 
 def to_pdf(sheet: SummarySheet) -> bytes:
-    html = _templates.get_template("pdf/recommendation_sheet.html").render(
-        sheet=sheet, title=sheet.title, date=sheet.date, rows=sheet.ranked_rows,
-        headers=HEADERS)
-    return render_pdf(html)
+    return render_document("pdf/recommendation_sheet.html", sheet=sheet, title=sheet.title,
+                           date=sheet.date, rows=sheet.ranked_rows, headers=HEADERS)
 
 
 THIN = Side(style="thin", color="000000")

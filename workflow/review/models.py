@@ -1,6 +1,8 @@
 """Expert review: panel seats (invitations), assignment runs, score sheets, panel results."""
 from datetime import datetime
+from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -14,9 +16,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.core.clock import now
 from workflow.core.db import Base, UTCDateTime
+from workflow.core.machine import Machine, Move
 
 SEAT_METHODS = ("optimal", "draw", "manual")
-SEAT_STATUSES = ("invited", "accepted", "declined")
+
+
+class SeatStatus(StrEnum):
+    INVITED = "invited"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+SEAT_STATUSES = tuple(SeatStatus)
 
 
 class AssignmentRun(Base):
@@ -116,3 +127,12 @@ class PanelResult(Base):
     alarm_resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     chair_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, onupdate=now)
+
+
+_ANSWERED_OR_NOT = frozenset({SeatStatus.INVITED, SeatStatus.ACCEPTED})
+SEAT_MACHINE = Machine(_l("panel seat"), PanelSeat, "status", (
+    Move("accept", frozenset({SeatStatus.INVITED}), SeatStatus.ACCEPTED, "accept_seat"),
+    Move("decline", frozenset({SeatStatus.INVITED}), SeatStatus.DECLINED, "decline_seat"),
+    Move("declare_conflict", _ANSWERED_OR_NOT, SeatStatus.DECLINED, "declare_conflict"),
+    Move("release", _ANSWERED_OR_NOT, SeatStatus.DECLINED, "release_seat"),
+))

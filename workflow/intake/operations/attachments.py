@@ -4,10 +4,9 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 
-from workflow.core import audit
+from workflow.core import audit, storage
 from workflow.core.clock import now
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
@@ -18,9 +17,7 @@ from workflow.lifecycle.permissions import Part, can
 
 
 def upload_dir() -> Path:
-    path = Path(current_app.config["UPLOAD_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return storage.uploads_dir()
 
 
 def path_of(attachment: Attachment) -> Path:
@@ -31,7 +28,7 @@ def store_attachment(app: Application, *, kind: str, filename: str, stream, acto
     """Check and store one PDF for `kind`, replacing the current one of that kind. A file
     refused by the check (core/pdf_check.py) leaves no file, row or audit row.
 
-    Side effects: a file under UPLOAD_DIR named by a random token, a row with its SHA-256,
+    Side effects: a read-only file under UPLOAD_DIR named by a random token, a row with its SHA-256,
     the replaced row marked (its file stays for earlier versions), one audit row.
     """
     kinds = {r.code for r in app.call.required_attachments}
@@ -40,17 +37,14 @@ def store_attachment(app: Application, *, kind: str, filename: str, stream, acto
     if not can(actor, "application.edit_part", Part(app, f"attachment:{kind}")):
         raise PermissionDenied("application.edit_part")
     pdf = read_upload(stream)
-    stored = secrets.token_hex(20) + ".pdf"
-    target = upload_dir() / stored
-    tmp = target.with_suffix(".part")
-    tmp.write_bytes(pdf.data)
-    os.replace(tmp, target)
+    name = secrets.token_hex(20) + ".pdf"
+    stored = storage.write_once(upload_dir(), name, pdf.data)
     for old in app.current_attachments():
         if old.kind == kind:
             old.replaced_at = now()
     row = Attachment(
         application=app, kind=kind, original_name=_clean_name(filename),
-        stored_name=stored, size_bytes=len(pdf.data), sha256=pdf.sha256,
+        stored_name=name, size_bytes=stored.size, sha256=stored.sha256,
         uploaded_by_id=actor.id,
     )
     db.session.add(row)

@@ -1,4 +1,4 @@
-"""From a signed notice's content (plain data, see services/notices.draft_content) to what
+"""From a signed notice's content (plain data, see notices/queries.draft_content) to what
 the templates print: the notice, and the letter to one of its units."""
 from workflow.notices.documents.official import (
     LetterData,

@@ -9,10 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import segno
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from workflow.core.config import ROOT
-from workflow.core.pdf import render_pdf
+from workflow.core.pdf import document_html, render_pdf
 
 # GB/T 9704-2012: a 156 mm wide type area holds 28 characters; a full-width agency mark
 # shrinks to fit it, and is never larger than this.
@@ -20,8 +18,6 @@ TYPE_AREA_PT = 156 / 25.4 * 72
 HEADER_MAX_PT = 44.0
 _HEADING_1 = re.compile(r"[一二三四五六七八九十]+、")
 _HEADING_2 = re.compile(r"（[一二三四五六七八九十]+）")
-_templates = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=True,
-                         undefined=StrictUndefined)
 
 
 def chinese_date(day: date) -> str:
@@ -103,13 +99,11 @@ class LetterData:
 
 
 def notice_html(data: NoticeData) -> str:
-    return _templates.get_template("pdf/notice.html").render(
-        doc=data, header_pt=header_size(data.header))
+    return document_html("pdf/notice.html", doc=data, header_pt=header_size(data.header))
 
 
 def letter_html(data: LetterData) -> str:
-    return _templates.get_template("pdf/letter.html").render(
-        doc=data, header_pt=header_size(data.header))
+    return document_html("pdf/letter.html", doc=data, header_pt=header_size(data.header))
 
 
 def render_notice(data: NoticeData) -> bytes:

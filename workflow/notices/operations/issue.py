@@ -9,23 +9,20 @@ goes on where they stopped: a stored document is never rendered again and the nu
 never taken twice.
 """
 import base64
-import hashlib
 import os
 import secrets
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from workflow.calls.models import Call
 from workflow.calls.operations.calls import advance_call
 from workflow.core import audit, clock, storage
-from workflow.core.config import is_loopback_url
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
 from workflow.core.filenames import download_name
-from workflow.core.states import Action, CallState
+from workflow.core.states import CALLS_ANNOUNCED, Action, CallState
 from workflow.inbox.notifications import absolute_url, lead_users, notify
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import can, notice_of
@@ -37,13 +34,20 @@ from workflow.notices.documents.official import (
     render_notice,
     verification,
 )
-from workflow.notices.models import Notice, OfficialDocument, number_text
+from workflow.notices.models import (
+    NOTICE_MACHINE,
+    Notice,
+    NoticeState,
+    OfficialDocument,
+    number_text,
+)
 from workflow.notices.operations import numbers
-from workflow.notices.operations.drafts import (
+from workflow.notices.queries import (
     approval_pending,
-    digest,
     draft_content,
     draft_problems,
+    issue_problems,
+    label,
     signature_current,
 )
 
@@ -59,36 +63,11 @@ def verify_url(code: str) -> str:
     return absolute_url(f"/verify/{code}")
 
 
-def base_url_problems() -> list[str]:
-    """In production, a PUBLIC_BASE_URL that is still a loopback address: the QR code and
-    link of every issued PDF would lead nowhere, and an issued PDF can never be changed."""
-    base = current_app.config["PUBLIC_BASE_URL"]
-    if current_app.config["ENV_NAME"] != "production" or not is_loopback_url(base):
-        return []
-    return [_("The public address of this site (PUBLIC_BASE_URL) is still %(url)s, which only "
-              "leads back to the reader's own computer. The QR code and link printed on every "
-              "issued document would not work, and an issued document can never be changed. "
-              "Ask the administrator to set PUBLIC_BASE_URL to the address the public reaches "
-              "this site at and to restart it, then issue.", url=base)]
-
-
-def issue_problems(call) -> list[str]:
-    """Why the officer cannot issue the notice of `call` now (empty: they can)."""
-    notice = notice_of(call)
-    if notice is None:
-        return [_("A leader signs the draft before it is issued."), *base_url_problems()]
-    problems = draft_problems(call)
-    if not problems and notice.content_sha256 != digest(draft_content(call)):
-        problems.append(_("The draft changed after the leader signed it; the leader signs it "
-                          "again before it is issued."))
-    return problems + base_url_problems()
-
-
 def overview(call) -> dict:
     """What the notice page of `call` shows: the draft and what stops it while it is open,
     the documents and their progress once it is issued."""
     notice = notice_of(call)
-    if notice is not None and notice.state != "signed":
+    if notice is not None and notice.state != NoticeState.SIGNED:
         return {"notice": notice, "progress": progress(notice)}
     return {"notice": notice, "draft": draft_content(call), "draft_number": draft_number(call),
             "units": approval_pending(call), "problems": draft_problems(call),
@@ -110,25 +89,19 @@ def issue_notice(call, *, actor) -> Notice:
     content, today = notice.content, clock.local(clock.now()).date()
     number = numbers.allocate_number(content["office_code"], today.year,
                                      title=content["title"], actor=actor)
-    claimed = db.session.execute(
-        update(Notice)
-        .where(Notice.id == notice.id, Notice.state == "signed",
-               Notice.content_sha256 == notice.content_sha256)
-        .values(state="issuing", number_id=number.id, issued_on=today, issued_by_id=actor.id,
-                issued_at=clock.now())
-        .execution_options(synchronize_session=False)).rowcount
-    if claimed != 1:
+    claimed = NOTICE_MACHINE.claim(
+        notice, "number", actor=actor, call=call, comment=f"{number.text} {content['title']}",
+        where=[Notice.content_sha256 == notice.content_sha256],
+        number_id=number.id, issued_on=today, issued_by_id=actor.id, issued_at=clock.now())
+    if not claimed:
         raise ServiceError(_("Someone else issued or signed this notice a moment ago. Reload "
                              "the page."))
-    db.session.refresh(notice)
     db.session.add(OfficialDocument(notice_id=notice.id, kind="notice", position=0,
                                     verification_code=new_code()))
     for position, unit in enumerate(content["units"], start=1):
         db.session.add(OfficialDocument(notice_id=notice.id, kind="letter", position=position,
                                         application_id=unit["application_id"],
                                         verification_code=new_code()))
-    audit.record(actor=actor, action="notice_numbered", call=call,
-                 comment=f"{number.text} {content['title']}")
     db.session.flush()
     return notice
 
@@ -191,18 +164,19 @@ def store_next_document(notice: Notice, *, actor) -> OfficialDocument | None:
         return None
     data = render_document(doc)
     folder = storage.documents_dir()
-    tmp = storage.write_temporary(folder, data)
-    # Named by its row, so a step resumed after a crash replaces the copy it left.
+    staged = storage.write_temporary(folder, data)
     name = f"{doc.kind}-{notice.id}-{doc.position:03d}-{doc.verification_code}.pdf"
     claimed = db.session.execute(
         update(OfficialDocument)
         .where(OfficialDocument.id == doc.id, OfficialDocument.stored_at.is_(None))
-        .values(stored_name=name, sha256=storage.sha256_of(data), size_bytes=len(data),
+        .values(stored_name=name, sha256=staged.sha256, size_bytes=staged.size,
                 stored_at=clock.now())).rowcount
     if claimed != 1:
-        tmp.unlink()
+        storage.discard(staged)
     else:
-        storage.move_into_place(tmp, folder / name)
+        # Named by its row, which is still pending: a copy of that name is one a step that
+        # crashed before its commit left, and no committed row names it.
+        storage.move_into_place(staged, folder / name, replace_leftover=True)
     db.session.flush()
     db.session.refresh(doc)
     return doc
@@ -215,13 +189,9 @@ def finish_issue(notice: Notice, *, actor) -> bool:
     stored, total = progress(notice)
     if stored < total:
         return False
-    claimed = db.session.execute(
-        update(Notice).where(Notice.id == notice.id, Notice.state == "issuing")
-        .values(state="issued", completed_at=clock.now())
-        .execution_options(synchronize_session=False)).rowcount
-    if claimed != 1:
+    if not NOTICE_MACHINE.claim(notice, "complete", actor=actor, call=notice.call,
+                                comment=notice.number.text, completed_at=clock.now()):
         return False
-    db.session.refresh(notice)
     number = notice.number.text
     for doc in notice.documents:
         if doc.application is not None:
@@ -256,7 +226,7 @@ def revoke_document(doc: OfficialDocument, *, reason: str, actor) -> list[Offici
         raise ServiceError(_("Please give your reasons."))
     if len(reason) > 1000:
         raise ServiceError(_("The reason is longer than %(n)d characters.", n=1000))
-    if doc.notice.state != "issued":
+    if doc.notice.state != NoticeState.ISSUED:
         # While letters are still being stored, a revoked notice would approve anyway.
         raise ServiceError(_("Documents can be revoked once the notice is issued in full."))
     targets = doc.notice.documents if doc.kind == "notice" else [doc]
@@ -278,14 +248,6 @@ def revoke_document(doc: OfficialDocument, *, reason: str, actor) -> list[Offici
         raise ServiceError(_("This document is revoked already."))
     db.session.flush()
     return revoked
-
-
-def label(doc: OfficialDocument) -> str:
-    """鲁科字〔2022〕154号 通知, or 鲁科字〔2022〕154号 复函 山东…有限公司."""
-    number = doc.notice.number.text if doc.notice.number else ""
-    if doc.kind == "notice":
-        return f"{number} 通知"
-    return f"{number} 复函 {doc.application.lead_org.name}"
 
 
 def normalize_code(text: str) -> str | None:
@@ -326,7 +288,7 @@ def calls_with_notices() -> list[tuple]:
     """Every call from its announcement on, with its notice (or None), newest first."""
     return [tuple(row) for row in db.session.execute(
         select(Call, Notice).outerjoin(Notice, Notice.call_id == Call.id)
-        .where(Call.state.in_([CallState.PUBLICITY, CallState.DECIDED, CallState.ARCHIVED])
+        .where(Call.state.in_(CALLS_ANNOUNCED)
                | Notice.id.is_not(None))
         .order_by(Call.year.desc(), Call.id.desc()))]
 
@@ -347,10 +309,7 @@ def describe(doc: OfficialDocument) -> dict:
 
 def compare_upload(doc: OfficialDocument, stream) -> dict:
     """The SHA-256 of an uploaded file and whether it is the issued file."""
-    hasher = hashlib.sha256()
-    for chunk in iter(lambda: stream.read(1024 * 1024), b""):
-        hasher.update(chunk)
-    value = hasher.hexdigest()
+    value = storage.sha256_of_stream(stream)
     return {"sha256": value, "matches": value == doc.sha256}
 
 
@@ -358,7 +317,7 @@ def notice_to_resume(call_id: int) -> Notice:
     """The notice of a call whose issue may need finishing, or ServiceError."""
     call = db.session.get(Call, call_id)
     notice = notice_of(call) if call is not None else None
-    if notice is None or notice.state == "signed":
+    if notice is None or notice.state == NoticeState.SIGNED:
         raise ServiceError(_("Call %(id)d has no notice being issued.", id=call_id))
     return notice
 

@@ -6,7 +6,6 @@ PostgreSQL the UPDATE locks the row until commit; on SQLite the first write of a
 takes the database's write lock before anything is read. So two officers issuing at the same
 moment get consecutive numbers, and a transaction that rolls back gives its number back.
 """
-import re
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
@@ -17,10 +16,15 @@ from workflow.core.clock import now
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
 from workflow.lifecycle.permissions import can
-from workflow.notices.models import DocumentNumber, NumberSeries, number_text
+from workflow.notices.models import (
+    NUMBER_MACHINE,
+    DocumentNumber,
+    NumberSeries,
+    NumberStatus,
+    number_text,
+)
+from workflow.notices.queries import OFFICE_CODE, series
 
-# An issuing-office code is a few Chinese characters: 鲁科字, 鲁科发, 鲁科函, 鲁工信发.
-OFFICE_CODE = re.compile(r"[\u4e00-\u9fff]{2,12}\Z")
 MAX_NUMBER = 99999
 
 
@@ -62,7 +66,7 @@ def allocate_number(office: str, year: int, *, title: str, actor) -> DocumentNum
         .execution_options(synchronize_session=False)
     ).scalar_one() - 1
     row = DocumentNumber(office=office, year=year, sequence=taken, title=title[:300],
-                         status="issued", allocated_by_id=actor.id, allocated_at=now())
+                         status=NumberStatus.ISSUED, allocated_by_id=actor.id, allocated_at=now())
     db.session.add(row)
     db.session.flush()
     return row
@@ -121,22 +125,10 @@ def void_number(number: DocumentNumber, *, reason: str, actor) -> None:
     if number.notice is not None:
         raise ServiceError(_("%(number)s is the number of an approval notice; revoke the notice "
                              "instead.", number=number.text))
-    changed = db.session.execute(
-        update(DocumentNumber)
-        .where(DocumentNumber.id == number.id, DocumentNumber.status == "issued")
-        .values(status="voided", void_reason=reason[:1000], voided_by_id=actor.id,
-                voided_at=now())
-    ).rowcount
-    if changed != 1:
+    if not NUMBER_MACHINE.claim(number, "void", actor=actor, comment=f"{number.text}: {reason}",
+                                void_reason=reason[:1000], voided_by_id=actor.id,
+                                voided_at=now()):
         raise ServiceError(_("%(number)s is voided already.", number=number.text))
-    audit.record(actor=actor, action="void_number", comment=f"{number.text}: {reason}")
-    db.session.flush()
-    db.session.refresh(number)
-
-
-def series(office: str, year: int) -> NumberSeries | None:
-    return db.session.scalar(select(NumberSeries).where(
-        NumberSeries.office == office, NumberSeries.year == year))
 
 
 def last_number(office: str, year: int) -> DocumentNumber | None:

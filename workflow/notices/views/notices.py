@@ -32,14 +32,17 @@ from workflow.core.errors import ServiceError
 from workflow.core.extensions import db
 from workflow.core.storage import DamagedFile
 from workflow.lifecycle.permissions import can
+from workflow.notices import queries as notice_queries
 from workflow.notices.models import DocumentNumber, Notice, OfficialDocument
 from workflow.notices.operations import drafts as notices
 from workflow.notices.operations import issue as notice_issue
 from workflow.notices.operations import numbers
+from workflow.notices.settings import NoticeSettings, notice_settings_of
 from workflow.web.queries import consequences
 from workflow.web.views.confirm import unconfirmed
-from workflow.web.views.helpers import flash_problems, load_or_404, require
+from workflow.web.views.helpers import load_or_404, require
 from workflow.web.views.once import repeated, sent
+from workflow.web.views.unit_of_work import commit, unit_of_work
 
 bp = Blueprint("notices", __name__)
 # Documents rendered per request of the progress page: about a second of work.
@@ -67,18 +70,16 @@ def notice_page(call_id: int):
 def edit_texts(call_id: int):
     call = load_or_404(Call, call_id)
     require("notice.edit", call)
-    form = NoticeSettingsForm(data=notices.settings_of(call))
+    form = NoticeSettingsForm(data=notice_settings_of(call).texts())
     if form.validate_on_submit():
-        try:
+        with unit_of_work() as work:
             notices.save_settings(call, form.settings(), actor=current_user)
-        except ServiceError as error:
-            flash_problems(error)
-        else:
-            db.session.commit()
+        if not work.failed:
             flash(_("The notice texts are saved."), "success")
             return redirect(url_for(".notice_page", call_id=call.id))
     return render_template("notices/texts_edit.html", call=call, form=form,
-                           fields=notices.LETTER_FIELDS, notice_fields=notices.NOTICE_FIELDS
+                           fields=notice_queries.LETTER_FIELDS,
+                           notice_fields=notice_queries.NOTICE_FIELDS
                            ), 422 if form.errors or request.method == "POST" else 200
 
 
@@ -92,12 +93,9 @@ def upload_seal(call_id: int):
         for error in form.image.errors:
             flash(error, "danger")
         return redirect(url_for(".notice_page", call_id=call.id, _anchor="seal"))
-    try:
+    with unit_of_work() as work:
         notices.store_seal(call, stream=form.image.data.stream, actor=current_user)
-    except ServiceError as error:
-        flash_problems(error)
-    else:
-        db.session.commit()
+    if not work.failed:
         flash(_("The seal is saved."), "success")
     return redirect(url_for(".notice_page", call_id=call.id, _anchor="seal"))
 
@@ -108,7 +106,7 @@ def remove_seal(call_id: int):
     call = load_or_404(Call, call_id)
     require("notice.edit", call)
     notices.remove_seal(call, actor=current_user)
-    db.session.commit()
+    commit()
     flash(_("The notice is printed without a seal now."), "success")
     return redirect(url_for(".notice_page", call_id=call.id, _anchor="seal"))
 
@@ -128,13 +126,9 @@ def preview(call_id: int):
 def sign(call_id: int):
     call = load_or_404(Call, call_id)
     require("notice.sign", call)
-    try:
+    with unit_of_work() as work:
         notices.sign_notice(call, actor=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash_problems(error)
-    else:
-        db.session.commit()
+    if not work.failed:
         flash(_("You signed the draft; an officer can issue it now."), "success")
     return redirect(url_for(".notice_page", call_id=call.id))
 
@@ -147,13 +141,9 @@ def issue(call_id: int):
     page = unconfirmed(consequences.issue(call), cancel=url_for(".notice_page", call_id=call.id))
     if page is not None:
         return page
-    try:
+    with unit_of_work() as work:
         notice = notice_issue.issue_notice(call, actor=current_user)
-    except ServiceError as error:
-        db.session.rollback()  # gives the number back
-        flash_problems(error)
-    else:
-        db.session.commit()
+    if not work.failed:
         flash(_("%(number)s is taken; the documents are being made.",
                 number=notice.number.text), "success")
     return redirect(url_for(".notice_page", call_id=call.id, _anchor="progress"))
@@ -167,9 +157,9 @@ def step(notice_id: int):
     for _done in range(STEP):
         if notice_issue.store_next_document(notice, actor=current_user) is None:
             break
-        db.session.commit()
+        commit()
     if notice.state == "issuing" and notice_issue.finish_issue(notice, actor=current_user):
-        db.session.commit()
+        commit()
     stored, total = notice_issue.progress(notice)
     if request.accept_mimetypes.best == "application/json":
         return jsonify(stored=stored, total=total, done=notice.state == "issued")
@@ -190,16 +180,12 @@ def revoke(document_id: int):
     if form.validate_on_submit() and (page := unconfirmed(
             consequences.revoke(doc, form.reason.data), cancel=back)) is not None:
         return page
-    try:
+    with unit_of_work() as work:
         if form.errors:
             raise ServiceError(*form.reason.errors)
         notice_issue.revoke_document(doc, reason=form.reason.data, actor=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash_problems(error)
-    else:
-        db.session.commit()
-        flash(_("%(document)s is revoked.", document=notice_issue.label(doc)), "success")
+    if not work.failed:
+        flash(_("%(document)s is revoked.", document=notice_queries.label(doc)), "success")
     return redirect(back)
 
 
@@ -234,7 +220,7 @@ def official_documents(app) -> list[OfficialDocument]:
 def _registry(*, first_form=None, reserve_form=None, status=200):
     series = numbers.all_series()
     usual = {"year": clock.local(clock.now()).year,
-             "office": series[0][0].office if series else notices.DEFAULTS["office_code"]}
+             "office": series[0][0].office if series else NoticeSettings.office_code}
     return render_template(
         "notices/numbers.html", series=series, numbers=numbers.registry(),
         first_form=first_form or FirstNumberForm(formdata=None, data=usual),
@@ -254,14 +240,12 @@ def set_first():
     require("numbers.manage")
     form = FirstNumberForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(flash_errors=False) as work:
             row = numbers.set_first_number(form.office.data, form.year.data, form.first.data,
                                            actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            form.first.errors = list(error.problems)
+        if work.failed:
+            form.first.errors = list(work.error.problems)
         else:
-            db.session.commit()
             flash(_("The numbers of %(office)s %(year)d start at %(first)d.", office=row.office,
                     year=row.year, first=row.first_number), "success")
             return redirect(url_for(".registry"))
@@ -297,14 +281,10 @@ def void(number_id: int):
     if form.validate_on_submit() and (page := unconfirmed(
             consequences.void(number, form.reason.data), cancel=url_for(".registry"))) is not None:
         return page
-    try:
+    with unit_of_work() as work:
         if form.errors:
             raise ServiceError(*form.reason.errors)
         numbers.void_number(number, reason=form.reason.data, actor=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash_problems(error)
-    else:
-        db.session.commit()
+    if not work.failed:
         flash(_("%(number)s is voided.", number=number.text), "success")
     return redirect(url_for(".registry"))

@@ -24,11 +24,11 @@ def add_licence(org, pdf: CheckedPdf, *, actor) -> Licence:
     Side effects: a read-only file named by a random token, a row with its SHA-256 and page
     count, an audit row about the unit; flushed."""
     name = secrets.token_hex(20) + ".pdf"
-    storage.write_once(storage.licences_dir(), name, pdf.data)
-    row = Licence(organization=org, stored_name=name, size_bytes=len(pdf.data),
-                  sha256=pdf.sha256, pages=pdf.pages, uploaded_by_id=getattr(actor, "id", None))
+    stored = storage.write_once(storage.licences_dir(), name, pdf.data)
+    row = Licence(organization=org, stored_name=name, size_bytes=stored.size,
+                  sha256=stored.sha256, pages=pdf.pages, uploaded_by_id=getattr(actor, "id", None))
     db.session.add(row)
     audit.record(actor=actor, action="upload_licence", organization=org,
-                 comment=f"SHA-256 {pdf.sha256}")
+                 comment=f"SHA-256 {stored.sha256}")
     db.session.flush()
     return row

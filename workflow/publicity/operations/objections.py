@@ -2,7 +2,6 @@
 sealed (anonymous and late ones are refused, and nothing is kept of them); handled by an
 officer; closed as not admissible, or by the leader's decision on the objection review.
 """
-import hashlib
 import os
 import secrets
 from dataclasses import dataclass
@@ -11,19 +10,24 @@ from pathlib import Path
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from workflow.core import audit
+from workflow.core import audit, storage
 from workflow.core.clock import local, now
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
 from workflow.core.filenames import download_name
 from workflow.core.pdf_check import read_upload
 from workflow.core.states import Role
-from workflow.inbox.notifications import notify
+from workflow.inbox.notifications import notify, staff
 from workflow.intake.models import Application
-from workflow.intake.operations import attachments
 from workflow.lifecycle.permissions import can
-from workflow.publicity.models import Objection, Publicity, PublicityEntry
-from workflow.publicity.operations import publicity
+from workflow.publicity import queries as publicity
+from workflow.publicity.models import (
+    OBJECTION_MACHINE,
+    Objection,
+    ObjectionStatus,
+    Publicity,
+    PublicityEntry,
+)
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -119,7 +123,7 @@ def file_objection(announcement: Publicity, filing: Filing, *, actor) -> Objecti
                  comment=f"{row.receipt_no}: {row.entry.position}. {row.entry.center_name}")
     _tell_officers(row)
     if letter is not None:
-        publicity.write_file(letter_path(row), letter.data)
+        storage.write_once(storage.uploads_dir(), row.letter_name, letter.data)
     return row
 
 
@@ -144,7 +148,7 @@ def _tell_officers(row: Objection) -> None:
                   "Record how each is handled there.", center=center, n=filed,
                   end=row.publicity.end_date.isoformat()))
 
-    notify(publicity.staff(Role.OFFICER), kind="objection_filed", compose=compose,
+    notify(staff(Role.OFFICER), kind="objection_filed", compose=compose,
            link=f"/officer/publicity/{row.publicity_id}/objections",
            dedupe_key=f"objections-filed:p{row.publicity_id}:{day}")
 
@@ -155,15 +159,17 @@ def letter_download_name(row: Objection) -> str:
 
 
 def letter_path(row: Objection) -> Path:
-    return attachments.upload_dir() / row.letter_name
+    return storage.uploads_dir() / row.letter_name
 
 
 def letter_bytes(row: Objection) -> bytes | None:
     """The letter as filed, or None when there is none or its file no longer matches."""
-    if row.letter_name is None or not letter_path(row).is_file():
+    if row.letter_name is None:
         return None
-    data = letter_path(row).read_bytes()
-    return data if hashlib.sha256(data).hexdigest() == row.letter_sha256 else None
+    try:
+        return storage.read_verified(letter_path(row), row.letter_sha256)
+    except storage.DamagedFile:
+        return None
 
 
 def record_handling(row: Objection, *, notes: str, admissible: bool, actor) -> Objection:
@@ -172,25 +178,29 @@ def record_handling(row: Objection, *, notes: str, admissible: bool, actor) -> O
     open for the leader. One call audit row."""
     if not can(actor, "objection.handle", row):
         raise PermissionDenied("objection.handle")
-    if row.status != "open":
+    if row.status != ObjectionStatus.OPEN:
         raise ServiceError(_("This objection is closed."))
     notes = (notes or "").strip()
     if not notes:
         raise ServiceError(_("Write down what the investigation found."))
     row.admissible, row.handling_notes = admissible, notes
     row.handled_by_id, row.handled_at = actor.id, now()
-    if not admissible:
-        row.status = "not_admissible"
-    audit.record(actor=actor, action="handle_objection", call=row.publicity.call,
-                 comment=f"{row.receipt_no}: {'admissible' if admissible else 'not admissible'}"
-                         f" — {notes}")
-    db.session.flush()
+    comment = (f"{row.receipt_no}: {'admissible' if admissible else 'not admissible'}"
+               f" — {notes}")
+    if admissible:
+        audit.record(actor=actor, action="handle_objection", call=row.publicity.call,
+                     comment=comment)
+        db.session.flush()
+    else:
+        OBJECTION_MACHINE.move(row, "refuse", actor=actor, call=row.publicity.call,
+                               comment=comment)
     return row
 
 
 def _open_query(app_id: int):
     return (select(Objection).join(PublicityEntry, Objection.entry_id == PublicityEntry.id)
-            .where(PublicityEntry.application_id == app_id, Objection.status == "open")
+            .where(PublicityEntry.application_id == app_id,
+                   Objection.status == ObjectionStatus.OPEN)
             .order_by(Objection.received_at, Objection.id))
 
 
@@ -210,10 +220,13 @@ def unhandled_problems(app: Application) -> list[str]:
 
 def close_for_decision(app: Application, outcome: str, *, comment: str, actor) -> None:
     """The leader's decision on the objection review closes the application's open objections
-    (the transition's audit row keeps the decision)."""
+    (`outcome` "dismissed" or "upheld"): one call audit row each, beside the transition's;
+    flushes."""
+    event = {ObjectionStatus.DISMISSED: "dismiss", ObjectionStatus.UPHELD: "uphold"}[outcome]
     for row in open_for(app):
-        row.status, row.decision_comment = outcome, comment
-        row.decided_by_id, row.decided_at = actor.id, now()
+        OBJECTION_MACHINE.move(row, event, actor=actor, call=row.publicity.call,
+                               comment=f"{row.receipt_no}: {comment}", decision_comment=comment,
+                               decided_by_id=actor.id, decided_at=now())
 
 
 def of_publicity(announcement: Publicity) -> list[Objection]:

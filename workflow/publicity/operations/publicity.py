@@ -5,27 +5,22 @@ The announcement is an official document in Chinese: its texts are the departmen
 per call by an officer (Call.publicity_settings) until publication; the Publicity keeps the
 texts as published.
 """
-import hashlib
 import secrets
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from workflow.calendar import operations as calendar
 from workflow.calls.models import Call
 from workflow.calls.operations import calls
-from workflow.core import audit, storage, workdays
-from workflow.core.clock import LOCAL, local, now
-from workflow.core.config import ROOT
+from workflow.core import audit, storage
+from workflow.core.clock import local, now
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
-from workflow.core.pdf import render_pdf
-from workflow.core.reference import city_name, city_of
+from workflow.core.pdf import render_document
+from workflow.core.reference import city_name
 from workflow.core.states import Action, AppState, CallState, Role
 from workflow.inbox.notifications import lead_users, notify, staff
 from workflow.intake.models import Application
@@ -33,40 +28,16 @@ from workflow.lifecycle import transitions
 from workflow.lifecycle.permissions import SYSTEM, can
 from workflow.publicity.models import Publicity, PublicityEntry
 from workflow.publicity.operations import objections
+from workflow.publicity.queries import (
+    ends_at,
+    period_end,
+    period_start,
+    proposed,
+    publication_problems,
+    publicity_of,
+)
+from workflow.publicity.settings import SETTING_KEYS, PublicitySettings, publicity_settings_of
 from workflow.selection import operations as selection
-from workflow.web.formatting import STATE_LABELS
-
-SETTING_KEYS = ("title", "basis", "procedure", "list_title", "objection_address",
-                "business_phone", "supervision_phone")
-# Applications still on their way to a decision: the announcement waits for them.
-IN_REVIEW = (AppState.RECOMMENDED, AppState.CORRECTION_REQUESTED, AppState.FORMAL_PASSED,
-             AppState.EXPERT_REVIEW, AppState.REVIEWED)
-_templates = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=True,
-                         undefined=StrictUndefined)
-
-
-def default_settings(call: Call) -> dict[str, str]:
-    kind, year = call.platform_type.name, call.year
-    return {
-        "title": f"关于{year}年度山东省{kind}拟建设名单的公示",
-        "basis": f"根据《山东省{kind}管理办法》和《关于组织开展{year}年度山东省{kind}建设工作的"
-                 f"通知》要求，",
-        "procedure": "经单位申报、各市推荐、形式审查、专家评审和厅党组会议研究，确定了"
-                     f"{year}年度山东省{kind}拟建设名单（见附件），现予以公示。",
-        "list_title": f"{year}年度山东省{kind}拟建设名单",
-        "objection_address": f"{call.platform_type.issuing_department}（济南市历下区解放路166号）",
-        "business_phone": "0531-51751234",
-        "supervision_phone": "0531-51751000",
-    }
-
-
-def settings_of(call: Call) -> dict[str, str]:
-    saved = {k: v for k, v in (call.publicity_settings or {}).items() if k in SETTING_KEYS and v}
-    return {**default_settings(call), **saved}
-
-
-def publicity_of(call: Call) -> Publicity | None:
-    return db.session.scalar(select(Publicity).where(Publicity.call_id == call.id))
 
 
 def save_settings(call: Call, *, workdays_count: int, values: dict[str, str], actor) -> None:
@@ -82,7 +53,8 @@ def save_settings(call: Call, *, workdays_count: int, values: dict[str, str], ac
     clean = {k: (values.get(k) or "").strip() for k in SETTING_KEYS}
     if not all(clean.values()):
         raise ServiceError(_("Fill in every text of the announcement."))
-    call.publicity_workdays, call.publicity_settings = workdays_count, clean
+    call.publicity_workdays = workdays_count
+    call.publicity_settings = PublicitySettings(**clean).to_json()
     audit.record(actor=actor, action="publicity_settings", call=call,
                  comment=f"workdays={workdays_count} " + " | ".join(clean.values()))
     db.session.flush()
@@ -93,36 +65,9 @@ def cn_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def period_end(start: date, count: int) -> date:
-    """The last day of a period of `count` working days from `start` (its first day when it
-    is a working day), by the official calendar with the officers' corrections."""
-    return workdays.add_workdays(start - timedelta(days=1), count, calendar.overrides())
-
-
-def period_start(published: datetime) -> date:
-    """The first day of a period published at `published`: that day when it is a working
-    day and the hour (Beijing time) is before PUBLICITY_LATEST_START_HOUR (17:00), else the
-    next working day, so that a period never begins late in the evening or on a day off."""
-    moment, overrides = local(published), calendar.overrides()
-    day = moment.date()
-    if (moment.hour >= current_app.config["PUBLICITY_LATEST_START_HOUR"]
-            or not workdays.is_workday(day, overrides)):
-        day = workdays.add_workdays(day, 1, overrides)
-    return day
-
-
 def document_date(publicity: Publicity) -> str:
     """The date the announcement is signed with: the day it was published."""
     return cn_date(local(publicity.published_at).date())
-
-
-def starts_at(publicity: Publicity) -> datetime:
-    return datetime.combine(publicity.start_date, time.min, LOCAL)
-
-
-def ends_at(publicity: Publicity) -> datetime:
-    """The moment the period is over: midnight after its last day, Beijing time."""
-    return datetime.combine(publicity.end_date + timedelta(days=1), time.min, LOCAL)
 
 
 def period_text(publicity: Publicity) -> str:
@@ -142,30 +87,6 @@ def paragraphs(publicity: Publicity) -> list[str]:
         f"业务咨询电话：{texts['business_phone']}",
         f"监督电话：{texts['supervision_phone']}",
     ]
-
-
-def publication_problems(call: Call) -> list[str]:
-    """What stops the publication of the call's announcement."""
-    if publicity_of(call) is not None:
-        return [_("The announcement of this call is published.")]
-    problems = []
-    if call.state != CallState.REVIEWING:
-        problems.append(_("The call is %(state)s; the announcement follows the review.",
-                          state=STATE_LABELS.get(call.state, call.state)))
-    waiting = db.session.scalars(select(Application.title).where(
-        Application.call_id == call.id, Application.state.in_(IN_REVIEW))).all()
-    if waiting:
-        problems.append(_("Not decided yet: %(titles)s.", titles="、".join(waiting)))
-    if not proposed(call):
-        problems.append(_("No application is proposed: the leader selects first."))
-    return problems
-
-
-def proposed(call: Call) -> list[Application]:
-    """The proposed applications in the order of the list: by city, then by filing."""
-    apps = db.session.scalars(select(Application).where(
-        Application.call_id == call.id, Application.state == AppState.PROPOSED)).all()
-    return sorted(apps, key=lambda a: (city_of(a.region_code), a.submitted_at, a.id))
 
 
 def _entry(app: Application, position: int) -> PublicityEntry:
@@ -192,12 +113,13 @@ def publish_announcement(call: Call, *, actor) -> Publicity:
     publicity = Publicity(
         call=call, start_date=start, end_date=period_end(start, call.publicity_workdays),
         workdays=call.publicity_workdays, published_by_id=actor.id, published_at=now(),
-        texts={**settings_of(call), "department": call.platform_type.issuing_department})
+        texts={**publicity_settings_of(call).to_json(),
+               "department": call.platform_type.issuing_department})
     publicity.title = publicity.texts["title"]
     publicity.entries = [_entry(a, n) for n, a in enumerate(proposed(call), start=1)]
     document = render_announcement(publicity)
     publicity.document_name = f"publicity-{secrets.token_hex(16)}.pdf"
-    publicity.document_sha256 = hashlib.sha256(document).hexdigest()
+    publicity.document_sha256 = storage.sha256_of(document)
     publicity.document_size = len(document)
     db.session.add(publicity)
     try:
@@ -215,9 +137,8 @@ def publish_announcement(call: Call, *, actor) -> Publicity:
 
 
 def render_announcement(publicity: Publicity) -> bytes:
-    html = _templates.get_template("pdf/publicity.html").render(
-        publicity=publicity, paragraphs=paragraphs(publicity), date=document_date(publicity))
-    return render_pdf(html)
+    return render_document("pdf/publicity.html", publicity=publicity,
+                           paragraphs=paragraphs(publicity), date=document_date(publicity))
 
 
 def document_path(publicity: Publicity) -> Path:

@@ -16,30 +16,23 @@ from workflow.accounts.models.users import User
 from workflow.core import audit, clock
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
-from workflow.core.states import AppState
+from workflow.core.states import PANEL_FORMING_STATES, AppState
 from workflow.experts.models import ConflictDeclaration, Exclusion, Expert
 from workflow.experts.operations import conflicts
 from workflow.inbox.notifications import notify
 from workflow.intake.models import Application
 from workflow.lifecycle import alerts
 from workflow.lifecycle.permissions import can, expert_id_of
-from workflow.review.models import AssignmentRun, PanelSeat
+from workflow.lifecycle.transitions import transition
+from workflow.review.models import SEAT_MACHINE, AssignmentRun, PanelSeat, SeatStatus
+from workflow.review.operations import results
 from workflow.review.operations.locks import panels_locked
 from workflow.review.queries import panel_overview
 from workflow.review.rules.solver import Problem, Solution, draw_random, solve_optimal
+from workflow.review.settings import review_settings_of
 from workflow.vocabulary import rules as vocabulary
 
-DEFAULTS = {"k": 5, "max_load": 10}
 SEED_LIMIT = 2**31 - 1  # seeds are stored in a 32-bit integer column
-
-
-def review_settings(call) -> dict:
-    """k and max_load (the call's review settings over DOMAIN.md's defaults) and whether
-    the same-city rule R8 applies (the call's eligibility settings, on by default)."""
-    settings = {**DEFAULTS, **{k: int(v) for k, v in (call.review_settings or {}).items()
-                               if k in DEFAULTS}}
-    settings["same_city_conflict"] = bool(call.eligibility.get("same_city_conflict", True))
-    return settings
 
 
 def _require(actor, action: str, obj) -> None:
@@ -77,7 +70,7 @@ def build_problem(call, *, today: date, apps: list[Application] | None = None
     every pair that is neither excluded nor seated before with its field affinity (> 0).
     Also returns the affinity of every field-matched pair, assignable or not. Reads the
     stored exclusions."""
-    settings = review_settings(call)
+    settings = review_settings_of(call)
     if apps is None:
         apps = list(db.session.scalars(select(Application).where(
             Application.call_id == call.id, Application.state == AppState.FORMAL_PASSED)
@@ -85,15 +78,15 @@ def build_problem(call, *, today: date, apps: list[Application] | None = None
     experts = conflicts.eligible_experts(call, today)
     seats = _seats(call)
     seated = {(s.expert_id, s.application_id) for s in seats}
-    active = [s for s in seats if s.status != "declined"]
+    active = [s for s in seats if s.status != SeatStatus.DECLINED]
     load = Counter(s.expert_id for s in active)
     filled = Counter(s.application_id for s in active)
     excluded = _excluded_pairs(call)
     affinities = {(e.id, a.id): value for a in apps for e in experts
                   if (value := field_affinity(e, a)) > 0}
     problem = Problem(
-        experts={e.id: max(settings["max_load"] - load[e.id], 0) for e in experts},
-        applications={a.id: max(settings["k"] - filled[a.id], 0) for a in apps},
+        experts={e.id: max(settings.max_load - load[e.id], 0) for e in experts},
+        applications={a.id: max(settings.k - filled[a.id], 0) for a in apps},
         affinity={p: v for p, v in affinities.items() if p not in excluded and p not in seated},
     )
     return problem, affinities
@@ -146,8 +139,6 @@ def recompute_exclusions(call, *, actor) -> int:
     assignment run nor beside another recomputation (both rewrite the same rows). A panel
     result that counts a sheet the new exclusions rule out, or leaves out one they no longer
     do, is computed again (results.rescore_changed)."""
-    from workflow.review.operations import results
-
     with panels_locked(call):
         found = conflicts.compute_exclusions(call, actor=actor)
         results.rescore_changed(call)
@@ -162,9 +153,9 @@ def _solve(problem: Problem, method: str, seed: int | None) -> Solution:
 
 def _record_run(call, method: str, seed: int | None, solution: Solution, problem: Problem,
                 actor) -> AssignmentRun:
-    settings = review_settings(call)
-    run = AssignmentRun(call_id=call.id, method=method, seed=seed, k=settings["k"],
-                        max_load=settings["max_load"], total_affinity=solution.total_affinity,
+    settings = review_settings_of(call)
+    run = AssignmentRun(call_id=call.id, method=method, seed=seed, k=settings.k,
+                        max_load=settings.max_load, total_affinity=solution.total_affinity,
                         seats_created=len(solution.pairs),
                         unfilled={str(a): n for a, n in solution.unfilled.items()},
                         created_by_id=actor.id)
@@ -191,9 +182,9 @@ def ensure_chair(app: Application) -> None:
     """Unless a seat that is not declined chairs the panel, one does: an accepted seat before
     an invited one (a panel at work needs a chair who has accepted), then the one of highest
     affinity, then of lowest expert id."""
-    seats = [s for s in _panel(app) if s.status != "declined"]
+    seats = [s for s in _panel(app) if s.status != SeatStatus.DECLINED]
     if seats and not any(s.is_chair for s in seats):
-        min(seats, key=lambda s: (s.status != "accepted", -s.affinity, s.expert_id)
+        min(seats, key=lambda s: (s.status != SeatStatus.ACCEPTED, -s.affinity, s.expert_id)
             ).is_chair = True
 
 
@@ -214,11 +205,11 @@ def add_seat(app: Application, expert: Expert, *, actor) -> PanelSeat:
     excludes the pair; refused when the expert is seated already (even declined). Adds an
     invited seat, an audit row and a notification; flushes."""
     _require(actor, "call.assign", app.call)
-    if app.state not in conflicts.REVIEW_STATES:
+    if app.state not in PANEL_FORMING_STATES:
         raise ServiceError(_("Panels are formed only for applications that passed the formal "
                              "review."))
-    settings = review_settings(app.call)
-    found = conflicts.exclusions_for(expert, app, same_city_rule=settings["same_city_conflict"],
+    settings = review_settings_of(app.call)
+    found = conflicts.exclusions_for(expert, app, same_city_rule=settings.same_city_conflict,
                                      today=_today())
     if found:
         raise ServiceError(*[_("%(name)s is excluded from this application by rule %(rule)s "
@@ -246,7 +237,7 @@ def remove_seat(seat: PanelSeat, *, actor) -> None:
     """Remove a seat whose invitation is not answered yet; writes an audit row, flushes."""
     app = seat.application
     _require(actor, "call.assign", app.call)
-    if seat.status != "invited":
+    if seat.status != SeatStatus.INVITED:
         raise ServiceError(_("Only a seat whose invitation is not answered can be removed."))
     with panels_locked(app.call):
         audit.record(actor=actor, action="remove_seat", application=app,
@@ -266,13 +257,11 @@ def respond(seat: PanelSeat, *, accept: bool, reason: str = "", actor) -> PanelS
     if not accept and not reason:
         raise ServiceError(_("Please give the reason you decline."))
     seat.responded_at = clock.now()
-    audit.record(actor=actor, action="accept_seat" if accept else "decline_seat",
-                 application=seat.application, comment=reason)
     if accept:
-        seat.status = "accepted"
-        db.session.flush()
+        SEAT_MACHINE.move(seat, "accept", actor=actor, application=seat.application,
+                          comment=reason)
         return None
-    return _decline(seat, reason, actor)
+    return _decline(seat, "decline", reason, actor)
 
 
 def declare_conflict(app: Application, *, reason: str, actor) -> PanelSeat | None:
@@ -290,13 +279,12 @@ def declare_conflict(app: Application, *, reason: str, actor) -> PanelSeat | Non
     db.session.add(Exclusion(expert_id=seat.expert_id, application_id=app.id, rule="D",
                              detail=reason[:500]))
     seat.responded_at = clock.now()
-    audit.record(actor=actor, action="declare_conflict", application=app, comment=reason)
-    return _decline(seat, reason, actor)
+    return _decline(seat, "declare_conflict", reason, actor)
 
 
-def _decline(seat: PanelSeat, reason: str, actor) -> PanelSeat | None:
-    seat.status, seat.decline_reason, seat.is_chair = "declined", reason[:500], False
-    db.session.flush()
+def _decline(seat: PanelSeat, event: str, reason: str, actor) -> PanelSeat | None:
+    SEAT_MACHINE.move(seat, event, actor=actor, application=seat.application, comment=reason,
+                      decline_reason=reason[:500], is_chair=False)
     new_seat = refill(seat, actor=actor)
     if new_seat is None:
         _tell_officer(seat)
@@ -311,7 +299,7 @@ def refill(seat: PanelSeat, *, actor) -> PanelSeat | None:
     (recorded as a run). None for a seat chosen by hand or when no eligible expert is left.
     The declined expert is never seated again on the application (the seat stays)."""
     app, call = seat.application, seat.application.call
-    if seat.method == "manual" or app.state not in conflicts.REVIEW_STATES:
+    if seat.method == "manual" or app.state not in PANEL_FORMING_STATES:
         return None
     run = db.session.get(AssignmentRun, seat.run_id) if seat.run_id else None
     officer = _officer_of(seat, run)
@@ -357,9 +345,6 @@ def open_ready_reviews(call, *, actor) -> tuple[list[Application], dict[Applicat
     """Open the expert review of every formal_passed application of `call` whose panel is
     complete, each through `transition`; returns the opened ones and, for the others, the
     problems that refused them. Flushes."""
-    # Imported here: transitions -> rules -> guards -> this module.
-    from workflow.lifecycle.transitions import transition
-
     _require(actor, "call.assign", call)
     opened, refused = [], {}
     for app in db.session.scalars(select(Application).where(
@@ -379,5 +364,5 @@ def panel_problems(app: Application) -> list[str]:
     """Why `app`'s panel cannot start: fewer than k accepted experts, no accepted chair, an
     accepted or invited expert excluded by a conflict rule since being seated. Empty when
     complete."""
-    return panel_overview.problems(review_settings(app.call)["k"], _panel(app),
+    return panel_overview.problems(review_settings_of(app.call).k, _panel(app),
                                    panel_overview.excluded_seats(app))

@@ -5,7 +5,6 @@ Sheets are sealed: `visible_sheets` and `panel_totals` decide who sees which sco
 import math
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from workflow.core import audit
 from workflow.core.clock import now
@@ -18,18 +17,8 @@ from workflow.lifecycle import handoffs
 from workflow.lifecycle.permissions import can, expert_id_of
 from workflow.review.models import PanelSeat, ScoreSheet
 from workflow.review.operations import results
+from workflow.review.queries.panel_seats import accepted_seats, all_submitted
 from workflow.review.rules.rubric import item_maxima, rubric_of, veto_codes
-
-
-def accepted_seats(app: Application) -> list[PanelSeat]:
-    return list(db.session.scalars(select(PanelSeat).where(
-        PanelSeat.application_id == app.id, PanelSeat.status == "accepted")
-        .order_by(PanelSeat.id)))
-
-
-def all_submitted(app: Application) -> bool:
-    seats = accepted_seats(app)
-    return bool(seats) and all(s.sheet is not None and s.sheet.submitted_at for s in seats)
 
 
 def _number(value) -> float | None:

@@ -3,15 +3,14 @@ employer changed, a relation was declared): the expert can no longer see the app
 score it, so without a release the panel could never complete."""
 from flask_babel import gettext as _
 
-from workflow.core import audit
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
-from workflow.experts.operations import conflicts
+from workflow.core.states import PANEL_FORMING_STATES
 from workflow.lifecycle.permissions import can
-from workflow.review.models import PanelSeat
-from workflow.review.operations import assignment, results, scoring
+from workflow.review.models import SEAT_MACHINE, PanelSeat
+from workflow.review.operations import assignment, results
 from workflow.review.operations.locks import panels_locked
-from workflow.review.queries import panel_overview
+from workflow.review.queries import panel_overview, panel_seats
 
 
 def release_seat(seat: PanelSeat, *, refill: bool, actor) -> PanelSeat | None:
@@ -25,7 +24,7 @@ def release_seat(seat: PanelSeat, *, refill: bool, actor) -> PanelSeat | None:
     app = seat.application
     if not can(actor, "call.assign", app.call):
         raise PermissionDenied("call.assign")
-    if app.state not in conflicts.REVIEW_STATES:
+    if app.state not in PANEL_FORMING_STATES:
         raise ServiceError(_("Seats can be released only while the panel is being formed or "
                              "at work."))
     rules = panel_overview.excluded_seats(app).get(seat)
@@ -33,12 +32,11 @@ def release_seat(seat: PanelSeat, *, refill: bool, actor) -> PanelSeat | None:
         raise ServiceError(_("Only the seat of an expert a conflict rule excludes can be "
                              "released."))
     with panels_locked(app.call):
-        seat.status, seat.is_chair = "declined", False
-        seat.decline_reason = _("Released by the department: excluded by rule %(rule)s.",
-                                rule=", ".join(rules))
-        audit.record(actor=actor, action="release_seat", application=app,
-                     comment=f"expert {seat.expert_id}, rules {','.join(rules)}")
-        db.session.flush()
+        SEAT_MACHINE.move(
+            seat, "release", actor=actor, application=app,
+            comment=f"expert {seat.expert_id}, rules {','.join(rules)}", is_chair=False,
+            decline_reason=_("Released by the department: excluded by rule %(rule)s.",
+                             rule=", ".join(rules)))
         new_seat = assignment.refill(seat, actor=actor) if refill else None
         assignment.ensure_chair(app)
         db.session.flush()
@@ -49,7 +47,7 @@ def release_seat(seat: PanelSeat, *, refill: bool, actor) -> PanelSeat | None:
 def _rescore(app) -> None:
     """A released sheet may have been part of the panel's result: the result is computed
     again when the remaining sheets are all in, else its confirmation lapses."""
-    if scoring.all_submitted(app):
+    if panel_seats.all_submitted(app):
         results.recompute(app)
     else:
         results.invalidate(app)
