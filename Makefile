@@ -19,7 +19,7 @@ RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-
 	fonts-lxgw-wenkai
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 
-.PHONY: run test install system-run system-test axe translations i18n-update db demo lifecycle-doc lint clean
+.PHONY: run test install system-run system-test axe translations i18n-update db demo lifecycle-doc architecture-doc lint clean
 
 run: install system-run translations db demo
 	@echo "Serving Centerflow on http://$(HOST):$(PORT)  (Ctrl-C stops it)"
@@ -27,6 +27,7 @@ run: install system-run translations db demo
 
 test: install system-test translations axe
 	$(VENV)/bin/ruff check workflow forms tests bench
+	$(VENV)/bin/lint-imports
 	TEST_DATABASE_URL= $(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL: $$TEST_DATABASE_URL"; \
@@ -75,6 +76,11 @@ demo: db
 
 lifecycle-doc: install
 	$(FLASK) lifecycle-doc > docs/lifecycle.md
+
+# The diagram of docs/architecture.md, from the imports of the code (the prose is kept).
+architecture-doc: install
+	$(FLASK) architecture-doc > docs/architecture.md.new
+	mv docs/architecture.md.new docs/architecture.md
 
 lint: install
 	$(VENV)/bin/ruff check workflow forms tests bench

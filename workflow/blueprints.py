@@ -1,28 +1,28 @@
 """Blueprints by audience."""
 from flask import Flask
 
+from workflow.accounts.views import account, auth, users
+from workflow.calendar import views as calendar
+from workflow.calls.views import call_settings, officer, public, review_settings
+from workflow.desk import views as desk
+from workflow.experts.views import pool as expert_pool
+from workflow.experts.views import profile as expert_profile
+from workflow.formal_review import views as formal_review
+from workflow.inbox import views as notifications
+from workflow.intake.views import applicant, applications
+from workflow.notices.views import notices, verify
+from workflow.organizations import views as organizations
+from workflow.publicity.views import public as public_publicity
+from workflow.publicity.views import publicity
+from workflow.recommendation import views as recommender
+from workflow.review.views import expert_home, expert_scoring, panels
+from workflow.review.views import results as review_results
+from workflow.selection import views as selection
+from workflow.vocabulary import views as vocabulary
+from workflow.web.views import errors
+
 
 def register(app: Flask) -> None:
-    from workflow.accounts.views import account, auth, users
-    from workflow.calendar import views as calendar
-    from workflow.calls.views import call_settings, officer, public, review_settings
-    from workflow.desk import views as desk
-    from workflow.experts.views import pool as expert_pool
-    from workflow.experts.views import profile as expert_profile
-    from workflow.formal_review import views as formal_review
-    from workflow.inbox import views as notifications
-    from workflow.intake.views import applicant, applications
-    from workflow.notices.views import notices, verify
-    from workflow.organizations import views as organizations
-    from workflow.publicity.views import public as public_publicity
-    from workflow.publicity.views import publicity
-    from workflow.recommendation import views as recommender
-    from workflow.review.views import expert_home, expert_scoring, panels
-    from workflow.review.views import results as review_results
-    from workflow.selection import views as selection
-    from workflow.vocabulary import views as vocabulary
-    from workflow.web.views import errors
-
     for module in (auth, public, applicant, applications, officer, recommender, formal_review,
                    call_settings, calendar, notifications, panels, expert_home,
                    expert_scoring, review_results, expert_pool, expert_profile,

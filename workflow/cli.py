@@ -1,16 +1,26 @@
-"""flask commands: create-user, stats, seed-demo, tick, lifecycle-doc, experts-import."""
+"""flask commands: create-user, stats, seed-demo, tick, lifecycle-doc, architecture-doc,
+experts-import."""
 import json
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 
+from workflow import tick
 from workflow.accounts.operations import account_links
 from workflow.accounts.operations.accounts import create_user, find_organization
 from workflow.core import clock
 from workflow.core.errors import ServiceError
 from workflow.core.extensions import db
 from workflow.core.states import Role
+from workflow.demo import seed as demo
+from workflow.experts.operations.pool import import_experts, read_expert_file
+from workflow.inbox import digest, outbox
+from workflow.lifecycle.doc import render
 from workflow.lifecycle.permissions import SYSTEM
+from workflow.notices.operations import issue as notice_issue
+from workflow.publicity.operations import publicity
+from workflow.review.operations import results
 from workflow.web.queries import lists as queries
 
 LOGIN_ROLES = [r.value for r in Role if r != Role.SYSTEM]
@@ -64,8 +74,6 @@ def stats_command(as_json):
 @click.command("seed-demo")
 def seed_demo_command():
     """Load the 2022 Shandong demo once; running it again changes nothing."""
-    from workflow.demo import seed as demo
-
     created = demo.seed()
     db.session.commit()
     click.echo("demo loaded" if created else "demo already present; nothing changed")
@@ -85,9 +93,6 @@ def seed_demo_command():
 def demo_code_command(email):
     """Print the current second-factor code of a demo department account (not in production)."""
     import pyotp
-
-    from workflow.demo import seed as demo
-
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("demo-code is for trying the demo; it is off in production")
     secret = dict(demo.department_secrets()).get(email.strip().lower())
@@ -102,11 +107,6 @@ def tick_command(as_json):
     """Apply what time has made due: expiries, ends of announcement periods, reminders,
     daily digests, waiting mails. Safe to run twice or concurrently. Cron, every 10 minutes:
     */10 * * * * cd /srv/centerflow && .venv/bin/flask --app wsgi tick"""
-    from workflow import tick
-    from workflow.inbox import digest, outbox
-    from workflow.publicity.operations import publicity
-    from workflow.review.operations import results
-
     done = {"expire": 0, "expire_correction": 0, "end_publicity": 0,
             "raise_objection_review": 0, "close_review": 0, "skipped": 0}
     for app_id, action in tick.due_expiries():
@@ -138,7 +138,13 @@ def tick_command(as_json):
 @click.command("lifecycle-doc")
 def lifecycle_doc_command():
     """Print docs/lifecycle.md, generated from the transition table."""
-    from workflow.lifecycle.doc import render
+    click.echo(render(), nl=False)
+
+
+@click.command("architecture-doc")
+def architecture_doc_command():
+    """Print docs/architecture.md with its diagram generated from the imports of the code."""
+    from workflow.architecture_doc import render
 
     click.echo(render(), nl=False)
 
@@ -147,10 +153,6 @@ def lifecycle_doc_command():
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def experts_import_command(path):
     """Import experts from an .xlsx or UTF-8 .csv file, all or nothing; prints every bad row."""
-    from pathlib import Path
-
-    from workflow.experts.operations.pool import import_experts, read_expert_file
-
     file = Path(path)
     try:
         experts = import_experts(read_expert_file(file.name, file.read_bytes()), actor=SYSTEM)
@@ -173,8 +175,6 @@ def notices_group():
 def notices_resume_command(call_id):
     """Store the documents an interrupted issue left and approve the applications, as the
     officer who issued the notice; safe to run again."""
-    from workflow.notices.operations import issue as notice_issue
-
     try:
         notice = notice_issue.notice_to_resume(call_id)
         while notice_issue.store_next_document(notice, actor=notice.issued_by) is not None:
@@ -192,10 +192,6 @@ def notices_resume_command(call_id):
 @click.option("--out", "out", required=True, help="Folder to write the PDFs into.")
 def notices_export_command(out):
     """Write every issued notice and letter into a folder, named by their numbers."""
-    from pathlib import Path
-
-    from workflow.notices.operations import issue as notice_issue
-
     try:
         written = notice_issue.export_documents(Path(out))
     except ServiceError as error:
@@ -206,7 +202,8 @@ def notices_export_command(out):
 def register(app: Flask) -> None:
     for command in (create_user_command, stats_command, seed_demo_command, demo_code_command,
                     tick_command,
-                    lifecycle_doc_command, experts_import_command, notices_group):
+                    lifecycle_doc_command, architecture_doc_command, experts_import_command,
+                    notices_group):
         app.cli.add_command(command)
 
 

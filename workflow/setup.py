@@ -9,13 +9,16 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from workflow.accounts.operations import sessions
-from workflow.core import clock, extensions
+from workflow.core import clock, extensions, reference
+from workflow.core.config import ROOT
 from workflow.core.extensions import babel, csrf, db, limiter, login_manager, migrate
 from workflow.inbox import outbox
+from workflow.lifecycle.permissions import can
+from workflow.web import formatting
 from workflow.web.views import kept_forms
 
 log = logging.getLogger(__name__)
-MIGRATIONS = str(__import__("workflow").ROOT / "migrations")
+MIGRATIONS = str(ROOT / "migrations")
 
 
 @event.listens_for(Engine, "connect")
@@ -120,13 +123,8 @@ def init_extensions(app: Flask) -> None:
 
     @app.context_processor
     def helpers():
-        from workflow.core import reference
-        from workflow.lifecycle.permissions import can
-
         return {"can": lambda action, obj=None: can(current_user, action, obj),
                 "reference": reference, "now": clock.now, "locale": select_locale()}
-
-    from workflow.web import formatting
 
     formatting.register(app)
 

@@ -10,19 +10,27 @@ or at the same time without harm.
 from flask import current_app
 from sqlalchemy import func, select
 
-from workflow.calendar import operations as calendar
+from workflow.calendar import queries as calendar
 from workflow.calls.models import Call
 from workflow.core.clock import now
 from workflow.core.extensions import db
 from workflow.core.models import AuditEntry
-from workflow.core.states import Action, AppState, CallState, Role
+from workflow.core.states import (
+    BEFORE_REVIEWED_STATES,
+    IN_PUBLICITY_STATES,
+    Action,
+    AppState,
+    CallState,
+    Role,
+)
 from workflow.formal_review.models import CorrectionRequest
 from workflow.inbox.notifications import lead_users, region_recommenders, staff
 from workflow.intake.models import Application
-from workflow.lifecycle import alerts, handoffs
+from workflow.lifecycle import alerts
 from workflow.lifecycle.permissions import SYSTEM, can, notice_of
 from workflow.lifecycle.transitions import transition
 from workflow.publicity.operations import publicity
+from workflow.publicity.queries import publicity_of
 from workflow.review.models import PanelSeat, ScoreSheet
 
 REMIND_WORKING_DAYS = 2
@@ -153,7 +161,7 @@ def _waiting_selections() -> int:
     sent = 0
     for call in _calls_with(AppState.REVIEWED):
         since = _handed_over(call.id, Action.CLOSE_REVIEW)
-        if _states_of(call) & set(handoffs.BEFORE_REVIEWED) or not _waited_long(since):
+        if _states_of(call) & BEFORE_REVIEWED_STATES or not _waited_long(since):
             continue
         sent += alerts.recall(staff(Role.LEADER), task="select", since=since,
                               key=f"waiting:select:{call.id}:{since:%Y%m%d%H%M%S}",
@@ -165,7 +173,7 @@ def _waiting_objection_reviews() -> int:
     sent = 0
     for call in _calls_with(AppState.OBJECTION_REVIEW):
         since = _handed_over(call.id, Action.RAISE_OBJECTION_REVIEW)
-        announcement = publicity.publicity_of(call)
+        announcement = publicity_of(call)
         if announcement is None or not _waited_long(since):
             continue
         sent += alerts.recall(staff(Role.LEADER), task="objections", since=since,
@@ -183,7 +191,7 @@ def _waiting_notices() -> int:
         if notice is None:
             since = _handed_over(call.id, Action.END_PUBLICITY, Action.DISMISS_OBJECTION,
                                  Action.UPHOLD_OBJECTION)
-            if _states_of(call) & set(handoffs.BEFORE_APPROVAL) or not _waited_long(since):
+            if _states_of(call) & IN_PUBLICITY_STATES or not _waited_long(since):
                 continue
             sent += alerts.recall(staff(Role.LEADER), task="sign", since=since, path=path,
                                   key=f"waiting:sign:{call.id}:{since:%Y%m%d%H%M%S}",

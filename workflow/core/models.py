@@ -1,12 +1,15 @@
 """The audit trail: one row per state change or other decision, never updated."""
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from workflow.accounts.models.users import User
 from workflow.core.clock import now
 from workflow.core.db import Base, UTCDateTime
+
+if TYPE_CHECKING:  # the core knows no feature: the actor's table is named, not imported
+    from workflow.accounts.models.users import User
 
 
 class AuditEntry(Base):
@@ -30,4 +33,5 @@ class AuditEntry(Base):
     comment: Mapped[str] = mapped_column(String(4000), default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
-    actor: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[actor_id])
+    actor: Mapped["User | None"] = relationship("User", lazy="joined",
+                                                foreign_keys=[actor_id])

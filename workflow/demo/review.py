@@ -19,6 +19,7 @@ from workflow.experts.operations import pool as experts
 from workflow.intake.models import Application
 from workflow.review.models import PanelSeat
 from workflow.review.operations import assignment, results, scoring
+from workflow.review.queries import panel_seats
 from workflow.review.rules.rubric import items, rubric_of
 
 POOL_SIZE = 120
@@ -148,7 +149,7 @@ def sheet_scores(app: Application, total: float) -> dict[str, float]:
 def score(app: Application, totals, when: datetime) -> None:
     """Every accepted expert saves and submits a sheet, a day apart; totals per seat."""
     comment = {"plan_tasks": "技术路线清晰，任务分解合理。"}
-    for n, (seat, total) in enumerate(zip(scoring.accepted_seats(app), totals, strict=True)):
+    for n, (seat, total) in enumerate(zip(panel_seats.accepted_seats(app), totals, strict=True)):
         user = seat.expert.user
         freeze(when + timedelta(days=n, hours=n % 3))
         scoring.save_sheet(seat, sheet_scores(app, total), comment, [],
@@ -160,7 +161,7 @@ def score(app: Application, totals, when: datetime) -> None:
 def confirm(app: Application, when: datetime) -> None:
     """The chair confirms the panel's result, which closes the review."""
     freeze(when)
-    chair = next(s for s in scoring.accepted_seats(app) if s.is_chair)
+    chair = next(s for s in panel_seats.accepted_seats(app) if s.is_chair)
     results.confirm_panel(app, actor=chair.expert.user)
 
 

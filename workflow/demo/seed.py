@@ -24,6 +24,7 @@ from workflow import tick
 from workflow.accounts.models.users import User
 from workflow.accounts.operations import accounts, second_factor
 from workflow.calendar import operations as calendar
+from workflow.calendar.queries import overrides
 from workflow.calls.models import Call, PlatformType
 from workflow.calls.operations import calls
 from workflow.core import creditcode, workdays
@@ -383,7 +384,7 @@ def current_window(today: datetime) -> tuple[datetime, datetime]:
 
 
 def _last_workday_before(today: datetime) -> date:
-    day, marks = today.date() - timedelta(days=1), calendar.overrides()
+    day, marks = today.date() - timedelta(days=1), overrides()
     while not workdays.is_workday(day, marks):
         day -= timedelta(days=1)
     return day

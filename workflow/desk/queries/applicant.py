@@ -10,11 +10,10 @@ from sqlalchemy import and_, case, or_, select
 
 from workflow.calls.models import Call
 from workflow.core.clock import now
-from workflow.core.states import AppState, CallState
+from workflow.core.states import COBUILDING_CONFIRMABLE_STATES, AppState, CallState
 from workflow.desk.queries.items import Group, Item, Link, capped
 from workflow.formal_review.models import CorrectionRequest
 from workflow.intake.models import Application, CoBuilder
-from workflow.intake.operations.cobuilders import CONFIRMABLE
 from workflow.notices.models import DocumentNumber, Notice, OfficialDocument, number_text
 from workflow.organizations.models import Organization, OrgStatus
 
@@ -74,7 +73,7 @@ def corrections(user) -> Group:
 
 def confirmations(user) -> Group:
     """Applications naming the unit as co-builder that wait for its confirmation while the
-    lead unit can still change them (cobuilders.CONFIRMABLE), by the lead unit's deadline:
+    lead unit can still change them (COBUILDING_CONFIRMABLE_STATES), by the lead unit's deadline:
     the filing window of a draft, the recommender's of a returned one, the correction's.
     Only a verified unit is ever a co-builder (permissions.is_cobuilder_member)."""
     if not user.organization.is_verified:
@@ -91,7 +90,7 @@ def confirmations(user) -> Group:
         .join(Organization, Application.lead_org_id == Organization.id)
         .outerjoin(CorrectionRequest, _open_correction())
         .where(CoBuilder.organization_id == user.organization_id,
-               CoBuilder.confirmed_at.is_(None), state.in_(CONFIRMABLE))
+               CoBuilder.confirmed_at.is_(None), state.in_(COBUILDING_CONFIRMABLE_STATES))
         .order_by(deadline.asc().nulls_last(), Application.id))
     return Group("confirmations", total, [Item(r.title, _detail(r), deadline=r.deadline,
                                                detail=r.lead) for r in rows], partial=partial)

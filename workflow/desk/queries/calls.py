@@ -7,14 +7,11 @@ from sqlalchemy import select
 
 from workflow.calls.models import Call
 from workflow.core.clock import now
-from workflow.core.states import CallState
+from workflow.core.states import CALLS_RECOMMENDING, CALLS_RUNNING, CallState
 from workflow.desk.queries.items import Group, Item, Link, capped
+from workflow.publicity import queries as publicity
 from workflow.publicity.models import Publicity
-from workflow.publicity.operations import publicity
 from workflow.web.formatting import STATE_LABELS
-
-RUNNING = (CallState.PLANNED, CallState.OPEN, CallState.CLOSED, CallState.REVIEWING,
-           CallState.PUBLICITY)
 
 
 def next_step(call) -> tuple[str, datetime | None]:
@@ -27,7 +24,7 @@ def next_step(call) -> tuple[str, datetime | None]:
     if call.state == CallState.PUBLICITY and call.end_date is not None:
         return _("The announcement ends"), publicity.ends_at(call)
     deadline = call.recommend_deadline
-    recommending = call.state in (CallState.CLOSED, CallState.REVIEWING)
+    recommending = call.state in CALLS_RECOMMENDING
     if recommending and deadline is not None and deadline > now():
         return _("Recommendation deadline"), deadline
     if call.state == CallState.REVIEWING and call.review_deadline is not None:
@@ -41,7 +38,7 @@ def running_calls(user) -> Group:
         select(Call.id, Call.title, Call.state, Call.opens_at, Call.closes_at,
                Call.recommend_deadline, Call.review_deadline, Publicity.end_date)
         .outerjoin(Publicity, Publicity.call_id == Call.id)
-        .where(Call.state.in_(RUNNING)).order_by(Call.closes_at, Call.id))
+        .where(Call.state.in_(CALLS_RUNNING)).order_by(Call.closes_at, Call.id))
     items = []
     for row in rows:
         step, when = next_step(row)

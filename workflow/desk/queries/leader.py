@@ -4,11 +4,10 @@ from flask_babel import ngettext
 from sqlalchemy import and_, case, exists, func, select
 
 from workflow.calls.models import Call
-from workflow.core.states import AppState
+from workflow.core.states import IN_PUBLICITY_STATES, AppState
 from workflow.desk.queries.items import Group, Item, Link, capped, capped_groups
 from workflow.intake.models import Application
 from workflow.notices.models import Notice
-from workflow.notices.operations.drafts import WAITING
 from workflow.publicity.models import Objection, Publicity, PublicityEntry
 
 
@@ -53,12 +52,12 @@ def notices(user) -> Group:
     waiting for approval, and whose notice no leader has signed
     (notices.draft_problems)."""
     pending = func.count(case((Application.state == AppState.APPROVAL_PENDING, 1)))
-    waiting = func.count(case((Application.state.in_(WAITING), 1)))
+    waiting = func.count(case((Application.state.in_(IN_PUBLICITY_STATES), 1)))
     since = func.max(Application.updated_at)
     rows, total, partial = capped(
         select(Call.id, Call.title, pending.label("n"), since.label("since"))
         .select_from(Application).join(Call, Application.call_id == Call.id)
-        .where(Application.state.in_([AppState.APPROVAL_PENDING, *WAITING]),
+        .where(Application.state.in_([AppState.APPROVAL_PENDING, *IN_PUBLICITY_STATES]),
                ~exists().where(Notice.call_id == Call.id))
         .group_by(Call.id, Call.title).having(and_(pending > 0, waiting == 0))
         .order_by(since, Call.id))

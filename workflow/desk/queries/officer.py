@@ -1,7 +1,7 @@
 """The desk of a department officer: formal reviews waiting, corrections awaiting the lead
 units, units to verify, panels to fill or to open, dispersion alarms, objections to handle,
 notices to issue and mails that failed. Each group reads the definition of its own page:
-the formal-review queue (queries.IN_FORMAL_REVIEW), the verification queue, the panel guard
+the formal-review queue (FORMAL_REVIEW_STATES), the verification queue, the panel guard
 (assignment.panel_problems), the results page's alarm (results.alarm_unresolved), the
 objections' open state, the notice's states and the outbox's statuses."""
 from flask_babel import gettext as _
@@ -22,7 +22,7 @@ from workflow.notices.models import Notice
 from workflow.publicity.models import Objection, Publicity
 from workflow.recommendation.models import Recommendation
 from workflow.review.models import PanelResult, PanelSeat
-from workflow.review.operations.assignment import review_settings
+from workflow.review.settings import review_settings_of
 
 
 def _per_call(rows, endpoint: str, detail, **args) -> list[Item]:
@@ -106,7 +106,7 @@ def panels(user) -> list[Group]:
     # Per call and completeness: [applications, the earliest passed the formal review].
     calls: dict[tuple[int, bool], list] = {}
     for r in rows:
-        complete = bool(r.accepted >= review_settings(r)["k"] and r.chair and not r.excluded)
+        complete = bool(r.accepted >= review_settings_of(r).k and r.chair and not r.excluded)
         entry = calls.setdefault((r.id, complete), [r.title, 0, r.since])
         entry[1], entry[2] = entry[1] + r.n, min(entry[2], r.since)
 

@@ -8,7 +8,7 @@ from workflow.core.extensions import db
 from workflow.core.reference import city_name
 from workflow.desk.queries.items import CAP, Item, Link
 from workflow.organizations.models import Organization, OrgStatus
-from workflow.organizations.operations.organizations import claim_disputed_sql
+from workflow.organizations.queries import claim_disputed_sql
 
 
 def waiting_units(*, city: str | None = None) -> tuple[list[Item], int, int]:

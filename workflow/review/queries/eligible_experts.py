@@ -19,6 +19,7 @@ from workflow.core.models import AuditEntry
 from workflow.experts.models import Exclusion, Expert, ExpertField
 from workflow.intake.models import Application
 from workflow.review.models import PanelSeat
+from workflow.review.settings import review_settings_of
 from workflow.vocabulary.models import FieldTerm
 from workflow.vocabulary.rules import EXACT, SAME_INDUSTRY, industry_sql
 from workflow.web.queries import search
@@ -40,7 +41,7 @@ class Eligibility:
 
 
 def max_age(call) -> int:
-    return int(call.eligibility.get("expert_max_age", 65))
+    return review_settings_of(call).expert_max_age
 
 
 def _within_age(call):

@@ -7,12 +7,11 @@ from datetime import datetime
 from sqlalchemy import select
 
 from workflow.core.extensions import db
-from workflow.core.states import AppState
+from workflow.core.states import PANEL_FORMING_STATES, AppState
 from workflow.lifecycle.permissions import can, expert_id_of, seat_of
 from workflow.review.models import PanelSeat
 
 GROUPS = ("invitations", "to_score", "done")
-OPEN_PANEL = (AppState.FORMAL_PASSED, AppState.EXPERT_REVIEW)
 
 
 @dataclass
@@ -64,7 +63,7 @@ def group_of(user, row: DeskRow) -> str:
     app = row.seat.application
     if can(user, "panel.respond", row.seat):
         return "invitations"
-    if app.state in OPEN_PANEL and (
+    if app.state in PANEL_FORMING_STATES and (
             row.sheet_button in ("score", "continue") or app.state == AppState.FORMAL_PASSED
             or (row.chairs and app.state == AppState.EXPERT_REVIEW)):
         return "to_score"

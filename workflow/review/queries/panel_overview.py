@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from workflow.core.extensions import db
+from workflow.core.states import PANEL_FORMING_STATES
 from workflow.experts.models import Exclusion, Expert
-from workflow.experts.operations import conflicts
 from workflow.intake.models import Application
 from workflow.review.models import AssignmentRun, PanelSeat
 from workflow.review.queries import eligible_experts
+from workflow.review.settings import ReviewSettings
 from workflow.web.queries import search
 from workflow.web.queries.lists import Page, paginate
 
@@ -33,12 +34,12 @@ class PanelRow:
         return [s for s in self.seats if s.status != "declined"]
 
 
-def panels_page(call, settings: dict, *, text: str = "", page: int = 1,
+def panels_page(call, settings: ReviewSettings, *, text: str = "", page: int = 1,
                 per_page: int = 20) -> Page:
     """A page of the call's applications waiting for or under expert review (by id), found by
     `text` (web/queries/search.py), as PanelRows: seven statements, whatever their number."""
     stmt = select(Application).where(Application.call_id == call.id,
-                                     Application.state.in_(conflicts.REVIEW_STATES))
+                                     Application.state.in_(PANEL_FORMING_STATES))
     if text:
         stmt = stmt.where(search.application_matches(text))
     found = paginate(stmt.order_by(Application.id), page=page, per_page=per_page)
@@ -50,17 +51,17 @@ def panels_page(call, settings: dict, *, text: str = "", page: int = 1,
             select(Exclusion.application_id, Exclusion.expert_id, Exclusion.rule)
             .where(Exclusion.application_id.in_(ids)).order_by(Exclusion.rule)):
         rules.setdefault((app_id, expert_id), []).append(rule)
-    counts = eligible_experts.counts(call, ids, max_load=settings["max_load"])
+    counts = eligible_experts.counts(call, ids, max_load=settings.max_load)
     rows = []
     for app in found.items:
         own = [s for s in seats if s.application_id == app.id]
         excluded = {s: rules[(app.id, s.expert_id)] for s in own
                     if s.status != "declined" and (app.id, s.expert_id) in rules}
-        open_seats = settings["k"] - sum(1 for s in own if s.status != "declined")
-        rows.append(PanelRow(app, own, excluded, problems(settings["k"], own, excluded),
+        open_seats = settings.k - sum(1 for s in own if s.status != "declined")
+        rows.append(PanelRow(app, own, excluded, problems(settings.k, own, excluded),
                              counts[app.id], eligible_experts.shortfall(
                                  app, counts[app.id], open_seats,
-                                 max_load=settings["max_load"])))
+                                 max_load=settings.max_load)))
     return Page(items=rows, total=found.total, page=found.page, per_page=found.per_page)
 
 
