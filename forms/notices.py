@@ -7,7 +7,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from forms.base import FlaskForm, OnceField
 from forms.validators import no_control_chars
-from workflow.notices.operations.drafts import FIELD_LABELS, MAX_LENGTH, OPTIONAL, TEXT_KEYS
+from workflow.notices.queries import FIELD_LABELS, MAX_LENGTH
+from workflow.notices.settings import OPTIONAL, TEXT_KEYS
 
 
 def _text(key: str, area: bool = False):

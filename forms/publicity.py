@@ -15,7 +15,7 @@ from wtforms.validators import (
 from forms.base import FlaskForm, OnceField
 from forms.validators import no_control_chars
 from workflow.publicity.operations.objections import Filing
-from workflow.publicity.operations.publicity import SETTING_KEYS
+from workflow.publicity.settings import SETTING_KEYS
 
 
 class SelectionForm(FlaskForm):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from workflow.accounts.models.users import User, UserRole
-from workflow.calendar import operations as calendar
+from workflow.calendar import queries as calendar
 from workflow.calls.models import PlatformType
 from workflow.calls.operations import calls
 from workflow.core import clock, creditcode, pdf_check, workdays
@@ -29,10 +29,13 @@ from workflow.notices.operations import drafts as notices
 from workflow.notices.operations import issue as notice_issue
 from workflow.organizations.models import Organization
 from workflow.organizations.operations import licences
+from workflow.publicity import queries as publicity_queries
 from workflow.publicity.operations import objections, publicity
 from workflow.recommendation import operations as recommendation
 from workflow.review.operations import assignment, results, scoring
+from workflow.review.queries import panel_seats
 from workflow.review.rules.rubric import items, rubric_of
+from workflow.review.settings import review_settings_of
 from workflow.vocabulary.models import FieldTerm
 
 PASSWORD = "correct-horse-battery"
@@ -226,7 +229,7 @@ def step_through(app, action: Action, actor) -> None:
     elif action in (Action.END_PUBLICITY, Action.RAISE_OBJECTION_REVIEW):
         if action == Action.RAISE_OBJECTION_REVIEW:
             object_to(app)
-        with clock_at(publicity.ends_at(publicity.entry_of(app).publicity)):
+        with clock_at(publicity_queries.ends_at(publicity.entry_of(app).publicity)):
             transition(app, action, actor=actor, comment="测试意见")
     elif action == Action.ISSUE_NOTICE:
         issue_notice(app.call, actor)
@@ -270,7 +273,7 @@ def announce(call_row, officer_user):
     while call_row.state in following:
         calls.advance_call(call_row, CallState(following[call_row.state]), actor=officer_user)
     at = clock.now()
-    if publicity.period_start(at) != clock.local(at).date():
+    if publicity_queries.period_start(at) != clock.local(at).date():
         day = clock.local(at).date()
         while not workdays.is_workday(day, calendar.overrides()):
             day -= timedelta(days=1)
@@ -311,14 +314,14 @@ def expert(field: str, region: str = ZIBO) -> Expert:
 
 def seat_panel(app, officer_user) -> None:
     """A complete panel for `app`: k experts of its field seated by hand, all accepted."""
-    for _ in range(assignment.review_settings(app.call)["k"]):
+    for _ in range(review_settings_of(app.call).k):
         seat = assignment.add_seat(app, expert(app.field.name), actor=officer_user)
         assignment.respond(seat, accept=True, actor=seat.expert.user)
 
 
 def submit_sheets(app) -> None:
     """Every accepted expert of `app`'s panel submits a sheet of 80 points."""
-    for seat in scoring.accepted_seats(app):
+    for seat in panel_seats.accepted_seats(app):
         scores = {item["code"]: item["max"] * 0.8 for _d, item in items(rubric_of(app.call))}
         scoring.save_sheet(seat, scores, {}, [], "", actor=seat.expert.user)
         scoring.submit_sheet(seat, actor=seat.expert.user)
@@ -327,7 +330,7 @@ def submit_sheets(app) -> None:
 def score_panel(app) -> None:
     """All sheets in; the chair's confirmation then closes the review (CLOSE_REVIEW)."""
     submit_sheets(app)
-    chair = next(s for s in scoring.accepted_seats(app) if s.is_chair)
+    chair = next(s for s in panel_seats.accepted_seats(app) if s.is_chair)
     results.confirm_panel(app, actor=chair.expert.user)
 
 

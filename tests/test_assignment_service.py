@@ -18,6 +18,7 @@ from workflow.inbox.models import Notification
 from workflow.lifecycle.transitions import transition
 from workflow.review.models import AssignmentRun, PanelSeat
 from workflow.review.operations import assignment
+from workflow.review.settings import review_settings_of
 
 FIELD = "半导体激光"
 
@@ -72,11 +73,11 @@ def pairs(call):
 
 def test_review_settings_defaults_and_overrides(call):
     call.review_settings = {}
-    assert assignment.review_settings(call) == {"k": 5, "max_load": 10,
-                                                 "same_city_conflict": True}
+    settings = review_settings_of(call)
+    assert (settings.k, settings.max_load, settings.same_city_conflict) == (5, 10, True)
     call.review_settings, call.eligibility = {"k": 7}, {"same_city_conflict": False}
-    assert assignment.review_settings(call) == {"k": 7, "max_load": 10,
-                                                 "same_city_conflict": False}
+    settings = review_settings_of(call)
+    assert (settings.k, settings.max_load, settings.same_city_conflict) == (7, 10, False)
 
 
 def test_affinity_exact_field_same_industry_or_none(call):

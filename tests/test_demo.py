@@ -18,7 +18,7 @@ from workflow.accounts.models import users as user_models
 from workflow.accounts.models.users import User
 from workflow.accounts.operations import second_factor
 from workflow.accounts.operations.login import Attempt, check_password
-from workflow.calendar import operations as calendar
+from workflow.calendar import queries as calendar
 from workflow.calendar.models import CalendarDay
 from workflow.calls.models import Call
 from workflow.core import pdf_check
@@ -39,7 +39,8 @@ from workflow.organizations.operations import licences, organizations
 from workflow.recommendation import operations as recommendation
 from workflow.recommendation.models import Recommendation
 from workflow.review.models import PanelSeat
-from workflow.review.operations import results, scoring
+from workflow.review.operations import results
+from workflow.review.queries import panel_seats
 
 JINAN = "370100"
 
@@ -298,10 +299,10 @@ def test_seed_2022_panels_were_scored_and_confirmed():
 
     assert reviewed
     for app in reviewed:
-        seats = scoring.accepted_seats(app)
+        seats = panel_seats.accepted_seats(app)
         row = results.result_of(app)
         assert len(seats) == 5 and sum(s.is_chair for s in seats) == 1
-        assert scoring.all_submitted(app)
+        assert panel_seats.all_submitted(app)
         assert row.chair_confirmed_at is not None and not results.alarm_unresolved(row)
 
 
@@ -310,10 +311,10 @@ def test_seed_current_call_has_an_unresolved_alarm_for_expert_as_chair():
     expert_login = _user("expert@demo.centerflow.cn")
     (scored,) = _apps(call, state=AppState.EXPERT_REVIEW)
     row = results.result_of(scored)
-    chair = next(s for s in scoring.accepted_seats(scored) if s.is_chair)
-    totals = [s.sheet.total for s in scoring.accepted_seats(scored)]
+    chair = next(s for s in panel_seats.accepted_seats(scored) if s.is_chair)
+    totals = [s.sheet.total for s in panel_seats.accepted_seats(scored)]
 
-    assert scoring.all_submitted(scored) and max(totals) - min(totals) > 20
+    assert panel_seats.all_submitted(scored) and max(totals) - min(totals) > 20
     assert results.alarm_unresolved(row)
     assert chair.expert.user_id == expert_login.id
     invited = db.session.scalars(select(PanelSeat).join(Expert).where(

@@ -19,6 +19,7 @@ from workflow.core.states import AppState
 from workflow.experts.models import ConflictDeclaration, Exclusion
 from workflow.review.models import PanelSeat, ScoreSheet
 from workflow.review.operations import assignment, results, scoring
+from workflow.review.queries import panel_seats
 
 SAVED_AT = datetime(2026, 3, 2, 2, 30, tzinfo=UTC)      # 10:30 in Shanghai
 SUBMITTED_AT = datetime(2026, 3, 3, 16, 5, tzinfo=UTC)  # 00:05 the next day in Shanghai
@@ -157,8 +158,8 @@ def test_only_the_chair_gets_the_panel_page_and_keeps_it_to_do_until_the_panel_c
 
 def test_a_reopened_sheet_is_to_score_again(desk, login):
     submitted = desk.submitted
-    chair = next(s for s in scoring.accepted_seats(submitted.application) if s.is_chair)
-    others = [s for s in scoring.accepted_seats(submitted.application) if s.id != submitted.id]
+    chair = next(s for s in panel_seats.accepted_seats(submitted.application) if s.is_chair)
+    others = [s for s in panel_seats.accepted_seats(submitted.application) if s.id != submitted.id]
     for seat in others:
         scoring.save_sheet(seat, scores_totalling(82), {}, [], "", actor=seat.expert.user)
         scoring.submit_sheet(seat, actor=seat.expert.user)

@@ -49,8 +49,8 @@ from workflow.core.states import AppState, CallState, Role
 from workflow.inbox.models import OutboxMail
 from workflow.intake.models import Application
 from workflow.intake.rules.sections import SECTIONS
+from workflow.publicity import queries as publicity
 from workflow.publicity.models import Publicity
-from workflow.publicity.operations import publicity
 
 pytestmark = pytest.mark.browser
 

@@ -22,10 +22,12 @@ from workflow.intake.models import Application
 from workflow.intake.operations import intake
 from workflow.lifecycle.permissions import SYSTEM
 from workflow.lifecycle.transitions import transition
+from workflow.notices import queries as notice_queries
 from workflow.notices.models import DocumentNumber, Notice, OfficialDocument
 from workflow.notices.operations import drafts as notices
 from workflow.notices.operations import issue as notice_issue
 from workflow.notices.operations import numbers
+from workflow.notices.settings import notice_settings_of
 
 
 @pytest.fixture(autouse=True)
@@ -191,13 +193,13 @@ def test_applications_are_not_approved_before_their_documents_are_stored(batch, 
 def test_issue_needs_the_leaders_signature_on_the_current_draft(batch, fast_render):
     call, apps, officer, leader = batch
     with flask_babel.force_locale("en"):
-        assert notice_issue.issue_problems(call) == ["A leader signs the draft before it is "
+        assert notice_queries.issue_problems(call) == ["A leader signs the draft before it is "
                                                      "issued."]
         notices.sign_notice(call, actor=leader)
-        assert notice_issue.issue_problems(call) == []
-        notices.save_settings(call, {**notices.settings_of(call), "note": "（此件不公开）"},
+        assert notice_queries.issue_problems(call) == []
+        notices.save_settings(call, {**notice_settings_of(call).texts(), "note": "（此件不公开）"},
                               actor=officer)
-        assert "signs it again" in notice_issue.issue_problems(call)[0]
+        assert "signs it again" in notice_queries.issue_problems(call)[0]
         with pytest.raises(ServiceError):
             notice_issue.issue_notice(call, actor=officer)
     assert count(DocumentNumber) == 0
@@ -241,7 +243,7 @@ def test_an_application_still_in_objection_review_holds_the_notice_back(fast_ren
     factories.step_through(apps[0], Action.END_PUBLICITY, SYSTEM)
     factories.step_through(apps[1], Action.RAISE_OBJECTION_REVIEW, SYSTEM)
     with flask_babel.force_locale("en"):
-        assert notices.draft_problems(call) == [
+        assert notice_queries.draft_problems(call) == [
             "1 applications are still in the public announcement or in objection review."]
         with pytest.raises(ServiceError):
             notices.sign_notice(call, actor=leader)

@@ -21,9 +21,11 @@ from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
 from workflow.core.models import AuditEntry
 from workflow.core.states import AppState
+from workflow.notices import queries as notice_queries
 from workflow.notices.models import DocumentNumber, OfficialDocument
 from workflow.notices.operations import drafts as notices
 from workflow.notices.operations import issue as notice_issue
+from workflow.notices.settings import notice_settings_of
 
 HOSTILE = ('<script>alert(1)</script><img src=file:///etc/passwd></style>'
            '<link rel=stylesheet href=http://127.0.0.1:9/x.css>{{ 7*7 }}')
@@ -93,7 +95,7 @@ def text_of(data: bytes) -> str:
 
 
 def test_defaults_fill_the_placeholders_from_the_call(world):
-    content = notices.draft_content(world.call)
+    content = notice_queries.draft_content(world.call)
     year = world.call.year
     assert content["header"] == "山东省科学技术厅文件" and content["office_code"] == "鲁科字"
     assert content["title"] == f"山东省科学技术厅关于认定{year}年度山东省技术创新中心的通知"
@@ -116,7 +118,7 @@ def test_bad_texts_are_refused_and_nothing_changes(field, value, says):
     officer = factories.officer()
     call = factories.call(actor=officer)
     before = dict(call.notice_settings)
-    data = {**notices.settings_of(call), field: value}
+    data = {**notice_settings_of(call).texts(), field: value}
     with flask_babel.force_locale("en"), pytest.raises(ServiceError) as refused:
         notices.save_settings(call, data, actor=officer)
     assert says in str(refused.value)
@@ -124,10 +126,10 @@ def test_bad_texts_are_refused_and_nothing_changes(field, value, says):
 
 
 def test_saved_texts_change_the_draft_and_leave_an_audit_row(world):
-    data = {**notices.settings_of(world.call), "office_code": "鲁科发", "note": "",
+    data = {**notice_settings_of(world.call).texts(), "office_code": "鲁科发", "note": "",
             "body": "一、总体要求。认定{count}家。\n（一）工作安排。按计划推进。"}
     notices.save_settings(world.call, data, actor=world.officer)
-    content = notices.draft_content(world.call)
+    content = notice_queries.draft_content(world.call)
     assert content["office_code"] == "鲁科发" and content["note"] == ""
     assert content["paragraphs"] == ["一、总体要求。认定2家。", "（一）工作安排。按计划推进。"]
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "notice_settings"))
@@ -136,10 +138,12 @@ def test_saved_texts_change_the_draft_and_leave_an_audit_row(world):
 
 def test_only_officers_edit_and_only_until_the_notice_is_issued(world, fast_render):
     with pytest.raises(PermissionDenied):
-        notices.save_settings(world.call, notices.settings_of(world.call), actor=world.leader)
+        notices.save_settings(world.call, notice_settings_of(world.call).texts(),
+                              actor=world.leader)
     issued(world)
     with pytest.raises(PermissionDenied):
-        notices.save_settings(world.call, notices.settings_of(world.call), actor=world.officer)
+        notices.save_settings(world.call, notice_settings_of(world.call).texts(),
+                              actor=world.officer)
     with pytest.raises(PermissionDenied):
         notices.store_seal(world.call, stream=io.BytesIO(png()), actor=world.officer)
 
@@ -174,7 +178,7 @@ def test_a_seal_that_is_no_sensible_png_is_refused(data):
 
 def test_hostile_texts_and_unit_names_are_printed_as_text(world, monkeypatch):
     world.apps[0].lead_org.name = "<b>恶意</b>有限公司" + HOSTILE
-    data = {**notices.settings_of(world.call), "title": "通知" + HOSTILE,
+    data = {**notice_settings_of(world.call).texts(), "title": "通知" + HOSTILE,
             "body": "第一段" + HOSTILE + "\n一、" + HOSTILE, "cc": HOSTILE}
     notices.save_settings(world.call, data, actor=world.officer)
     asked = []
@@ -196,7 +200,7 @@ def test_hostile_texts_and_unit_names_are_printed_as_text(world, monkeypatch):
 
 
 def test_hostile_texts_are_escaped_on_the_pages(world, login):
-    data = {**notices.settings_of(world.call), "title": "通知" + HOSTILE}
+    data = {**notice_settings_of(world.call).texts(), "title": "通知" + HOSTILE}
     notices.save_settings(world.call, data, actor=world.officer)
     db.session.commit()
     page = login(world.officer).get(f"/officer/calls/{world.call.id}/notice")

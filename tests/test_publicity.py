@@ -25,6 +25,7 @@ from workflow.core.models import AuditEntry
 from workflow.core.states import Action, AppState, CallState, Role
 from workflow.inbox.models import Notification
 from workflow.intake.models import Application
+from workflow.publicity import queries as publicity_queries
 from workflow.publicity.models import Objection, Publicity
 from workflow.publicity.operations import objections, publicity
 
@@ -65,7 +66,7 @@ def flat(text: str) -> str:
     (date(2022, 10, 1), 5, date(2022, 10, 12)),  # published on a holiday: counting waits
 ])
 def test_period_counts_working_days_of_the_official_calendar(start, workdays, end):
-    assert publicity.period_end(start, workdays) == end
+    assert publicity_queries.period_end(start, workdays) == end
 
 
 def test_period_follows_the_officers_calendar_corrections():
@@ -73,9 +74,9 @@ def test_period_follows_the_officers_calendar_corrections():
     calendar.set_day(date(2022, 11, 7), is_workday=False, note="临时休息", actor=officer)
     calendar.set_day(date(2022, 11, 5), is_workday=True, note="调休上班", actor=officer)
 
-    assert publicity.period_end(date(2022, 11, 4), 5) == date(2022, 11, 10)
+    assert publicity_queries.period_end(date(2022, 11, 4), 5) == date(2022, 11, 10)
     calendar.set_day(date(2022, 11, 5), is_workday=False, note="取消调休", actor=officer)
-    assert publicity.period_end(date(2022, 11, 4), 5) == date(2022, 11, 11)
+    assert publicity_queries.period_end(date(2022, 11, 4), 5) == date(2022, 11, 11)
 
 
 # Publication

@@ -18,7 +18,8 @@ from workflow.core.states import Action, AppState, Role
 from workflow.intake.models import Application
 from workflow.lifecycle.transitions import transition
 from workflow.review.models import PanelSeat, ScoreSheet
-from workflow.review.operations import assignment, scoring
+from workflow.review.operations import assignment
+from workflow.review.queries import panel_seats
 
 
 def count(model, *where) -> int:
@@ -76,7 +77,7 @@ def test_saving_a_submitted_sheet_says_it_is_locked(login):
     transition(app, Action.OPEN_REVIEW, actor=officer)
     factories.submit_sheets(app)
     db.session.commit()
-    mine = scoring.accepted_seats(app)[0]
+    mine = panel_seats.accepted_seats(app)[0]
     audit = count(AuditEntry)
     client = login(mine.expert.user)
     response = client.post(f"/expert/seats/{mine.id}/sheet", data={"comment": "再改一次"})

@@ -21,6 +21,7 @@ from workflow.lifecycle.transitions import transition
 from workflow.review.operations import results, scoring
 from workflow.review.ranking_sheet import to_xlsx
 from workflow.review.rules.rubric import DEFAULT_RUBRIC, items
+from workflow.review.settings import ReviewSettings
 
 
 @pytest.fixture(autouse=True)
@@ -40,8 +41,8 @@ def test_fewer_than_five_sheets_take_the_plain_mean():
 
 
 def test_aggregation_is_configurable():
-    assert results.panel_score([70, 80, 85, 90, 95], {"aggregation": "mean"}) == 84.0
-    assert results.panel_score([70, 80, 93], {"trim_from": 3}) == 80.0
+    assert results.panel_score([70, 80, 85, 90, 95], ReviewSettings(aggregation="mean")) == 84.0
+    assert results.panel_score([70, 80, 93], ReviewSettings(trim_from=3)) == 80.0
     assert results.panel_score([]) is None
 
 
@@ -57,7 +58,8 @@ def test_dispersion_alarm_on_range_above_20_or_sample_stdev_above_10(totals, ala
 
 
 def test_alarm_limits_are_configurable():
-    assert results.dispersion_alarm([70, 80, 85], {"alarm_range": 10, "alarm_stdev": 50})
+    assert results.dispersion_alarm([70, 80, 85],
+                                    ReviewSettings(alarm_range=10, alarm_stdev=50))
 
 
 def test_veto_on_one_sheet_forces_not_recommended():
@@ -255,8 +257,8 @@ def test_the_panel_result_follows_the_calls_own_aggregation_and_alarm_limits():
 
 def test_standard_deviation_exactly_at_the_limit_raises_no_alarm():
     # 70, 80, 90: sample standard deviation exactly 10; with the range limit out of the way
-    assert not results.dispersion_alarm([70, 80, 90], {"alarm_range": 100})
-    assert results.dispersion_alarm([70, 80, 90.1], {"alarm_range": 100})
+    assert not results.dispersion_alarm([70, 80, 90], ReviewSettings(alarm_range=100))
+    assert results.dispersion_alarm([70, 80, 90.1], ReviewSettings(alarm_range=100))
 
 
 def test_a_stage_the_call_does_not_weigh_is_refused_and_nothing_changes():

@@ -22,6 +22,7 @@ from workflow.experts.operations import conflicts
 from workflow.lifecycle.transitions import transition
 from workflow.review.operations import assignment, results, scoring
 from workflow.review.rules.rubric import DEFAULT_RUBRIC
+from workflow.review.settings import ReviewSettings, review_settings_of
 
 ONE_ITEM = {"dimensions": [{"code": "all", "label": "综合", "items": [
     {"code": "overall", "label": "综合评价", "max": 100}]}], "vetoes": []}
@@ -65,7 +66,7 @@ def test_defaults_are_those_of_the_domain():
 
 
 def test_the_default_age_limit_is_the_one_the_pool_applies():
-    call, limit = factories.call(), review_settings.DEFAULT_MAX_AGE
+    call, limit = factories.call(), ReviewSettings().expert_max_age
     at_limit, over = expert(), expert()
     at_limit.birth_year, over.birth_year = 2026 - limit, 2026 - limit - 1
     assert {e.id for e in conflicts.eligible_experts(call, date(2026, 6, 1))} >= {at_limit.id}
@@ -80,12 +81,11 @@ def test_changes_are_stored_where_the_services_read_them_with_one_audit_row():
                      tie_breaks=["team"])
     assert changed == ["k", "max_load", "same_city_conflict", "expert_max_age", "aggregation",
                        "alarm_range", "weights", "tie_breaks"]
-    assert assignment.review_settings(call) == {"k": 7, "max_load": 4,
-                                                "same_city_conflict": False}
-    scoring_rules = results.settings_of(call)
-    assert (scoring_rules["aggregation"], scoring_rules["alarm_range"],
-            scoring_rules["weights"], scoring_rules["tie_breaks"]) == (
-        "mean", 15.0, {"review": 0.6, "defense": 0.4}, ["team"])
+    stored = review_settings_of(call)
+    assert (stored.k, stored.max_load, stored.same_city_conflict) == (7, 4, False)
+    assert (stored.aggregation, stored.alarm_range, stored.weights, stored.tie_breaks) == (
+        "mean", 15.0, {"review": 0.6, "defense": 0.4}, ("team",))
+    assert call.review_settings["tie_breaks"] == ["team"]
     assert call.eligibility["expert_max_age"] == 60 and "rules" not in call.eligibility
     (row,) = audit_rows("review_settings")
     assert row.call_id == call.id and "k: 5 → 7" in row.comment and "aggregation" in row.comment

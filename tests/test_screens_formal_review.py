@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.screens import login_fixture  # noqa: F401 - the `login` fixture
-from workflow.calendar import operations as calendar
+from workflow.calendar import queries as calendar
 from workflow.core import clock
 from workflow.core.extensions import db
 from workflow.core.models import AuditEntry

@@ -15,11 +15,11 @@ from workflow.core.models import AuditEntry
 from workflow.core.states import Action, AppState, Role
 from workflow.inbox.models import Notification
 from workflow.intake.models import Application
-from workflow.lifecycle import guards
 from workflow.lifecycle.permissions import visible_state
 from workflow.lifecycle.transitions import transition
 from workflow.review.operations import results, scoring
 from workflow.selection import operations as selection
+from workflow.selection.actions import decision_problems
 
 
 def audit_rows(app, action) -> list[AuditEntry]:
@@ -328,7 +328,7 @@ def test_reconsidering_is_refused_once_the_announcement_is_published(decided):
     with pytest.raises(PermissionDenied):
         reconsider(decided, decided.apps[1], "重新研究")
     with flask_babel.force_locale("en"):
-        assert guards.reconsider_selection(decided.apps[1], decided.leader) == [
+        assert decision_problems(decided.apps[1], decided.leader) == [
             "The announcement of this call is published; the selection can no longer change."]
     assert state(decided.apps[1]) == AppState.NOT_SELECTED
     assert audit_rows(decided.apps[1], Action.RECONSIDER_SELECTION) == []

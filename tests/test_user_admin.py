@@ -23,6 +23,7 @@ from workflow.organizations.models import Organization
 from workflow.organizations.operations import verification
 from workflow.review.models import ScoreSheet
 from workflow.review.operations import assignment
+from workflow.review.settings import review_settings_of
 
 PASSWORD = "lantern-quarry-velvet"
 
@@ -140,7 +141,7 @@ def test_an_imported_expert_sets_a_password_from_the_mail_and_scores(app, office
     assert f"/expert/seats/{seat.id}/accept" in home
     assert browser.post(f"/expert/seats/{seat.id}/accept").status_code == 302
     others = [make.expert(app_row.field.name)
-              for _ in range(assignment.review_settings(call)["k"] - 1)]
+              for _ in range(review_settings_of(call).k - 1)]
     for other in others:
         other_seat = assignment.add_seat(app_row, other, actor=officer)
         assignment.respond(other_seat, accept=True, actor=other.user)

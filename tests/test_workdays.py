@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from tests import factories
 from workflow.calendar import operations as calendar
+from workflow.calendar import queries as calendar_queries
 from workflow.calendar.models import CalendarDay
 from workflow.core import workdays
 from workflow.core.clock import LOCAL
@@ -84,12 +85,14 @@ def test_an_officer_entry_wins_over_the_package():
 
 def test_set_day_changes_the_deadlines_of_the_service():
     start = datetime(2026, 2, 28, 10, 0, tzinfo=LOCAL)  # the second make-up Saturday
-    assert calendar.deadline_after(start, 1) == datetime(2026, 3, 2, 23, 59, 59, tzinfo=LOCAL)
+    assert calendar_queries.deadline_after(start, 1) == datetime(2026, 3, 2, 23, 59, 59,
+                                                                 tzinfo=LOCAL)
 
     calendar.set_day(date(2026, 3, 2), is_workday=False, note="临时调整", actor=factories.officer())
 
-    assert calendar.overrides() == {date(2026, 3, 2): False}
-    assert calendar.deadline_after(start, 1) == datetime(2026, 3, 3, 23, 59, 59, tzinfo=LOCAL)
+    assert calendar_queries.overrides() == {date(2026, 3, 2): False}
+    assert calendar_queries.deadline_after(start, 1) == datetime(2026, 3, 3, 23, 59, 59,
+                                                                 tzinfo=LOCAL)
 
 
 def test_a_year_the_package_does_not_know_uses_monday_to_friday_unconfirmed():
@@ -104,14 +107,14 @@ def test_officer_entries_for_2027_are_honoured_and_confirmed():
     officer = factories.officer()
     calendar.set_day(date(2027, 2, 20), is_workday=True, note="春节调休上班", actor=officer)
     calendar.set_day(date(2027, 2, 11), is_workday=False, note="春节", actor=officer)
-    marks = calendar.overrides()
+    marks = calendar_queries.overrides()
 
     assert workdays.is_workday(date(2027, 2, 20), marks)  # a Saturday
     assert not workdays.is_workday(date(2027, 2, 11), marks)  # a Thursday
     assert workdays.add_workdays(date(2027, 2, 10), 2, marks) == date(2027, 2, 15)
     assert workdays.add_workdays(date(2027, 2, 19), 1, marks) == date(2027, 2, 20)
     month = {day: (work, confirmed, note) for day, work, confirmed, note
-             in calendar.month(2027, 2)}
+             in calendar_queries.month(2027, 2)}
     assert len(month) == 28
     assert month[date(2027, 2, 20)] == (True, True, "春节调休上班")
     assert month[date(2027, 2, 11)] == (False, True, "春节")
@@ -135,7 +138,7 @@ def test_remove_day_goes_back_to_the_package_or_the_weekday_rule():
 
     calendar.remove_day(date(2027, 1, 1), actor=officer)
 
-    assert calendar.overrides() == {}
+    assert calendar_queries.overrides() == {}
     with pytest.raises(ServiceError):
         calendar.remove_day(date(2027, 1, 1), actor=officer)
 
@@ -146,7 +149,7 @@ def test_only_an_officer_edits_the_calendar(who):
              "leader": factories.leader}[who]()
     with pytest.raises(PermissionDenied):
         calendar.set_day(date(2027, 1, 1), is_workday=False, note="元旦", actor=actor)
-    assert calendar.overrides() == {}
+    assert calendar_queries.overrides() == {}
 
 
 def test_set_day_refuses_a_far_year():
@@ -173,7 +176,7 @@ def test_workdays_between_an_earlier_end_is_zero():
 
 def test_deadlines_count_from_the_beijing_date():
     late_evening_utc = datetime(2026, 2, 12, 17, 0, tzinfo=UTC)  # 01:00 on the 13th in Beijing
-    assert calendar.deadline_after(late_evening_utc, 1) == datetime(
+    assert calendar_queries.deadline_after(late_evening_utc, 1) == datetime(
         2026, 2, 14, 23, 59, 59, tzinfo=LOCAL)
-    assert calendar.working_days_left(late_evening_utc, datetime(
+    assert calendar_queries.working_days_left(late_evening_utc, datetime(
         2026, 2, 24, 9, 0, tzinfo=LOCAL)) == 2

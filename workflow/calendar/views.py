@@ -9,11 +9,11 @@ from flask_login import current_user, login_required
 
 from forms.calendar import CalendarDayForm
 from workflow.calendar import operations as workday_calendar
+from workflow.calendar import queries as calendar_queries
 from workflow.core import clock
-from workflow.core.errors import ServiceError
-from workflow.core.extensions import db
 from workflow.web.queries import lists as queries
-from workflow.web.views.helpers import flash_problems, require
+from workflow.web.views.helpers import require
+from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("calendar", __name__, url_prefix="/officer/calendar")
 
@@ -29,7 +29,7 @@ def _shown_month() -> tuple[int, int]:
 
 
 def _page(year: int, month: int, *, form=None, status=200):
-    days = {d[0]: d for d in workday_calendar.month(year, month)}
+    days = {d[0]: d for d in calendar_queries.month(year, month)}
     weeks = [[days.get(day) for day in week]
              for week in Calendar().monthdatescalendar(year, month)]
     return render_template(
@@ -56,13 +56,12 @@ def set_day():
     form = CalendarDayForm()
     if form.validate_on_submit():
         day = form.day.data
-        try:
+        with unit_of_work(flash_errors=False) as work:
             workday_calendar.set_day(day, is_workday=form.kind.data == "workday",
                                      note=form.note.data or "", actor=current_user)
-        except ServiceError as error:
-            form.day.errors = list(error.problems)
+        if work.failed:
+            form.day.errors = list(work.error.problems)
         else:
-            db.session.commit()
             flash(_("Saved: %(day)s.", day=day.isoformat()), "success")
             return redirect(url_for(".month_view", year=day.year, month=day.month))
     return _page(*_shown_month(), form=form, status=422)
@@ -76,11 +75,8 @@ def remove_day(day: str):
         parsed = date.fromisoformat(day)
     except ValueError:
         abort(404)
-    try:
+    with unit_of_work() as work:
         workday_calendar.remove_day(parsed, actor=current_user)
-    except ServiceError as error:
-        flash_problems(error)
-    else:
-        db.session.commit()
+    if not work.failed:
         flash(_("Entry removed: %(day)s.", day=parsed.isoformat()), "success")
     return redirect(url_for(".month_view", year=parsed.year, month=parsed.month))

@@ -7,9 +7,7 @@ from sqlalchemy import select
 
 from forms.formal_review import CorrectionForm, DecisionForm, checklist_form, findings_of
 from workflow.calls.models import Call
-from workflow.core.errors import ServiceError
-from workflow.core.extensions import db
-from workflow.core.states import Action
+from workflow.core.states import FORMAL_REVIEW_STATES, Action
 from workflow.formal_review.operations import checklist
 from workflow.formal_review.operations import correction as formal_review
 from workflow.intake.models import Application
@@ -20,7 +18,8 @@ from workflow.web.formatting import STATE_LABELS, local_time
 from workflow.web.queries import lists as queries
 from workflow.web.queries import refusals, search
 from workflow.web.views.bulk import action_form, apply_ticked, kept_args
-from workflow.web.views.helpers import flash_problems, load_or_404, require
+from workflow.web.views.helpers import load_or_404, require
+from workflow.web.views.unit_of_work import commit, unit_of_work
 
 bp = Blueprint("formal_review", __name__, url_prefix="/officer")
 BULK = (Action.PASS_FORMAL_REVIEW,)
@@ -31,7 +30,7 @@ QUEUE_FILTERS = ("q", "state", "page")
 
 def _queue_page(call, form=None, status: int = 200):
     state, text = request.values.get("state"), search.clean(request.values.get("q"))
-    state = state if state in queries.IN_FORMAL_REVIEW else None
+    state = state if state in FORMAL_REVIEW_STATES else None
     return render_template(
         "formal_review/queue.html", call=call, items=checklist.ensure_checklist(call),
         state=state, q=text, form=form or action_form(BULK, blank=True),
@@ -92,7 +91,7 @@ def save_checklist(app_id: int):
     if form.validate_on_submit():
         rest_ok = "rest_ok" in request.form
         checklist.record_findings(app, findings_of(form, rest_ok=rest_ok), actor=current_user)
-        db.session.commit()
+        commit()
         flash(_("Every item not marked “Not OK” is now OK: change the exceptions and save.")
               if rest_ok else _("Checklist saved."), "success")
         return redirect(url_for(".checklist_page", app_id=app.id))
@@ -112,13 +111,9 @@ def decide(app_id: int, action: str):
     require(action, app)
     form = DecisionForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work() as work:
             transition(app, action, actor=current_user, comment=form.comment.data or "")
-        except ServiceError as error:
-            db.session.rollback()
-            flash_problems(error)
-        else:
-            db.session.commit()
+        if not work.failed:
             flash(_("Done: the application is now “%(state)s”.",
                     state=STATE_LABELS.get(app.state, app.state)), "success")
             return redirect(url_for(".queue", call_id=app.call_id))
@@ -135,15 +130,11 @@ def request_correction(app_id: int):
     require(Action.REQUEST_CORRECTION, app)
     form = CorrectionForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work() as work:
             row = formal_review.request_correction(app, working_days=form.working_days.data,
                                                    message=form.message.data or "",
                                                    actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            flash_problems(error)
-        else:
-            db.session.commit()
+        if not work.failed:
             flash(_("Corrections requested. The applicant has until %(deadline)s (Beijing "
                     "time).", deadline=local_time(row.deadline_at)), "success")
             return redirect(url_for(".checklist_page", app_id=app.id))

@@ -4,14 +4,13 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from workflow.core.errors import ServiceError
-from workflow.core.extensions import db
 from workflow.inbox import notifications
 from workflow.inbox import outbox as mails
 from workflow.inbox.models import Notification, OutboxMail
 from workflow.lifecycle.permissions import can
 from workflow.web.queries import lists as queries
-from workflow.web.views.helpers import flash_problems, load_or_404, require
+from workflow.web.views.helpers import load_or_404, require
+from workflow.web.views.unit_of_work import commit, unit_of_work
 
 bp = Blueprint("notifications", __name__)
 
@@ -48,7 +47,7 @@ def open_note(note_id: int):
     note = load_or_404(Notification, note_id)
     require("notifications.view")
     notifications.mark_read(note, actor=current_user)
-    db.session.commit()
+    commit()
     return redirect(notifications.target_of(note))
 
 
@@ -58,7 +57,7 @@ def mark_read(note_id: int):
     note = load_or_404(Notification, note_id)
     require("notifications.view")
     notifications.mark_read(note, actor=current_user)
-    db.session.commit()
+    commit()
     return redirect(url_for(".index", page=request.args.get("page", 1, type=int)))
 
 
@@ -67,7 +66,7 @@ def mark_read(note_id: int):
 def mark_all_read():
     require("notifications.view")
     notifications.mark_all_read(current_user)
-    db.session.commit()
+    commit()
     return redirect(url_for(".index"))
 
 
@@ -96,12 +95,10 @@ def outbox_mail(mail_id: int):
 def retry_mail(mail_id: int):
     mail = load_or_404(OutboxMail, mail_id)
     require("outbox.retry", mail)
-    try:
+    with unit_of_work() as work:
         mails.retry_mail(mail, actor=current_user)
-    except ServiceError as error:
-        flash_problems(error)
+    if work.failed:
         return redirect(url_for(".outbox_mail", mail_id=mail.id))
-    db.session.commit()
     flash(_("The mail is due again: it is sent in a moment."), "success")
     return redirect(url_for(".outbox_mail", mail_id=mail.id))
 
@@ -111,6 +108,6 @@ def retry_mail(mail_id: int):
 def retry_given_up():
     require("outbox.retry")
     count = mails.retry_given_up(actor=current_user)
-    db.session.commit()
+    commit()
     flash(_("%(n)d given-up mails are due again.", n=count), "success")
     return redirect(url_for(".outbox"))

@@ -15,6 +15,7 @@ from workflow.lifecycle.permissions import can, claim_disputed
 from workflow.organizations.models import Licence, Organization, OrgStatus
 from workflow.organizations.operations import licences, organizations, verification
 from workflow.web.views.helpers import flash_problems, load_or_404, require
+from workflow.web.views.unit_of_work import commit, unit_of_work
 
 bp = Blueprint("organizations", __name__)
 # The licence is shown in a frame of the verification page: this site may frame it, no other.
@@ -45,7 +46,7 @@ def upload_licence():
     form = LicenceForm()
     if form.validate_on_submit():
         organizations.upload_licence(org, form.licence.checked, actor=current_user)
-        db.session.commit()
+        commit()
         flash(_("The new licence is saved: the verification reads it."), "success")
         return redirect(url_for(".own"))
     return _own_page(org, licence_form=form, status=422)
@@ -58,14 +59,12 @@ def correct():
     require("organization.correct", org)
     form = CorrectionForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(flash_errors=False) as work:
             organizations.correct_organization(org, **form.organization_data(),
                                                licence=form.licence.checked, actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            form.credit_code.errors.extend(error.problems)
+        if work.failed:
+            form.credit_code.errors.extend(work.error.problems)
         else:
-            db.session.commit()
             flash(_("Your registration is corrected and waits for its verification."),
                   "success")
             return redirect(url_for(".own"))
@@ -119,12 +118,11 @@ def verify(org_id: int):
     form = VerifyForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with unit_of_work(flash_errors=False) as work:
         rejected = verification.verify_organization(org, licence_id=form.licence(),
                                                     actor=current_user)
-    except ServiceError as error:
-        return _after_refusal(org, error)
-    db.session.commit()
+    if work.failed:
+        return _after_refusal(org, work.error)
     flash(_("%(name)s is verified.", name=org.name), "success")
     if rejected:
         flash(_("The other registrations of its credit code were rejected: %(names)s.",
@@ -139,12 +137,11 @@ def reject(org_id: int):
     require("organization.decide", org)
     form = RejectForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(flash_errors=False) as work:
             verification.reject_organization(org, reason=form.reason.data,
                                              licence_id=form.licence(), actor=current_user)
-        except ServiceError as error:
-            return _after_refusal(org, error)
-        db.session.commit()
+        if work.failed:
+            return _after_refusal(org, work.error)
         flash(_("The registration of %(name)s is rejected; the unit is told why.",
                 name=org.name), "success")
         return redirect(url_for(".queue"))

@@ -8,8 +8,6 @@ from flask_login import current_user, login_required
 
 from forms.recommendation import RecommendForm
 from workflow.calls.models import Call
-from workflow.core.errors import ServiceError
-from workflow.core.extensions import db
 from workflow.core.filenames import download_name
 from workflow.core.states import Action, AppState
 from workflow.intake.models import Application
@@ -22,7 +20,8 @@ from workflow.web.queries import lists as queries
 from workflow.web.queries import refusals, search
 from workflow.web.views.bulk import action_form, apply_ticked, kept_args
 from workflow.web.views.context import detail_context
-from workflow.web.views.helpers import flash_problems, load_or_404, require
+from workflow.web.views.helpers import load_or_404, require
+from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("recommender", __name__, url_prefix="/recommender")
 SHEET_TYPES = {
@@ -106,14 +105,10 @@ def recommend(app_id: int):
     require(Action.RECOMMEND, app)
     form = RecommendForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work() as work:
             row = recommendation.recommend_application(
                 app, rank=form.rank.data, opinion=form.opinion.data, actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            flash_problems(error)
-        else:
-            db.session.commit()
+        if not work.failed:
             flash(_("Recommended at rank %(rank)d.", rank=row.rank), "success")
             return redirect(url_for("applications.detail", app_id=app.id))
     return render_template("applications/detail.html",

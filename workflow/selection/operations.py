@@ -2,7 +2,7 @@
 field, and a reason for every departure from the ranking.
 
 Decisions are the transitions SHORTLIST and NOT_SELECT, taken back by RECONSIDER_SELECTION;
-their guards (lifecycle/guards.py) call the rules here, so every path to a decision is held to
+their guards (selection/actions.py) call the rules here, so every path to a decision is held to
 them. Decisions stay inside the department, and can be reconsidered, until the announcement is
 published (permissions.visible_state).
 """
@@ -14,17 +14,17 @@ from sqlalchemy import func, select
 from workflow.calls.models import Call
 from workflow.core.extensions import db
 from workflow.core.models import AuditEntry
-from workflow.core.states import Action, AppState, CallState, find_transition
+from workflow.core.states import (
+    CALLS_PAST_FILING,
+    SELECTED_STATES,
+    Action,
+    AppState,
+    find_transition,
+)
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import selection_released
 from workflow.review.models import PanelResult
 from workflow.review.operations import results
-
-# Calls past their filing and expert review: their selection page is open to the leader.
-AFTER_FILING = (CallState.REVIEWING, CallState.PUBLICITY, CallState.DECIDED, CallState.ARCHIVED)
-# Shortlisted and on: these count against the quota and take their field.
-SELECTED_STATES = frozenset({AppState.PROPOSED, AppState.PUBLICITY, AppState.OBJECTION_REVIEW,
-                             AppState.APPROVAL_PENDING, AppState.APPROVED})
 
 
 def _selected(app: Application):
@@ -61,7 +61,7 @@ def calls_to_select() -> list[CallToSelect]:
                func.coalesce(counts.c.not_selected, 0))
         .outerjoin(counts, counts.c.call_id == Call.id)
         .where((waiting > 0) | (func.coalesce(counts.c.selected, 0) > 0)
-               | (func.coalesce(counts.c.not_selected, 0) > 0) | Call.state.in_(AFTER_FILING))
+               | (func.coalesce(counts.c.not_selected, 0) > 0) | Call.state.in_(CALLS_PAST_FILING))
         .order_by((waiting > 0).desc(), Call.year.desc(), Call.id.desc()))
     return [CallToSelect(*row) for row in rows]
 

@@ -7,16 +7,15 @@ from flask_login import current_user, login_required
 
 from forms.publicity import SelectionForm
 from workflow.calls.models import Call
-from workflow.core.errors import ServiceError
-from workflow.core.extensions import db
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import visible_state
 from workflow.lifecycle.transitions import transition
-from workflow.publicity.operations import publicity
+from workflow.publicity import queries as publicity
 from workflow.selection import operations as selection
 from workflow.web.formatting import STATE_LABELS
 from workflow.web.queries import search
-from workflow.web.views.helpers import flash_problems, load_or_404, require
+from workflow.web.views.helpers import load_or_404, require
+from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("selection", __name__, url_prefix="/leader")
 
@@ -60,13 +59,9 @@ def decide(app_id: int, action: str):
     require(action, app)
     form = SelectionForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work() as work:
             transition(app, action, actor=current_user, comment=form.reason.data or "")
-        except ServiceError as error:
-            db.session.rollback()
-            flash_problems(error)
-        else:
-            db.session.commit()
+        if not work.failed:
             flash(_("%(title)s: %(state)s.", title=app.title,
                     state=STATE_LABELS.get(app.state, app.state)), "success")
             return redirect(url_for(".call_page", call_id=app.call_id, _anchor=f"app-{app.id}"))

@@ -13,6 +13,7 @@ from workflow.vocabulary.models import FieldTerm
 from workflow.web.views.confirm import unconfirmed
 from workflow.web.views.helpers import load_or_404, require
 from workflow.web.views.once import repeated, sent
+from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("vocabulary", __name__, url_prefix="/officer/fields")
 
@@ -41,12 +42,10 @@ def _term_page(term, *, form=None, merge_form=None, problems=(), status=200):
 
 def _attempt(change, refused, done: str, back: str):
     """Make the change and go to `back`; refused, show `refused(problems)` again (422)."""
-    try:
+    with unit_of_work(flash_errors=False) as work:
         change()
-    except ServiceError as error:
-        db.session.rollback()
-        return refused(error.problems)
-    db.session.commit()
+    if work.failed:
+        return refused(work.error.problems)
     flash(done, "success")
     return redirect(back)
 

@@ -6,10 +6,9 @@ from flask_login import current_user, login_required
 from forms.auth import ChangePasswordForm, ConfirmPasswordForm, EnrolForm
 from forms.notifications import MailDeliveryForm
 from workflow.accounts.operations import accounts, login, second_factor, sessions
-from workflow.core.errors import ServiceError
-from workflow.core.extensions import db
 from workflow.inbox import notifications
 from workflow.web.views.helpers import require
+from workflow.web.views.unit_of_work import commit, unit_of_work
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -46,15 +45,13 @@ def change_password():
     form = ChangePasswordForm()
     form.user_inputs = (current_user.email, current_user.name)
     if form.validate_on_submit():
-        try:
+        with unit_of_work(flash_errors=False) as work:
             ended = accounts.change_password(current_user, current=form.current.data,
                                              new=form.password.data,
                                              keep_token=session.get("sid"))
-        except ServiceError as error:
-            db.session.rollback()
-            form.current.errors.extend(error.problems)
+        if work.failed:
+            form.current.errors.extend(work.error.problems)
         else:
-            db.session.commit()
             flash(_("Your password is changed; %(n)d other sessions were ended.", n=ended),
                   "success")
             return redirect(url_for(".overview"))
@@ -68,7 +65,7 @@ def change_mail_delivery():
     if not form.validate_on_submit():
         return _overview(mail_form=form, status=422)
     notifications.set_mail_delivery(current_user, form.delivery.data, actor=current_user)
-    db.session.commit()
+    commit()
     flash(_("Your notifications now come in one digest a day.")
           if form.delivery.data == "daily" else
           _("Each notification now comes by mail at once."), "success")
@@ -82,15 +79,14 @@ def enrol():
         return redirect(url_for(".overview"))
     if current_user.totp_secret is None:
         current_user.totp_secret = second_factor.new_secret()
-        db.session.commit()
+        commit()
     form = EnrolForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(flash_errors=False) as work:
             codes = second_factor.enable(current_user, current_user.totp_secret, form.code.data)
-        except ServiceError as error:
-            form.code.errors.extend(error.problems)
+        if work.failed:
+            form.code.errors.extend(work.error.problems)
         else:
-            db.session.commit()
             return render_template("account/recovery_codes.html", codes=codes,
                                    target=url_for(".overview"))
     uri = second_factor.provisioning_uri(current_user, current_user.totp_secret)
@@ -105,14 +101,10 @@ def _reauthenticated(change):
     if not form.validate_on_submit():
         flash(_("Type your password to confirm."), "danger")
         return None
-    try:
+    with unit_of_work() as work:
         result = change(form.password.data)
-    except ServiceError as error:
-        db.session.rollback()
-        for problem in error.problems:
-            flash(problem, "danger")
+    if work.failed:
         return None
-    db.session.commit()
     return result
 
 
@@ -140,6 +132,6 @@ def disable_second_factor():
 @login_required
 def end_other_sessions():
     ended = accounts.end_other_sessions(current_user, keep_token=session.get("sid"))
-    db.session.commit()
+    commit()
     flash(_("%(n)d other sessions were ended.", n=ended), "success")
     return redirect(url_for(".overview"))

@@ -40,6 +40,7 @@ from workflow.inbox import notifications
 from workflow.web.views import kept_forms
 from workflow.web.views.helpers import safe_next
 from workflow.web.views.once import keep_outcome, repeated
+from workflow.web.views.unit_of_work import commit, unit_of_work
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ def complete_login(user: User, target: str):
     login_user(user)
     logins.clear_failures(user.email)
     logins.record("success", email=user.email, user=user, attempt=attempt())
-    db.session.commit()
+    commit()
     return redirect(safe_next(target))
 
 
@@ -117,7 +118,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         outcome = logins.check_password(form.email.data, form.password.data, attempt=attempt())
-        db.session.commit()
+        commit()
         if outcome.user is not None:
             return after_password(outcome.user, request.args.get("next"))
         form.password.errors.append(
@@ -142,7 +143,7 @@ def second_factor_step():
             logins.note_failure(user.email)
             logins.record("second_factor_failure", email=user.email, user=user,
                          attempt=attempt())
-            db.session.commit()
+            commit()
             form.code.errors.append(_("This code is wrong or was used already."))
     return render_template("auth/second_factor.html", form=form)
 
@@ -154,7 +155,7 @@ def enrol_step():
     user, target = _pending("enrol")
     if user.totp_secret is None or user.has_totp:
         user.totp_secret = second_factor.new_secret()
-        db.session.commit()
+        commit()
     form = EnrolForm()
     if form.validate_on_submit():
         try:
@@ -175,7 +176,7 @@ def logout():
     if current_user.is_authenticated:
         logins.record("logout", email=current_user.email, user=current_user, attempt=attempt())
         sessions.end_session(session.get("sid"), "logout")
-        db.session.commit()
+        commit()
     logout_user()
     kept_forms.carry_over(session.clear)
     return redirect(url_for("public.index"))
@@ -187,7 +188,7 @@ def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         user_id = account_links.record_reset_request(form.email.data, attempt=attempt())
-        db.session.commit()
+        commit()
         response = make_response(render_template("auth/reset_sent.html",
                                                  email=form.email.data))
         if user_id is not None:
@@ -202,7 +203,7 @@ def _send_reset_link(app, user_id: int) -> None:
     with app.app_context():
         try:
             account_links.send_reset_link(user_id)
-            db.session.commit()
+            commit()
         except Exception:  # the answer is gone; the user asks again, the log says why
             db.session.rollback()
             log.exception("the reset link of user %s could not be made", user_id)
@@ -216,13 +217,11 @@ def _set_password_page(token: str, purpose: str):
     form = SetPasswordForm()
     form.user_inputs = (user.email, user.name)
     if form.validate_on_submit():
-        try:
+        with unit_of_work(flash_errors=False) as work:
             account_links.use_link(token, purpose, form.password.data, attempt=attempt())
-        except ServiceError as error:
-            db.session.rollback()
-            form.password.errors.extend(error.problems)
+        if work.failed:
+            form.password.errors.extend(work.error.problems)
         else:
-            db.session.commit()
             flash(_("Your password is set."), "success")
             return after_password(user, "")
     return render_template("auth/set_password.html", form=form, user=user, purpose=purpose)
@@ -249,18 +248,16 @@ def register():
     if form.validate_on_submit():
         if (answer := repeated(form, back=url_for("organizations.own"))) is not None:
             return answer
-        try:
+        with unit_of_work(flash_errors=False) as work:
             user = register_organization(
                 **form.organization_data(), user_name=form.user_name.data,
                 email=form.email.data, password=form.password.data,
                 phone=form.phone.data or "", licence=form.licence.checked)
-        except ServiceError as error:
-            db.session.rollback()
-            form.credit_code.errors.extend(error.problems)
+        if work.failed:
+            form.credit_code.errors.extend(work.error.problems)
         else:
             note = _("Your organization is registered and waits for its verification.")
             keep_outcome(form, url_for("organizations.own"), note)
-            db.session.commit()
             flash(note, "success")
             return complete_login(user, url_for("organizations.own"))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
@@ -272,6 +269,6 @@ def set_language(code: str):
         session["locale"] = code
         if current_user.is_authenticated:  # their mails follow the language they read
             notifications.set_language(current_user, code)
-            db.session.commit()
+            commit()
     return redirect(safe_next(request.form.get("next")))
 

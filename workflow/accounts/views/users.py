@@ -11,8 +11,9 @@ from workflow.core import audit
 from workflow.core.errors import ServiceError
 from workflow.core.extensions import db
 from workflow.web.formatting import ROLE_LABELS
-from workflow.web.views.helpers import flash_problems, load_or_404, require
+from workflow.web.views.helpers import load_or_404, require
 from workflow.web.views.once import repeated, sent
+from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("users", __name__, url_prefix="/officer/users")
 
@@ -78,13 +79,9 @@ def _change(user_id: int, change, done: str):
     """Load the user, ask the permission table, apply `change`, say what happened."""
     require("user.manage")
     user = load_or_404(User, user_id)
-    try:
+    with unit_of_work() as work:
         change(user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash_problems(error)
-    else:
-        db.session.commit()
+    if not work.failed:
         flash(done(user), "success")
     return redirect(url_for(".detail", user_id=user.id))
 

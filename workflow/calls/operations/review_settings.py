@@ -1,11 +1,9 @@
 """A call's review settings and rubric as the department edits them, within the locks that
 keep panels and results consistent with the rules they were made under (DOMAIN.md 6).
 
-Each setting is stored where the services read it: the panel size k and the load limit
-(assignment.review_settings), the aggregation, the alarm limits, the stage weights and the
-tie-breaks (results.settings_of) in Call.review_settings; the same-city rule R8 and the
-experts' age limit (conflicts) in Call.eligibility; the rubric in Call.rubric, where empty
-means the default.
+The settings are typed, with their defaults, in workflow/review/settings.py (ReviewSettings,
+stored in Call.review_settings and Call.eligibility); the rubric is in Call.rubric, where
+empty means the default.
 """
 import copy
 import math
@@ -21,22 +19,21 @@ from sqlalchemy import or_, select
 from workflow.core import audit, clock
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
-from workflow.core.states import AppState, actions_from
+from workflow.core.states import PANEL_FORMING_STATES, AppState, actions_from
 from workflow.experts.operations import conflicts
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import can
 from workflow.review.models import PanelResult, PanelSeat, ScoreSheet
-from workflow.review.operations import assignment, results
+from workflow.review.operations import results
 from workflow.review.operations.locks import panels_locked
 from workflow.review.rules.rubric import DEFAULT_RUBRIC, items, rubric_of, validate_rubric
+from workflow.review.settings import ReviewSettings, review_settings_of
 
-DEFAULT_MAX_AGE = 65  # what conflicts.eligible_experts applies when the call sets none
 WHOLE = {"k": (3, 15), "max_load": (1, 50), "expert_max_age": (40, 80), "trim_from": (3, 15)}
 POINTS = {"alarm_range": (1, 100), "alarm_stdev": (1, 50)}
 AGGREGATIONS = ("trimmed", "mean")
 WEIGHTED = ("review", *results.STAGES)
 TIE_BREAKS = 2
-IN_ELIGIBILITY = ("same_city_conflict", "expert_max_age")
 CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 MAX_REVIEW_TIME = timedelta(days=366)  # how far ahead the experts' deadline may lie
 LABELS = {
@@ -67,15 +64,13 @@ DECIDED = _reachable(AppState.REVIEWED) - {AppState.REVIEWED}
 
 def current(call) -> dict:
     """Every setting the editor covers, as the services apply them now."""
-    scoring, panels = results.settings_of(call), assignment.review_settings(call)
-    return {"k": panels["k"], "max_load": panels["max_load"],
-            "same_city_conflict": panels["same_city_conflict"],
-            "expert_max_age": int((call.eligibility or {}).get("expert_max_age",
-                                                                DEFAULT_MAX_AGE)),
-            "aggregation": scoring["aggregation"], "trim_from": int(scoring["trim_from"]),
-            "alarm_range": float(scoring["alarm_range"]),
-            "alarm_stdev": float(scoring["alarm_stdev"]),
-            "weights": _weights(scoring["weights"]), "tie_breaks": list(scoring["tie_breaks"])}
+    settings = review_settings_of(call)
+    return {"k": settings.k, "max_load": settings.max_load,
+            "same_city_conflict": settings.same_city_conflict,
+            "expert_max_age": settings.expert_max_age, "aggregation": settings.aggregation,
+            "trim_from": settings.trim_from, "alarm_range": settings.alarm_range,
+            "alarm_stdev": settings.alarm_stdev, "weights": _weights(settings.weights),
+            "tie_breaks": list(settings.tie_breaks)}
 
 
 def _weights(weights: dict) -> dict:
@@ -190,10 +185,9 @@ def _bound_problems(call, new: dict, changed: list[str]) -> list[str]:
 
 
 def _store(call, new: dict) -> None:
-    kept = {key: value for key, value in new.items() if key not in IN_ELIGIBILITY}
-    call.review_settings = {**(call.review_settings or {}), **kept}
-    call.eligibility = {**(call.eligibility or {}),
-                        **{key: new[key] for key in IN_ELIGIBILITY}}
+    review, eligibility = ReviewSettings.from_json(new, new).to_json()
+    call.review_settings = {**(call.review_settings or {}), **review}
+    call.eligibility = {**(call.eligibility or {}), **eligibility}
 
 
 def update_review_settings(call, values: dict, *, actor) -> list[str]:
@@ -220,7 +214,7 @@ def update_review_settings(call, values: dict, *, actor) -> list[str]:
                      comment="; ".join(f"{key}: {before[key]} → {new[key]}" for key in changed))
         if "same_city_conflict" in changed and _exists(select(Application.id).where(
                 Application.call_id == call.id,
-                Application.state.in_(conflicts.REVIEW_STATES))):
+                Application.state.in_(PANEL_FORMING_STATES))):
             conflicts.compute_exclusions(call, actor=actor)
         db.session.flush()
     return changed

@@ -8,11 +8,10 @@ from forms.calls import CallSettingsForm, ChecklistForm, eligibility_form, rules
 from workflow.calls.models import Call
 from workflow.calls.operations import calls
 from workflow.core import clock
-from workflow.core.errors import ServiceError
-from workflow.core.extensions import db
 from workflow.formal_review.operations import checklist
 from workflow.intake.rules.eligibility import platform_types, rules_of
-from workflow.web.views.helpers import flash_problems, load_or_404, require
+from workflow.web.views.helpers import load_or_404, require
+from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("call_settings", __name__, url_prefix="/officer")
 
@@ -54,12 +53,9 @@ def save_rules(call_id: int):
     require("call.edit_rules", call)
     form = eligibility_form(rules_of(call), formdata=request.form)
     if form.validate_on_submit():
-        try:
+        with unit_of_work() as work:
             calls.set_eligibility_rules(call, rules_of_form(form), actor=current_user)
-        except ServiceError as error:
-            flash_problems(error)
-        else:
-            db.session.commit()
+        if not work.failed:
             flash(_("Eligibility rules saved."), "success")
             return redirect(url_for(".edit", call_id=call.id))
     return _page(call, rules_form=form, status=422)
@@ -73,15 +69,14 @@ def save_settings(call_id: int):
     form = CallSettingsForm()
     if form.validate_on_submit():
         deadline = form.recommend_deadline.data
-        try:
+        with unit_of_work(flash_errors=False) as work:
             calls.update_call_settings(
                 call, recommend_deadline=clock.from_local(deadline) if deadline else None,
                 correction_workdays=form.correction_workdays.data,
                 correction_rounds=form.correction_rounds.data, actor=current_user)
-        except ServiceError as error:
-            form.recommend_deadline.errors = list(error.problems)
+        if work.failed:
+            form.recommend_deadline.errors = list(work.error.problems)
         else:
-            db.session.commit()
             flash(_("Settings saved."), "success")
             return redirect(url_for(".edit", call_id=call.id))
     return _page(call, settings_form=form, status=422)
@@ -94,12 +89,11 @@ def save_checklist(call_id: int):
     require("call.edit_rules", call)
     form = ChecklistForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(flash_errors=False) as work:
             checklist.set_checklist(call, form.item_triples(), actor=current_user)
-        except ServiceError as error:
-            form.items.errors = list(error.problems)
+        if work.failed:
+            form.items.errors = list(work.error.problems)
         else:
-            db.session.commit()
             flash(_("Checklist saved."), "success")
             return redirect(url_for(".edit", call_id=call.id, _anchor="checklist"))
     return _page(call, checklist_form=form, status=422)

@@ -23,6 +23,7 @@ from workflow.web.views.bulk import action_form, apply_ticked, kept_args
 from workflow.web.views.confirm import unconfirmed
 from workflow.web.views.helpers import flash_problems, load_or_404, require
 from workflow.web.views.once import repeated, sent
+from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("officer", __name__, url_prefix="/officer")
 
@@ -84,13 +85,9 @@ def call_advance(call_id: int, target: str):
     early = consequences.close_filing(call) if target == CallState.CLOSED else None
     if (page := unconfirmed(early, cancel=back)) is not None:
         return page
-    try:
+    with unit_of_work() as work:
         expired = calls.advance_call(call, CallState(target), actor=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash_problems(error)
-    else:
-        db.session.commit()
+    if not work.failed:
         flash(_advanced(call, expired), "success")
     return redirect(back)
 

@@ -13,11 +13,10 @@ from forms.review_settings import (
 from workflow.calls.models import Call
 from workflow.calls.operations import review_settings
 from workflow.core.clock import local
-from workflow.core.errors import ServiceError
-from workflow.core.extensions import db
 from workflow.lifecycle.permissions import can
 from workflow.review.rules.rubric import items, rubric_of
 from workflow.web.views.helpers import load_or_404, require
+from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("review_settings", __name__, url_prefix="/officer")
 
@@ -57,13 +56,11 @@ def save_settings(call_id: int):
     form = review_settings_form(review_settings.current(call), rubric_of(call), request.form)
     if not form.validate_on_submit():
         return _page(call, settings_form=form, status=422)
-    try:
+    with unit_of_work(flash_errors=False) as work:
         changed = review_settings.update_review_settings(call, form.settings(),
                                                          actor=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        return _page(call, settings_form=form, settings_problems=error.problems, status=422)
-    db.session.commit()
+    if work.failed:
+        return _page(call, settings_form=form, settings_problems=work.error.problems, status=422)
     flash(_("Review settings saved.") if changed else _("Nothing changed."), "success")
     return _back(call, "settings")
 
@@ -75,14 +72,12 @@ def save_deadline(call_id: int):
     require("call.edit_review_settings", call)
     form = ReviewDeadlineForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(flash_errors=False) as work:
             changed = review_settings.set_review_deadline(call, form.deadline.data,
                                                           actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            form.deadline.errors = list(error.problems)
+        if work.failed:
+            form.deadline.errors = list(work.error.problems)
         else:
-            db.session.commit()
             flash(_("The experts' deadline is saved.") if changed else _("Nothing changed."),
                   "success")
             return _back(call, "deadline")
@@ -113,12 +108,10 @@ def reset_rubric(call_id: int):
 
 
 def _saved_rubric(call: Call, rubric: dict | None, form):
-    try:
+    with unit_of_work(flash_errors=False) as work:
         saved = review_settings.set_rubric(call, rubric, actor=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        return _page(call, rubric_form_=form, rubric_problems=error.problems, status=422)
-    db.session.commit()
+    if work.failed:
+        return _page(call, rubric_form_=form, rubric_problems=work.error.problems, status=422)
     flash(_("Rubric saved.") if saved.changed else _("Nothing changed."), "success")
     if saved.dropped_tie_breaks:
         flash(_("Ties no longer break on %(codes)s, which the rubric does not have; choose "

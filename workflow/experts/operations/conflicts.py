@@ -12,14 +12,13 @@ from workflow.core import audit, clock
 from workflow.core.errors import PermissionDenied
 from workflow.core.extensions import db
 from workflow.core.reference import city_name, city_of
-from workflow.core.states import AppState
+from workflow.core.states import PANEL_FORMING_STATES
 from workflow.experts.models import Exclusion, Expert
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import can
 from workflow.review.models import PanelSeat
+from workflow.review.settings import review_settings_of
 
-# Applications whose experts are chosen or at work.
-REVIEW_STATES = (AppState.FORMAL_PASSED, AppState.EXPERT_REVIEW)
 LOOKBACK_YEARS = 3
 
 
@@ -89,7 +88,7 @@ def _relation_rule(rel, head: str, lead, cutoff: date) -> str | None:
 
 def eligible_experts(call, today: date) -> list[Expert]:
     """Active experts within the call's age limit (expert_max_age, default 65) this year."""
-    max_age = int(call.eligibility.get("expert_max_age", 65))
+    max_age = review_settings_of(call).expert_max_age
     return list(db.session.scalars(
         select(Expert)
         .where(Expert.active.is_(True), Expert.birth_year >= today.year - max_age)
@@ -103,10 +102,10 @@ def compute_exclusions(call, *, actor) -> int:
     if not can(actor, "call.compute_exclusions", call):
         raise PermissionDenied("call.compute_exclusions")
     today = clock.local(clock.now()).date()
-    same_city = bool(call.eligibility.get("same_city_conflict", True))
+    same_city = review_settings_of(call).same_city_conflict
     apps = list(db.session.scalars(
         select(Application)
-        .where(Application.call_id == call.id, Application.state.in_(REVIEW_STATES))
+        .where(Application.call_id == call.id, Application.state.in_(PANEL_FORMING_STATES))
         .options(selectinload(Application.cobuilders), selectinload(Application.sections))
         .order_by(Application.id)
     ))

@@ -18,7 +18,7 @@ from workflow.calls.models import Call
 from workflow.core import audit, clock, creditcode
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
-from workflow.core.states import CallState
+from workflow.core.states import PANEL_FORMING_STATES, CallState
 from workflow.experts.models import (
     EMPLOYMENT_ROLES,
     RELATION_KINDS,
@@ -28,7 +28,6 @@ from workflow.experts.models import (
     ExpertField,
     ExpertRelation,
 )
-from workflow.experts.operations import conflicts
 from workflow.experts.operations.pool import EMAIL, PHONE, give_expert_login
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import SYSTEM, can
@@ -236,6 +235,6 @@ def current_seats(expert: Expert) -> list[PanelSeat]:
     """The expert's seats on applications waiting for or under expert review."""
     return list(db.session.scalars(
         select(PanelSeat).join(Application).where(
-            PanelSeat.expert_id == expert.id, Application.state.in_(conflicts.REVIEW_STATES))
+            PanelSeat.expert_id == expert.id, Application.state.in_(PANEL_FORMING_STATES))
         .options(joinedload(PanelSeat.application))
         .order_by(Application.call_id, Application.id)))

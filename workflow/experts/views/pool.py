@@ -9,14 +9,14 @@ from flask_login import current_user, login_required
 from forms.experts import EMPLOYMENT_ROLE_LABELS, RELATION_KIND_LABELS, ExpertImportForm
 from workflow.core import clock
 from workflow.core.errors import ServiceError
-from workflow.core.extensions import db
 from workflow.core.reference import CITIES
 from workflow.experts.models import Expert
 from workflow.experts.operations import pool as experts
 from workflow.experts.operations import profile as expert_profile
 from workflow.vocabulary import rules as vocabulary
 from workflow.web.queries import search
-from workflow.web.views.helpers import flash_problems, load_or_404, require
+from workflow.web.views.helpers import load_or_404, require
+from workflow.web.views.unit_of_work import commit, unit_of_work
 
 bp = Blueprint("expert_pool", __name__, url_prefix="/officer/experts")
 
@@ -63,7 +63,7 @@ def import_file():
         except ServiceError as error:
             form.file.errors = list(error.problems)
         else:
-            db.session.commit()
+            commit()
             flash(_("%(n)d experts added to the pool.", n=len(added)), "success")
             return redirect(url_for(".pool_list"))
     status = 422 if request.method == "POST" else 200
@@ -97,12 +97,9 @@ def set_active(expert_id: int):
     require("expert.set_active")
     expert = load_or_404(Expert, expert_id)
     active = request.form.get("active") == "1"
-    try:
+    with unit_of_work() as work:
         expert_profile.set_expert_active(expert, active, actor=current_user)
-    except ServiceError as error:
-        flash_problems(error)
-    else:
-        db.session.commit()
+    if not work.failed:
         flash(_("%(name)s is back in the pool.", name=expert.name) if active
               else _("%(name)s is out of the pool.", name=expert.name), "success")
     return redirect(url_for(".detail", expert_id=expert.id))

@@ -11,13 +11,12 @@ from forms.experts import (
     ExpertProfileForm,
     RelationForm,
 )
-from workflow.core.errors import ServiceError
-from workflow.core.extensions import db
 from workflow.experts.models import Expert, ExpertEmployment, ExpertRelation
 from workflow.experts.operations import profile as expert_profile
 from workflow.lifecycle.permissions import expert_id_of
 from workflow.vocabulary import rules as vocabulary
 from workflow.web.views.helpers import load_or_404, require
+from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("expert_profile", __name__)
 
@@ -52,12 +51,10 @@ def _submit(expert: Expert, name: str, form, change, done: str):
     """Validate `form` and make the change, then commit and go back to the page; or show the
     page again with what was typed and why it was refused (nothing changed)."""
     if form.validate_on_submit():
-        try:
+        with unit_of_work(flash_errors=False) as work:
             change()
-        except ServiceError as error:
-            db.session.rollback()
-            return _page(expert, status=422, problems={name: error.problems}, **{name: form})
-        db.session.commit()
+        if work.failed:
+            return _page(expert, status=422, problems={name: work.error.problems}, **{name: form})
         flash(done, "success")
         return _back(expert.id, name)
     return _page(expert, status=422, **{name: form})
@@ -69,14 +66,10 @@ def _back(expert_id: int, anchor: str):
 
 def _remove(expert_id: int, anchor: str, change, done: str):
     """Make a removal and go back; a refusal (e.g. the call lock) is a message, not a 500."""
-    try:
+    with unit_of_work() as work:
         change()
-    except ServiceError as error:
-        db.session.rollback()
-        for problem in error.problems:
-            flash(problem, "danger")
+    if work.failed:
         return _back(expert_id, anchor)
-    db.session.commit()
     flash(done, "success")
     return _back(expert_id, anchor)
 

@@ -1,7 +1,7 @@
 """Formal review by the department: the one consolidated correction request (一次性告知)."""
 from flask_babel import gettext as _
 
-from workflow.calendar import operations as calendar
+from workflow.calendar import queries as calendar
 from workflow.core.clock import now
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db

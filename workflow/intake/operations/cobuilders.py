@@ -11,14 +11,11 @@ from sqlalchemy import select
 from workflow.accounts.operations.accounts import find_organization
 from workflow.core import audit
 from workflow.core.extensions import db
-from workflow.core.states import AppState, Role
+from workflow.core.states import COBUILDING_CONFIRMABLE_STATES, Role
 from workflow.inbox.notifications import absolute_url, notify, queue_mail
 from workflow.intake.models import Application, CoBuilder
 from workflow.organizations.models import Organization, OrgStatus
 from workflow.organizations.operations.organizations import unit_users
-
-# The states in which a co-builder can still confirm (permissions.can_confirm_cobuilding).
-CONFIRMABLE = (AppState.DRAFT, AppState.RETURNED, AppState.CORRECTION_REQUESTED)
 
 
 def invite_cobuilder(row: CoBuilder, *, actor) -> None:
@@ -45,7 +42,7 @@ def link_cobuilder(row: CoBuilder, org: Organization, *, actor) -> None:
     row.organization, row.name = org, org.name
     audit.record(actor=actor, action="link_cobuilder", application=app, organization=org,
                  comment=f"{org.name} {org.credit_code}")
-    if row.confirmed_at is None and app.state in CONFIRMABLE:
+    if row.confirmed_at is None and app.state in COBUILDING_CONFIRMABLE_STATES:
         notify(unit_users(org, role=Role.APPLICANT), kind="cobuilder_invitation",
                application=app, link=f"/applications/{app.id}",
                compose=lambda user: _confirmation_request(app))
@@ -66,7 +63,7 @@ def link_after_verification(org: Organization, *, actor) -> int:
     waiting = db.session.scalars(
         select(CoBuilder).join(Application)
         .where(Application.lead_org_id == org.id, CoBuilder.organization_id.is_(None),
-               Application.state.in_(CONFIRMABLE))
+               Application.state.in_(COBUILDING_CONFIRMABLE_STATES))
         .order_by(CoBuilder.id)).all()
     for row in waiting:
         invite_cobuilder(row, actor=actor)

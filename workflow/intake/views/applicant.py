@@ -25,6 +25,7 @@ from workflow.web.queries import refusals, search
 from workflow.web.views.context import attachment_kinds, detail_context, editable_parts
 from workflow.web.views.helpers import flash_problems, load_or_404, require
 from workflow.web.views.once import repeated, sent
+from workflow.web.views.unit_of_work import commit, unit_of_work
 
 bp = Blueprint("applicant", __name__)
 
@@ -85,13 +86,10 @@ def edit_basics(app_id: int):
     require("application.edit_part", Part(app, "basics"))
     form = ApplicationBasicsForm(obj=app).set_fields(app.call)
     if form.validate_on_submit():
-        try:
+        with unit_of_work() as work:
             intake.update_basics(app, title=form.title.data, field_id=form.field_id.data,
                                  actor=current_user)
-        except ServiceError as error:
-            flash_problems(error)
-        else:
-            db.session.commit()
+        if not work.failed:
             flash(_("Saved."), "success")
             return redirect(url_for("applications.detail", app_id=app.id))
     return render_template("applicant/basics_edit.html", form=form, app=app)
@@ -108,7 +106,7 @@ def edit_section(app_id: int, key: str):
     form = section_form(key, app.call, data=app.section_data(key))
     if form.validate_on_submit():
         intake.save_section(app, key, section_data(form), actor=current_user)
-        db.session.commit()
+        commit()
         flash(_("Section saved."), "success")
         return redirect(url_for("applications.detail", app_id=app.id, _anchor=f"s-{key}"))
     return render_template("applicant/section_edit.html", form=form, app=app,
@@ -155,12 +153,9 @@ def _invitation_note(row: CoBuilder) -> str:
 def remove_cobuilder(app_id: int, cobuilder_id: int):
     app = load_or_404(Application, app_id)
     require("application.edit_part", Part(app, "cobuilders"))
-    try:
+    with unit_of_work() as work:
         intake.remove_cobuilder(app, cobuilder_id, actor=current_user)
-    except ServiceError as error:
-        flash_problems(error)
-    else:
-        db.session.commit()
+    if not work.failed:
         flash(_("Co-builder removed."), "success")
     return redirect(url_for("applications.detail", app_id=app.id, _anchor="cobuilders"))
 
@@ -173,12 +168,9 @@ def confirm_cobuilding(app_id: int):
         flash(why, "warning")
         return redirect(url_for("applications.detail", app_id=app.id))
     require("application.confirm_cobuilding", app)
-    try:
+    with unit_of_work() as work:
         intake.confirm_cobuilding(app, actor=current_user)
-    except ServiceError as error:
-        flash_problems(error)
-    else:
-        db.session.commit()
+    if not work.failed:
         flash(_("Thank you: your participation is confirmed."), "success")
     return redirect(url_for("applications.detail", app_id=app.id))
 

@@ -5,17 +5,18 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forms.applications import CommentForm
-from workflow.core.errors import ServiceError
 from workflow.core.extensions import db
 from workflow.core.states import Action
 from workflow.intake.models import Application, ApplicationVersion, Attachment
 from workflow.intake.operations import attachments
 from workflow.intake.rules.sections import SECTIONS
+from workflow.lifecycle.registry import own_form
 from workflow.lifecycle.transitions import transition
 from workflow.web.formatting import STATE_LABELS
 from workflow.web.queries import refusals
-from workflow.web.views.context import OWN_FORMS, detail_context
-from workflow.web.views.helpers import flash_problems, load_or_404, require, safe_next
+from workflow.web.views.context import detail_context
+from workflow.web.views.helpers import load_or_404, require, safe_next
+from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("applications", __name__)
 
@@ -32,7 +33,7 @@ def detail(app_id: int):
 @login_required
 def act(app_id: int, action: str):
     app = load_or_404(Application, app_id)
-    if action not in Action.__members__.values() or action in OWN_FORMS:
+    if action not in Action.__members__.values() or own_form(action):
         abort(404)  # recommending and requesting corrections have forms and routes of their own
     require("application.view", app)
     # A page that offers the action elsewhere (the panels page) is where the officer returns.
@@ -47,13 +48,9 @@ def act(app_id: int, action: str):
         for error in form.comment.errors:
             flash(error, "danger")
         return redirect(back)
-    try:
+    with unit_of_work() as work:
         transition(app, action, actor=current_user, comment=form.comment.data or "")
-    except ServiceError as error:
-        db.session.rollback()
-        flash_problems(error)
-    else:
-        db.session.commit()
+    if not work.failed:
         flash(_("Done: the application is now “%(state)s”.",
                 state=STATE_LABELS.get(app.state, app.state)), "success")
     return redirect(back)

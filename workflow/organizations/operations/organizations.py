@@ -1,8 +1,8 @@
 """A unit's own registration (its licences, its correction after a rejection) and what the
 verification pages read: the queue, the other claims of a code, the unit's accounts and
 history. The decisions themselves are in organizations/operations/verification.py."""
-from sqlalchemy import exists, func, or_, select, update
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from workflow.accounts.models.users import User, UserRole
 from workflow.accounts.operations.accounts import claim_problem
@@ -15,9 +15,10 @@ from workflow.core.reference import city_of
 from workflow.core.states import AppState
 from workflow.intake.models import Application
 from workflow.lifecycle import handoffs
-from workflow.lifecycle.permissions import CLAIMING, can
+from workflow.lifecycle.permissions import can
 from workflow.organizations.models import Licence, Organization, OrgStatus
 from workflow.organizations.operations import licences
+from workflow.organizations.queries import claim_disputed_sql
 from workflow.web.queries.lists import Page
 
 # What a correction may change, with the name of each in an audit row.
@@ -94,14 +95,6 @@ def history(org: Organization) -> list[AuditEntry]:
     """The audit rows about the unit: its registration, licences, corrections, decisions."""
     return list(db.session.scalars(select(AuditEntry).where(
         AuditEntry.organization_id == org.id).order_by(AuditEntry.at, AuditEntry.id)))
-
-
-def claim_disputed_sql():
-    """permissions.claim_disputed as an SQL condition on Organization: another registration
-    claims the unit's credit code (one waiting for a decision, or the verified one)."""
-    rival = aliased(Organization)
-    return exists().where(rival.credit_code == Organization.credit_code,
-                          rival.id != Organization.id, rival.status.in_(CLAIMING))
 
 
 def verification_queue(*, city: str | None = None, text: str = "",

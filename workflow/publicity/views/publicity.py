@@ -11,15 +11,17 @@ from sqlalchemy import select
 from forms.applications import CommentForm
 from forms.publicity import HandlingForm, PublicitySettingsForm
 from workflow.calls.models import Call
-from workflow.core.errors import ServiceError
 from workflow.core.extensions import db
-from workflow.core.states import AppState, CallState
+from workflow.core.states import CALLS_PAST_FILING, AppState
 from workflow.lifecycle.permissions import available_actions
+from workflow.publicity import queries as publicity_queries
 from workflow.publicity.models import Objection, Publicity
 from workflow.publicity.operations import objections, publicity
+from workflow.publicity.settings import publicity_settings_of
 from workflow.web.queries import consequences
 from workflow.web.views.confirm import unconfirmed
-from workflow.web.views.helpers import flash_problems, load_or_404, require
+from workflow.web.views.helpers import load_or_404, require
+from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("publicity", __name__, url_prefix="/officer")
 
@@ -28,23 +30,23 @@ bp = Blueprint("publicity", __name__, url_prefix="/officer")
 @login_required
 def index():
     require("call.publicity")
-    calls = db.session.scalars(select(Call).where(Call.state.in_(
-        [CallState.REVIEWING, CallState.PUBLICITY, CallState.DECIDED, CallState.ARCHIVED]))
+    calls = db.session.scalars(select(Call).where(Call.state.in_(CALLS_PAST_FILING))
         .order_by(Call.year.desc(), Call.id.desc())).all()
     return render_template("publicity/officer_index.html",
-                           rows=[(c, publicity.publicity_of(c)) for c in calls])
+                           rows=[(c, publicity_queries.publicity_of(c)) for c in calls])
 
 
 def _settings_form(call: Call) -> PublicitySettingsForm:
-    return PublicitySettingsForm(formdata=None, data={**publicity.settings_of(call),
+    return PublicitySettingsForm(formdata=None, data={**publicity_settings_of(call).to_json(),
                                                       "workdays": call.publicity_workdays})
 
 
 def _page(call: Call, *, form=None, status: int = 200):
     return render_template(
         "publicity/call_publicity.html", call=call, form=form or _settings_form(call),
-        announcement=publicity.publicity_of(call), problems=publicity.publication_problems(call),
-        proposed=publicity.proposed(call)), status
+        announcement=publicity_queries.publicity_of(call),
+        problems=publicity_queries.publication_problems(call),
+        proposed=publicity_queries.proposed(call)), status
 
 
 @bp.get("/calls/<int:call_id>/publicity")
@@ -62,13 +64,12 @@ def save_settings(call_id: int):
     require("call.publicity", call)
     form = PublicitySettingsForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(flash_errors=False) as work:
             publicity.save_settings(call, workdays_count=form.workdays.data, values=form.values(),
                                     actor=current_user)
-        except ServiceError as error:
-            form.workdays.errors = list(error.problems)
+        if work.failed:
+            form.workdays.errors = list(work.error.problems)
         else:
-            db.session.commit()
             flash(_("Announcement settings saved."), "success")
             return redirect(url_for(".call_page", call_id=call.id))
     return _page(call, form=form, status=422)
@@ -82,13 +83,10 @@ def publish(call_id: int):
     page = unconfirmed(consequences.publish(call), cancel=url_for(".call_page", call_id=call.id))
     if page is not None:
         return page
-    try:
+    with unit_of_work() as work:
         announcement = publicity.publish_announcement(call, actor=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash_problems(error)
+    if work.failed:
         return redirect(url_for(".call_page", call_id=call.id))
-    db.session.commit()
     flash(_("The announcement is published: %(period)s.",
             period=publicity.period_text(announcement)), "success")
     return redirect(url_for("public_publicity.detail", publicity_id=announcement.id))
@@ -122,14 +120,13 @@ def handle(objection_id: int):
     require("objection.handle", row)
     form = HandlingForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(flash_errors=False) as work:
             objections.record_handling(row, notes=form.notes.data,
                                        admissible=form.outcome.data == "admissible",
                                        actor=current_user)
-        except ServiceError as error:
-            form.notes.errors = list(error.problems)
+        if work.failed:
+            form.notes.errors = list(work.error.problems)
         else:
-            db.session.commit()
             flash(_("Handling of objection %(receipt)s recorded.", receipt=row.receipt_no),
                   "success")
             return redirect(url_for(".objections_page", publicity_id=row.publicity_id,

@@ -1,7 +1,7 @@
 """Panel results: aggregation of the submitted sheets, the dispersion alarm, the chair's
 confirmation, later stages (defense, site visit), the ranking and the review's progress.
 
-Settings come from Call.review_settings, each with a default (DEFAULT_SETTINGS).
+Settings come from the call's ReviewSettings (workflow/review/settings.py).
 """
 import statistics
 from dataclasses import dataclass
@@ -15,38 +15,26 @@ from workflow.core import audit
 from workflow.core.clock import now
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
-from workflow.core.states import Action, AppState
+from workflow.core.states import SCORED_STATES, Action, AppState
 from workflow.inbox.notifications import notify
 from workflow.intake.models import Application
 from workflow.lifecycle import transitions
 from workflow.lifecycle.permissions import SYSTEM, can
 from workflow.review.models import PanelResult, PanelSeat
-from workflow.review.operations import scoring
-from workflow.review.queries import panel_overview
+from workflow.review.queries import panel_overview, panel_seats
 from workflow.review.rules.rubric import dimension_totals, grade, rubric_of
+from workflow.review.settings import ReviewSettings, review_settings_of
 
-DEFAULT_SETTINGS = {
-    "aggregation": "trimmed",   # 'trimmed': drop one highest and one lowest; 'mean'
-    "trim_from": 5,             # trim only with at least this many sheets
-    "alarm_range": 20,          # alarm when max - min is above this
-    "alarm_stdev": 10,          # ... or the sample standard deviation is above this
-    "weights": {},              # e.g. {"review": 0.6, "defense": 0.4}; empty: review only
-    "tie_breaks": ["innovation", "industry"],
-}
+DEFAULT = ReviewSettings()
 STAGES = ("defense", "site_visit")
 STAGE_ACTIONS = {"defense": Action.RECORD_DEFENSE, "site_visit": Action.RECORD_SITE_VISIT}
 STAGE_LABELS = {"defense": _l("defense"), "site_visit": _l("site visit")}
-SCORED_STATES = (AppState.EXPERT_REVIEW, AppState.REVIEWED)
-
-
-def settings_of(call: Call) -> dict:
-    return {**DEFAULT_SETTINGS, **(call.review_settings or {})}
 
 
 def weighted_stages(call: Call) -> list[str]:
     """The later stages the call's settings weigh (weight above 0): only their scores count,
     so only they are recorded."""
-    weights = settings_of(call)["weights"] or {}
+    weights = review_settings_of(call).weights
     return [stage for stage in STAGES if (weights.get(stage) or 0) > 0]
 
 
@@ -61,25 +49,23 @@ def stage_columns(call: Call, rows: list["RankingRow"]) -> list[str]:
         getattr(row.result, f"{stage}_score") is not None for row in rows)]
 
 
-def panel_score(totals: list[float], settings: dict | None = None) -> float | None:
+def panel_score(totals: list[float], settings: ReviewSettings = DEFAULT) -> float | None:
     """The panel's score: the trimmed mean with enough sheets, else the plain mean."""
-    settings = {**DEFAULT_SETTINGS, **(settings or {})}
     if not totals:
         return None
     kept = sorted(totals)
-    if settings["aggregation"] == "trimmed" and len(kept) >= settings["trim_from"]:
+    if settings.aggregation == "trimmed" and len(kept) >= settings.trim_from:
         kept = kept[1:-1]
     return round(statistics.fmean(kept), 2)
 
 
-def dispersion_alarm(totals: list[float], settings: dict | None = None) -> bool:
+def dispersion_alarm(totals: list[float], settings: ReviewSettings = DEFAULT) -> bool:
     """True when the sheets disagree: max - min above the range limit, or the sample
     standard deviation (statistics.stdev, n >= 2) above the deviation limit."""
-    settings = {**DEFAULT_SETTINGS, **(settings or {})}
     if len(totals) < 2:
         return False
-    return (max(totals) - min(totals) > settings["alarm_range"]
-            or statistics.stdev(totals) > settings["alarm_stdev"])
+    return (max(totals) - min(totals) > settings.alarm_range
+            or statistics.stdev(totals) > settings.alarm_stdev)
 
 
 def result_of(app: Application) -> PanelResult | None:
@@ -94,18 +80,18 @@ def _result(app: Application) -> PanelResult:
     return row
 
 
-def final_score(row: PanelResult, settings: dict) -> float | None:
+def final_score(row: PanelResult, settings: ReviewSettings) -> float | None:
     """The weighted score over the stages present (weights renormalised), else the review's."""
     scores = {"review": row.review_score, "defense": row.defense_score,
               "site_visit": row.site_visit_score}
-    weights = {k: w for k, w in (settings.get("weights") or {}).items()
+    weights = {k: w for k, w in settings.weights.items()
                if scores.get(k) is not None and w}
     if row.review_score is None or not weights or set(weights) == {"review"}:
         return row.review_score
     return round(sum(scores[k] * w for k, w in weights.items()) / sum(weights.values()), 2)
 
 
-def _regrade(row: PanelResult, settings: dict) -> None:
+def _regrade(row: PanelResult, settings: ReviewSettings) -> None:
     row.final_score = final_score(row, settings)
     row.grade = grade(row.final_score, vetoed=row.vetoed)
 
@@ -114,14 +100,14 @@ def counted_sheets(app: Application) -> list:
     """The submitted sheets that make the panel's result: those of accepted seats, except a
     seat whose expert a conflict rule excludes (until the department releases it)."""
     excluded = panel_overview.excluded_seats(app)
-    return [s.sheet for s in scoring.accepted_seats(app)
+    return [s.sheet for s in panel_seats.accepted_seats(app)
             if s.sheet and s.sheet.submitted_at and s not in excluded]
 
 
 def recompute(app: Application) -> PanelResult:
     """Write the panel result from the counted sheets: score, grade, sheets, veto, alarm.
     A new computation needs a new alarm resolution and confirmation. Flushes."""
-    settings = settings_of(app.call)
+    settings = review_settings_of(app.call)
     sheets = counted_sheets(app)
     totals = [s.total for s in sheets]
     row = _result(app)
@@ -195,7 +181,7 @@ def close_problems(app: Application) -> list[str]:
     row = result_of(app)
     if problems := seat_problems(app):
         return problems
-    if not scoring.all_submitted(app):
+    if not panel_seats.all_submitted(app):
         return [_("Not every expert of the panel has submitted a score sheet.")]
     if alarm_unresolved(row):
         return [_("The panel's dispersion alarm is not resolved.")]
@@ -213,7 +199,7 @@ def confirm_panel(app: Application, *, actor) -> PanelResult:
     if problems := seat_problems(app):
         raise ServiceError(*problems)
     row = result_of(app)
-    if not scoring.all_submitted(app) or row is None:
+    if not panel_seats.all_submitted(app) or row is None:
         raise ServiceError(_("Not every expert of the panel has submitted a score sheet."))
     if alarm_unresolved(row):
         raise ServiceError(_("Resolve the dispersion alarm before confirming."))
@@ -251,7 +237,7 @@ def record_stage_score(app: Application, stage: str, score: float, *, actor) -> 
     transitions.transition(app, STAGE_ACTIONS[stage], actor=actor, comment=f"{score:g}")
     row = _result(app)
     setattr(row, f"{stage}_score", round(float(score), 2))
-    _regrade(row, settings_of(app.call))
+    _regrade(row, review_settings_of(app.call))
     db.session.flush()
     return row
 
@@ -277,7 +263,7 @@ def ranking(call: Call) -> list[RankingRow]:
     innovation capacity, then the industry leadership means, then the earlier submission."""
     apps = db.session.scalars(select(Application).join(PanelResult)
                               .where(Application.call_id == call.id))
-    dimensions = settings_of(call)["tie_breaks"]
+    dimensions = review_settings_of(call).tie_breaks
     rows = []
     for app in apps:
         result = result_of(app)
@@ -308,7 +294,7 @@ def progress(call: Call) -> list[ProgressRow]:
     for app in db.session.scalars(select(Application).where(
             Application.call_id == call.id, Application.state.in_(SCORED_STATES))
             .order_by(Application.id)):
-        seats = scoring.accepted_seats(app)
+        seats = panel_seats.accepted_seats(app)
         missing = [s for s in seats if s.sheet is None or s.sheet.submitted_at is None]
         problems = seat_problems(app) if app.state == AppState.EXPERT_REVIEW else []
         rows.append(ProgressRow(app, seats, missing, result_of(app), problems))

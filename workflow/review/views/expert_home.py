@@ -17,6 +17,7 @@ from workflow.review.operations import assignment
 from workflow.review.queries import expert_desk
 from workflow.web.queries import refusals
 from workflow.web.views.helpers import flash_problems, load_or_404, require
+from workflow.web.views.unit_of_work import commit
 
 bp = Blueprint("expert_home", __name__, url_prefix="/expert")
 
@@ -42,7 +43,7 @@ def _answer(change, done: str):
         flash(_("Your answer could not be recorded because the panel could not be refilled. "
                 "Please try again later or contact the department."), "danger")
     else:
-        db.session.commit()
+        commit()
         flash(done, "success")
     return redirect(url_for(".home"))
 

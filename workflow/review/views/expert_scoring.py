@@ -5,15 +5,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forms.scoring import AlarmForm, ReopenForm, score_sheet_form, sheet_data
-from workflow.core.errors import ServiceError
-from workflow.core.extensions import db
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import can
 from workflow.review.models import PanelSeat
 from workflow.review.operations import results, scoring
+from workflow.review.queries import panel_seats
 from workflow.review.rules.rubric import rubric_of
 from workflow.web.queries import refusals
-from workflow.web.views.helpers import flash_problems, load_or_404, require
+from workflow.web.views.helpers import load_or_404, require
+from workflow.web.views.unit_of_work import commit, unit_of_work
 
 bp = Blueprint("expert_scoring", __name__, url_prefix="/expert")
 
@@ -49,22 +49,19 @@ def save_sheet(seat_id: int):
     if not form.validate_on_submit():
         return _sheet_page(seat, form, 422)
     submitting = request.endpoint.endswith("submit_sheet")
-    try:
+    with unit_of_work() as work:
         scoring.save_sheet(seat, **sheet_data(form), actor=current_user)
         if submitting:
             scoring.submit_sheet(seat, actor=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash_problems(error)
+    if work.failed:
         return _sheet_page(seat, form, 422)
-    db.session.commit()
     flash(_("Score sheet submitted.") if submitting else _("Score sheet saved."), "success")
     return redirect(url_for(".sheet", seat_id=seat.id))
 
 
 def _panel_page(app, *, reopen_form=None, alarm_form=None, status=200):
     return render_template(
-        "scoring/panel.html", app=app, seats=scoring.accepted_seats(app),
+        "scoring/panel.html", app=app, seats=panel_seats.accepted_seats(app),
         totals=scoring.panel_totals(app, current_user), result=results.result_of(app),
         alarm_open=results.alarm_unresolved(results.result_of(app)),
         reopen_form=reopen_form or ReopenForm(formdata=None),
@@ -88,7 +85,7 @@ def reopen(seat_id: int):
     if not form.validate_on_submit():
         return _panel_page(seat.application, reopen_form=form, status=422)
     scoring.reopen_sheet(seat, reason=form.reason.data, actor=current_user)
-    db.session.commit()
+    commit()
     flash(_("The sheet is reopened; the expert was notified."), "success")
     return redirect(url_for(".panel", app_id=seat.application_id))
 
@@ -100,13 +97,9 @@ def resolve_alarm(app_id: int):
     require("panel.resolve_alarm", app)
     form = AlarmForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work() as work:
             results.resolve_alarm(app, note=form.note.data, actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            flash_problems(error)
-        else:
-            db.session.commit()
+        if not work.failed:
             flash(_("Alarm resolved."), "success")
             return redirect(url_for(".panel", app_id=app.id))
     return _panel_page(app, alarm_form=form, status=422)
@@ -117,12 +110,9 @@ def resolve_alarm(app_id: int):
 def confirm(app_id: int):
     app = load_or_404(Application, app_id)
     require("panel.confirm", app)
-    try:
+    with unit_of_work() as work:
         results.confirm_panel(app, actor=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash_problems(error)
+    if work.failed:
         return _panel_page(app, status=422)
-    db.session.commit()
     flash(_("Panel result confirmed; the review is closed."), "success")
     return redirect(url_for(".panel", app_id=app.id))

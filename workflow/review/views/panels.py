@@ -10,18 +10,18 @@ from flask_login import current_user, login_required
 from forms.bulk import InviteExpertsForm
 from forms.panels import DrawForm
 from workflow.calls.models import Call
-from workflow.core.errors import ServiceError
-from workflow.core.extensions import db
 from workflow.intake.models import Application
 from workflow.lifecycle import bulk
 from workflow.review.models import PanelSeat
 from workflow.review.operations import assignment, seat_release
 from workflow.review.operations.assignment import SEED_LIMIT
 from workflow.review.queries import eligible_experts, panel_overview
+from workflow.review.settings import review_settings_of
 from workflow.web.queries import consequences, search
 from workflow.web.queries import lists as queries
 from workflow.web.views.confirm import unconfirmed
-from workflow.web.views.helpers import flash_outcome, flash_problems, load_or_404, require
+from workflow.web.views.helpers import flash_outcome, load_or_404, require
+from workflow.web.views.unit_of_work import commit, unit_of_work
 
 bp = Blueprint("panels", __name__, url_prefix="/officer")
 
@@ -38,7 +38,7 @@ def index():
 def call_panels(call_id: int):
     call = load_or_404(Call, call_id)
     require("call.assign", call)
-    settings, text = assignment.review_settings(call), search.clean(request.args.get("q"))
+    settings, text = review_settings_of(call), search.clean(request.args.get("q"))
     page = panel_overview.panels_page(call, settings, text=text,
                                       page=request.args.get("page", 1, type=int))
     return render_template(
@@ -54,14 +54,11 @@ def _back(call_id: int):
 
 
 def _attempt(operation, *args, **kwargs):
-    """Call a service; on a refusal (say, another officer's run held the call) roll back so
-    nothing of it stays, show why, and return None."""
-    try:
-        return operation(*args, **kwargs, actor=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash_problems(error)
-        return None
+    """Call a service and commit; on a refusal (say, another officer's run held the call)
+    nothing of it stays, the page says why, and the answer is None."""
+    with unit_of_work() as work:
+        result = operation(*args, **kwargs, actor=current_user)
+    return None if work.failed else result
 
 
 @bp.post("/calls/<int:call_id>/panels/optimal")
@@ -75,7 +72,6 @@ def run_optimal(call_id: int):
         return page
     run = _attempt(assignment.assign_optimal, call)
     if run is not None:
-        db.session.commit()
         flash(_("Optimal assignment: %(seats)d experts invited, total affinity %(total)d, "
                 "%(unfilled)d panels not filled.", seats=run.seats_created,
                 total=run.total_affinity, unfilled=len(run.unfilled)), "success")
@@ -98,7 +94,6 @@ def run_draw(call_id: int):
         return page
     run = _attempt(assignment.assign_by_draw, call, seed=form.seed.data)
     if run is not None:
-        db.session.commit()
         flash(_("Draw with seed %(seed)d: %(seats)d experts invited, %(unfilled)d panels not "
                 "filled.", seed=run.seed, seats=run.seats_created, unfilled=len(run.unfilled)),
               "success")
@@ -112,7 +107,6 @@ def compute_exclusions(call_id: int):
     require("call.compute_exclusions", call)
     found = _attempt(assignment.recompute_exclusions, call)
     if found is not None:
-        db.session.commit()
         flash(_("%(n)d exclusions computed.", n=found), "success")
     return _back(call_id)
 
@@ -123,7 +117,7 @@ def open_review(call_id: int):
     call = load_or_404(Call, call_id)
     require("call.assign", call)
     opened, refused = assignment.open_ready_reviews(call, actor=current_user)
-    db.session.commit()
+    commit()
     flash(_("Expert review opened for %(n)d applications.", n=len(opened)), "success")
     for app, problems in refused.items():
         flash(_("Not opened: %(title)s: %(problems)s", title=app.title,
@@ -137,7 +131,7 @@ def _chooser(app: Application, form=None, status: int = 200):
     text, everyone = search.clean(args.get("q")), args.get("scope") == "all"
     return render_template(
         "panels/choose_experts.html", app=app, q=text, everyone=everyone,
-        settings=assignment.review_settings(app.call),
+        settings=review_settings_of(app.call),
         seats=panel_overview.seats_of(app), form=form or InviteExpertsForm(formdata=None),
         computed_at=eligible_experts.exclusions_computed_at(app.call),
         page=eligible_experts.candidates_page(app, text=text, everyone=everyone,
@@ -165,7 +159,7 @@ def add_seat(app_id: int):
             _("Tick experts of the list who may still be invited.")]
         return _chooser(app, form, 422)
     outcome = bulk.invite_experts(app, experts, actor=current_user)
-    db.session.commit()
+    commit()
     flash_outcome(outcome, done=lambda names: _("Invited: %(names)s.", names=names),
                   refused=lambda name, why: _("Not invited: %(name)s: %(reasons)s", name=name,
                                               reasons=why), name=lambda expert: expert.name)
@@ -179,13 +173,9 @@ def remove_seat(seat_id: int):
     seat = load_or_404(PanelSeat, seat_id)
     call_id = seat.application.call_id
     require("call.assign", seat.application.call)
-    try:
+    with unit_of_work() as work:
         assignment.remove_seat(seat, actor=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash_problems(error)
-    else:
-        db.session.commit()
+    if not work.failed:
         flash(_("Seat removed."), "success")
     return _back(call_id)
 
@@ -198,13 +188,10 @@ def release_seat(seat_id: int, then: str):
     seat = load_or_404(PanelSeat, seat_id)
     call_id = seat.application.call_id
     require("call.assign", seat.application.call)
-    try:
+    with unit_of_work() as work:
         new_seat = seat_release.release_seat(seat, refill=then == "refill", actor=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash_problems(error)
+    if work.failed:
         return _back(call_id)
-    db.session.commit()
     if new_seat is not None:
         flash(_("Seat released; %(name)s is invited in its place.", name=new_seat.expert.name),
               "success")

@@ -28,6 +28,7 @@ from workflow.review.operations import results
 from workflow.review.ranking_sheet import to_xlsx
 from workflow.web.queries import search
 from workflow.web.views.helpers import flash_problems, load_or_404, require
+from workflow.web.views.unit_of_work import commit, unit_of_work
 
 bp = Blueprint("review_results", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,7 +64,7 @@ def remind(call_id: int):
     call = load_or_404(Call, call_id)
     require("call.review_progress", call)
     sent = results.remind_missing(call, actor=current_user)
-    db.session.commit()
+    commit()
     flash(_("%(n)d reminder(s) sent.", n=sent), "success")
     return redirect(url_for(".call_results", call_id=call.id))
 
@@ -75,13 +76,9 @@ def record_stage(app_id: int, stage: str):
     require(results.STAGE_ACTIONS[stage], app)
     form = StageScoreForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work() as work:
             results.record_stage_score(app, stage, float(form.score.data), actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            flash_problems(error)
-        else:
-            db.session.commit()
+        if not work.failed:
             flash(_("Score recorded."), "success")
     else:
         for errors in form.errors.values():

@@ -16,12 +16,11 @@ from workflow.core.extensions import db
 from workflow.core.states import AppState, CallState
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import notice_of
+from workflow.notices import queries as notice_queries
 from workflow.notices.models import DocumentNumber, OfficialDocument, number_text
-from workflow.notices.operations import issue as notice_issue
-from workflow.notices.operations import numbers
-from workflow.publicity.operations import publicity
+from workflow.publicity import queries as publicity
 from workflow.review.models import PanelSeat
-from workflow.review.operations import assignment
+from workflow.review.settings import review_settings_of
 
 LISTED_NAMES = 10
 
@@ -94,11 +93,11 @@ def publish(call) -> Consequences | None:
 
 def issue(call) -> Consequences | None:
     """Issuing the signed approval notice: a number is taken for good."""
-    if notice_issue.issue_problems(call):
+    if notice_queries.issue_problems(call):
         return None
     notice = notice_of(call)
     office, year = notice.content["office_code"], local(now()).year
-    series = numbers.series(office, year)
+    series = notice_queries.series(office, year)
     number = number_text(office, year, series.next_number if series else 1)
     units = [u["lead_unit"] for u in notice.content["units"]]
     points = (
@@ -134,7 +133,7 @@ def revoke(doc: OfficialDocument, reason: str) -> Consequences | None:
     """Revoking an issued document (a notice revokes its letters too)."""
     if doc.notice.state != "issued" or doc.revoked_at is not None:
         return None
-    label = notice_issue.label(doc)
+    label = notice_queries.label(doc)
     if doc.kind == "notice":
         letters = db.session.scalar(select(func.count()).select_from(OfficialDocument).where(
             OfficialDocument.notice_id == doc.notice_id, OfficialDocument.kind == "letter",
@@ -163,7 +162,7 @@ def assign(call, method: str, seed: int | None = None) -> Consequences | None:
         Application.call_id == call.id, PanelSeat.status != "declined")).one()
     if not seats:
         return None
-    waiting, open_places = _open(call, assignment.review_settings(call)["k"])
+    waiting, open_places = _open(call, review_settings_of(call).k)
     how = (_("by the optimal assignment") if method == "optimal"
            else _("by a random draw with the seed %(seed)d (the same seed on the same data "
                   "draws the same experts)", seed=seed))

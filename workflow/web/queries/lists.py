@@ -9,11 +9,16 @@ from workflow.calendar.models import CalendarDay
 from workflow.calls.models import Call, CallField
 from workflow.core.extensions import db
 from workflow.core.reference import CITIES
-from workflow.core.states import AppState, CallState
+from workflow.core.states import (
+    FORMAL_REVIEW_STATES,
+    UNANNOUNCED_DECISION_STATES,
+    UNFILED_STATES,
+    AppState,
+    CallState,
+)
 from workflow.formal_review.models import FormalReview
 from workflow.inbox.models import Notification
 from workflow.intake.models import Application
-from workflow.lifecycle.permissions import HIDDEN_FROM_REVIEWERS, UNDER_DECISION
 from workflow.recommendation.models import Recommendation
 from workflow.vocabulary.models import FieldTerm
 from workflow.web.queries import search
@@ -97,8 +102,7 @@ def all_calls() -> list[Call]:
     return list(db.session.scalars(select(Call).order_by(Call.year.desc(), Call.id.desc())))
 
 
-FILED = ~Application.state.in_([s.value for s in HIDDEN_FROM_REVIEWERS])
-IN_FORMAL_REVIEW = (AppState.RECOMMENDED, AppState.CORRECTION_REQUESTED)
+FILED = ~Application.state.in_([s.value for s in UNFILED_STATES])
 
 
 def recommender_calls(region_code: str) -> list[tuple[Call, int]]:
@@ -114,9 +118,9 @@ def recommender_calls(region_code: str) -> list[tuple[Call, int]]:
 def _stored_states(state: str, decisions_shown: bool) -> list[str]:
     """The stored states a state filter matches: until the announcement, a decided application
     reads as reviewed to those outside the department (permissions.visible_state)."""
-    if decisions_shown or state not in (AppState.REVIEWED, *UNDER_DECISION):
+    if decisions_shown or state not in (AppState.REVIEWED, *UNANNOUNCED_DECISION_STATES):
         return [state]
-    return [AppState.REVIEWED, *UNDER_DECISION] if state == AppState.REVIEWED else []
+    return [AppState.REVIEWED, *UNANNOUNCED_DECISION_STATES] if state == AppState.REVIEWED else []
 
 
 def region_applications(call: Call, region_code: str):
@@ -148,7 +152,8 @@ def states_of_region(call: Call, region_code: str, *,
             select(Application.state, func.count())
             .where(Application.call_id == call.id, Application.region_code == region_code, FILED)
             .group_by(Application.state)).all():
-        shown = state if decisions_shown or state not in UNDER_DECISION else AppState.REVIEWED
+        hidden = not decisions_shown and state in UNANNOUNCED_DECISION_STATES
+        shown = AppState.REVIEWED if hidden else state
         counts[shown] = counts.get(shown, 0) + n
     return counts
 
@@ -158,7 +163,7 @@ def formal_review_queue(call: Call, *, state=None, text: str = "", page: int = 1
     """Recommended applications and those asked for corrections, found by `text`
     (web/queries/search.py), with the officer's findings: a Page of (application, findings),
     by city and rank, in four statements."""
-    states = [state] if state in IN_FORMAL_REVIEW else list(IN_FORMAL_REVIEW)
+    states = [state] if state in FORMAL_REVIEW_STATES else list(FORMAL_REVIEW_STATES)
     stmt = (select(Application, FormalReview.findings)
             .outerjoin(FormalReview, FormalReview.application_id == Application.id)
             .outerjoin(Recommendation, Recommendation.application_id == Application.id)

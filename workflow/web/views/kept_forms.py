@@ -11,9 +11,9 @@ from flask_login.utils import login_url
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from workflow.core.extensions import db
 from workflow.web.operations import form_stash
 from workflow.web.views.helpers import safe_next
+from workflow.web.views.unit_of_work import commit
 
 KEY = "kept_form"
 
@@ -52,7 +52,7 @@ def on_unauthorized():
     token = page and ended is not None and form_stash.keep(ended, page,
                                                            request.form.items(multi=True))
     if token:
-        db.session.commit()
+        commit()
         session[KEY] = token
         flash(_("What you typed is kept for an hour: log in again to finish sending the "
                 "form."), "info")
@@ -70,7 +70,7 @@ def restore() -> None:
             or not current_user.is_authenticated):
         return
     data = form_stash.take(token, user_id=current_user.id, path=_here())
-    db.session.commit()
+    commit()
     if data is None:
         if form_stash.page_of(token) is None:  # taken, expired or another user's
             session.pop(KEY, None)

@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from workflow.core.extensions import db
 from workflow.web.operations import once
+from workflow.web.views.unit_of_work import commit
 
 
 def repeated(form, *, back: str):
@@ -43,6 +44,6 @@ def sent(form, path: str, note: str):
     """Commit what the form did, keep its outcome for a repeated submission, and answer
     with `note` and a redirect to `path`."""
     keep_outcome(form, path, note)
-    db.session.commit()
+    commit()
     flash(note, "success")
     return redirect(path)
