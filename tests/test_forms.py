@@ -6,14 +6,14 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import func, select
 
-from forms.applications import (
+from forms.accounts import LoginForm, RegistrationForm
+from forms.calls import CallForm
+from forms.intake import (
     ApplicationBasicsForm,
     CoBuilderForm,
     CommentForm,
     section_form_class,
 )
-from forms.auth import LoginForm, RegistrationForm
-from forms.calls import CallForm
 from tests import factories
 from workflow.accounts.models.users import User
 from workflow.calls.models import Call

@@ -14,7 +14,7 @@ from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage, MultiDict
 
 import forms
-from forms import applications, calls, formal_review, review_settings, scoring
+from forms import calls, formal_review, intake, review
 from forms.base import FlaskForm
 from workflow.intake.rules.sections import SECTIONS
 from workflow.review.rules.rubric import DEFAULT_RUBRIC
@@ -45,12 +45,12 @@ def _form_classes() -> list:
 # Forms their views complete before validating them.
 PREPARE = {"BulkActionForm": lambda form: form.offer({"recommend": "推荐"})}
 BUILDERS = [
-    *[applications.section_form_class(s.key) for s in SECTIONS],
+    *[intake.section_form_class(s.key) for s in SECTIONS],
     lambda formdata: formal_review.checklist_form(CHECKLIST, {}, formdata),
     lambda formdata: calls.eligibility_form([], formdata),
-    lambda formdata: review_settings.review_settings_form(SETTINGS, DEFAULT_RUBRIC, formdata),
-    lambda formdata: review_settings.rubric_form(DEFAULT_RUBRIC, formdata),
-    lambda formdata: scoring.score_sheet_form(DEFAULT_RUBRIC, None, formdata),
+    lambda formdata: review.review_settings_form(SETTINGS, DEFAULT_RUBRIC, formdata),
+    lambda formdata: review.rubric_form(DEFAULT_RUBRIC, formdata),
+    lambda formdata: review.score_sheet_form(DEFAULT_RUBRIC, None, formdata),
 ]
 
 

@@ -33,7 +33,7 @@ def _page(year: int, month: int, *, form=None, status=200):
     weeks = [[days.get(day) for day in week]
              for week in Calendar().monthdatescalendar(year, month)]
     return render_template(
-        "officer/calendar.html", year=year, month=month, weeks=weeks,
+        "calendar/calendar.html", year=year, month=month, weeks=weeks,
         unconfirmed=[d for d in days.values() if not d[2]],
         entries=queries.calendar_entries(year, month),
         previous=(year - (month == 1), (month - 2) % 12 + 1),

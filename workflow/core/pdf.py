@@ -121,7 +121,7 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
 
 
 def document_html(template: str, **context) -> str:
-    """The HTML of a document template such as "pdf/notice.html"."""
+    """The HTML of a document template such as "notices/pdf/notice.html"."""
     return _documents.get_template(template).render(**context)
 
 

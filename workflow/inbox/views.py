@@ -37,7 +37,7 @@ def unread_badge():
 def index():
     require("notifications.view")
     page = queries.notifications_of(current_user, page=request.args.get("page", 1, type=int))
-    return render_template("notifications/index.html", page=page)
+    return render_template("inbox/index.html", page=page)
 
 
 @bp.get("/notifications/<int:note_id>/open")
@@ -77,7 +77,7 @@ def outbox():
     status = request.args.get("status")
     status = status if status in mails.STATUS else None
     page = mails.listing(status, page=request.args.get("page", 1, type=int))
-    return render_template("notifications/outbox.html", page=page, status=status,
+    return render_template("inbox/outbox.html", page=page, status=status,
                            counts=mails.counts())
 
 
@@ -86,7 +86,7 @@ def outbox():
 def outbox_mail(mail_id: int):
     mail = load_or_404(OutboxMail, mail_id)
     require("outbox.view", mail)
-    return render_template("notifications/outbox_mail.html", mail=mail,
+    return render_template("inbox/outbox_mail.html", mail=mail,
                            body=mails.readable_body(mail))
 
 

@@ -22,7 +22,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def to_pdf(sheet: SummarySheet) -> bytes:
-    return render_document("pdf/recommendation_sheet.html", sheet=sheet, title=sheet.title,
+    return render_document("recommendation/pdf/sheet.html", sheet=sheet, title=sheet.title,
                            date=sheet.date, rows=sheet.ranked_rows, headers=HEADERS)
 
 

@@ -42,7 +42,7 @@ def _announced_call(call_id: int) -> Call:
 @login_required
 def index():
     require("recommender.queue")
-    return render_template("recommender/call_list.html",
+    return render_template("recommendation/call_list.html",
                            calls=queries.recommender_calls(current_user.organization.region_code))
 
 
@@ -57,7 +57,7 @@ def _queue_page(call: Call, form=None, status: int = 200):
     page = queries.recommender_queue(call, org.region_code, state=state, decisions_shown=shown,
                                      text=text, page=args.get("page", 1, type=int))
     return render_template(
-        "recommender/queue.html", call=call, state=state, q=text, page=page,
+        "recommendation/queue.html", call=call, state=state, q=text, page=page,
         rows=[(app, eligibility.evaluate(app)) for app in page.items],
         form=form or action_form(bulk.RECOMMENDER_ACTIONS, blank=True),
         counts=queries.states_of_region(call, org.region_code, decisions_shown=shown),
@@ -111,5 +111,5 @@ def recommend(app_id: int):
         if not work.failed:
             flash(_("Recommended at rank %(rank)d.", rank=row.rank), "success")
             return redirect(url_for("applications.detail", app_id=app.id))
-    return render_template("applications/detail.html",
+    return render_template("intake/applications/detail.html",
                            **detail_context(app, recommend_form=form)), 422

@@ -3,8 +3,8 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forms.auth import ChangePasswordForm, ConfirmPasswordForm, EnrolForm
-from forms.notifications import MailDeliveryForm
+from forms.accounts import ChangePasswordForm, ConfirmPasswordForm, EnrolForm
+from forms.inbox import MailDeliveryForm
 from workflow.accounts.operations import accounts, login, second_factor, sessions
 from workflow.inbox import notifications
 from workflow.web.views.helpers import require
@@ -24,7 +24,7 @@ def _overview(*, password_form=None, mail_form=None, status: int = 200):
     mail_form = mail_form or MailDeliveryForm(formdata=None,
                                               delivery=current_user.mail_delivery)
     return render_template(
-        "account/overview.html", password_form=form, confirm_form=ConfirmPasswordForm(),
+        "accounts/account/overview.html", password_form=form, confirm_form=ConfirmPasswordForm(),
         mail_form=mail_form,
         required=second_factor.required_for(current_user),
         recovery_left=second_factor.recovery_codes_left(current_user),
@@ -87,11 +87,11 @@ def enrol():
         if work.failed:
             form.code.errors.extend(work.error.problems)
         else:
-            return render_template("account/recovery_codes.html", codes=codes,
+            return render_template("accounts/account/recovery_codes.html", codes=codes,
                                    target=url_for(".overview"))
     uri = second_factor.provisioning_uri(current_user, current_user.totp_secret)
     status = 422 if request.method == "POST" else 200
-    return render_template("auth/enrol.html", form=form, secret=current_user.totp_secret,
+    return render_template("accounts/auth/enrol.html", form=form, secret=current_user.totp_secret,
                            qr=second_factor.qr_data_uri(uri), forced=False), status
 
 
@@ -115,7 +115,7 @@ def new_recovery_codes():
         current_user, password=password))
     if codes is None:
         return redirect(url_for(".overview"))
-    return render_template("account/recovery_codes.html", codes=codes,
+    return render_template("accounts/account/recovery_codes.html", codes=codes,
                            target=url_for(".overview"))
 
 

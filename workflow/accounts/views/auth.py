@@ -21,7 +21,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from forms.auth import (
+from forms.accounts import (
     EnrolForm,
     LoginForm,
     RegistrationForm,
@@ -126,7 +126,7 @@ def login():
               "%(n)d minutes. You can reset the password meanwhile.",
               n=current_app.config["LOGIN_LOCK_MINUTES"])
             if outcome.locked else _("Email or password is wrong."))
-    return render_template("auth/login.html", form=form)
+    return render_template("accounts/auth/login.html", form=form)
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
@@ -145,7 +145,7 @@ def second_factor_step():
                          attempt=attempt())
             commit()
             form.code.errors.append(_("This code is wrong or was used already."))
-    return render_template("auth/second_factor.html", form=form)
+    return render_template("accounts/auth/second_factor.html", form=form)
 
 
 @bp.route("/login/enrol", methods=["GET", "POST"])
@@ -164,10 +164,10 @@ def enrol_step():
             form.code.errors.extend(error.problems)
         else:
             complete_login(user, target)
-            return render_template("account/recovery_codes.html", codes=codes,
+            return render_template("accounts/account/recovery_codes.html", codes=codes,
                                    target=safe_next(target))
     uri = second_factor.provisioning_uri(user, user.totp_secret)
-    return render_template("auth/enrol.html", form=form, secret=user.totp_secret,
+    return render_template("accounts/auth/enrol.html", form=form, secret=user.totp_secret,
                            qr=second_factor.qr_data_uri(uri), forced=True)
 
 
@@ -189,14 +189,14 @@ def reset_request():
     if form.validate_on_submit():
         user_id = account_links.record_reset_request(form.email.data, attempt=attempt())
         commit()
-        response = make_response(render_template("auth/reset_sent.html",
+        response = make_response(render_template("accounts/auth/reset_sent.html",
                                                  email=form.email.data))
         if user_id is not None:
             # After the answer has left, so its time is the same for every address.
             response.call_on_close(partial(_send_reset_link, current_app._get_current_object(),
                                            user_id))
         return response
-    return render_template("auth/reset_request.html", form=form)
+    return render_template("accounts/auth/reset_request.html", form=form)
 
 
 def _send_reset_link(app, user_id: int) -> None:
@@ -212,7 +212,7 @@ def _send_reset_link(app, user_id: int) -> None:
 def _set_password_page(token: str, purpose: str):
     state = account_links.look_up(token, purpose)
     if state.row is None:
-        return render_template("auth/link_refused.html", problem=state.problem), 410
+        return render_template("accounts/auth/link_refused.html", problem=state.problem), 410
     user = state.row.user
     form = SetPasswordForm()
     form.user_inputs = (user.email, user.name)
@@ -224,7 +224,7 @@ def _set_password_page(token: str, purpose: str):
         else:
             flash(_("Your password is set."), "success")
             return after_password(user, "")
-    return render_template("auth/set_password.html", form=form, user=user, purpose=purpose)
+    return render_template("accounts/auth/set_password.html", form=form, user=user, purpose=purpose)
 
 
 @bp.route("/account/activate/<token>", methods=["GET", "POST"])
@@ -260,7 +260,7 @@ def register():
             keep_outcome(form, url_for("organizations.own"), note)
             flash(note, "success")
             return complete_login(user, url_for("organizations.own"))
-    return render_template("auth/register.html", form=form), 422 if form.errors else 200
+    return render_template("accounts/auth/register.html", form=form), 422 if form.errors else 200
 
 
 @bp.post("/language/<code>")

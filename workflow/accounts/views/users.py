@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forms.users import InviteUserForm, RoleForm
+from forms.accounts import InviteUserForm, RoleForm
 from workflow.accounts.models.users import User
 from workflow.accounts.operations import login, second_factor, sessions, users
 from workflow.core import audit
@@ -33,7 +33,7 @@ def user_list():
     filters = _filters()
     page = users.user_page(text=filters["q"], role=filters["role"], status=filters["status"],
                            page=request.args.get("page", 1, type=int))
-    return render_template("users/user_list.html", page=page, filters=filters,
+    return render_template("accounts/users/user_list.html", page=page, filters=filters,
                            counts=users.count_by_status(), role_labels=ROLE_LABELS)
 
 
@@ -59,7 +59,7 @@ def invite():
                         _("%(name)s was invited: the mail with the link to set a password is "
                           "on its way to %(email)s.", name=user.name, email=user.email))
     status = 422 if request.method == "POST" else 200
-    return render_template("users/user_invite.html", form=form), status
+    return render_template("accounts/users/user_invite.html", form=form), status
 
 
 @bp.get("/<int:user_id>")
@@ -67,7 +67,7 @@ def invite():
 def detail(user_id: int):
     require("user.list")
     user = load_or_404(User, user_id)
-    return render_template("users/user_detail.html", user=user, role_form=RoleForm(),
+    return render_template("accounts/users/user_detail.html", user=user, role_form=RoleForm(),
                            invitation=users.invitation_state(user),
                            recovery_left=second_factor.recovery_codes_left(user),
                            history=login.login_history(user),

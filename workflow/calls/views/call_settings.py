@@ -29,7 +29,7 @@ def _checklist_text(call: Call) -> str:
 
 def _page(call: Call, *, rules_form=None, settings_form=None, checklist_form=None, status=200):
     return render_template(
-        "officer/call_settings.html", call=call,
+        "calls/officer/call_settings.html", call=call,
         checklist_form=checklist_form or ChecklistForm(formdata=None,
                                                        data={"items": _checklist_text(call)}),
         scopes=checklist.scope_labels(call), platform_types=platform_types(),

@@ -32,7 +32,7 @@ bp = Blueprint("officer", __name__, url_prefix="/officer")
 @login_required
 def call_list():
     require("call.list_applications")
-    return render_template("officer/call_list.html", calls=queries.all_calls())
+    return render_template("calls/officer/call_list.html", calls=queries.all_calls())
 
 
 @bp.route("/calls/new", methods=["GET", "POST"])
@@ -69,7 +69,7 @@ def call_new():
         else:
             return sent(form, url_for(".call_applications", call_id=call.id),
                         _("Call created. Open it when the filing window should start."))
-    return render_template("officer/call_form.html",
+    return render_template("calls/officer/call_form.html",
                            form=form), 422 if request.method == "POST" else 200
 
 
@@ -120,7 +120,7 @@ def _applications_page(call: Call, form=None, status: int = 200):
     page = queries.call_applications(call, state=filters["state"], city=filters["city"],
                                      field_id=filters["field"], text=filters["q"],
                                      page=request.values.get("page", 1, type=int), per_page=25)
-    return render_template("officer/call_applications.html", call=call, page=page,
+    return render_template("calls/officer/call_applications.html", call=call, page=page,
                            stats=queries.call_stats(call), filters=filters,
                            states=list(AppState),
                            form=form or action_form(bulk.OFFICER_ACTIONS, blank=True),

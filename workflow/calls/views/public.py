@@ -17,7 +17,7 @@ def index():
     calls = db.session.scalars(
         select(Call).where(Call.state != CallState.PLANNED).order_by(Call.closes_at.desc())
     ).all()
-    return render_template("public/index.html", calls=calls)
+    return render_template("calls/public/index.html", calls=calls)
 
 
 @bp.get("/calls/<int:call_id>")
@@ -25,4 +25,4 @@ def call_detail(call_id: int):
     call = load_or_404(Call, call_id)
     if not can(current_user, "call.view", call):
         abort(404)  # a planned call is not announced: do not confirm that it exists
-    return render_template("public/call_detail.html", call=call)
+    return render_template("calls/public/call_detail.html", call=call)

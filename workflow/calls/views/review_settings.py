@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forms.review_settings import (
+from forms.review import (
     ReviewDeadlineForm,
     RubricForm,
     review_settings_form,
@@ -26,7 +26,7 @@ def _page(call: Call, *, settings_form=None, rubric_form_=None, settings_problem
     rubric = rubric_of(call)
     deadline = call.review_deadline and local(call.review_deadline).date()
     return render_template(
-        "officer/review_settings.html", call=call, locks=review_settings.locks(call),
+        "calls/officer/review_settings.html", call=call, locks=review_settings.locks(call),
         deadline_form=deadline_form or ReviewDeadlineForm(formdata=None, deadline=deadline),
         editable=can(current_user, "call.edit_review_settings", call),
         settings_form=settings_form or review_settings_form(review_settings.current(call),

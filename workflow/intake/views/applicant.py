@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from forms.applications import (
+from forms.intake import (
     ApplicationBasicsForm,
     AttachmentForm,
     CoBuilderForm,
@@ -43,7 +43,7 @@ def home():
         .options(selectinload(CoBuilder.application))
         .order_by(CoBuilder.confirmed_at.is_not(None), CoBuilder.id.desc())
     ).all()
-    return render_template("applicant/home.html", page=page, cobuilding=cobuilding, q=text)
+    return render_template("intake/applicant/home.html", page=page, cobuilding=cobuilding, q=text)
 
 
 @bp.route("/calls/<int:call_id>/apply", methods=["GET", "POST"])
@@ -66,7 +66,7 @@ def start(call_id: int):
         else:
             return sent(form, url_for("applications.detail", app_id=app.id),
                         _("Your draft is saved. Fill the sections in any order."))
-    return render_template("applicant/application_start.html", form=form,
+    return render_template("intake/applicant/application_start.html", form=form,
                            call=call), 422 if request.method == "POST" else 200
 
 
@@ -92,7 +92,7 @@ def edit_basics(app_id: int):
         if not work.failed:
             flash(_("Saved."), "success")
             return redirect(url_for("applications.detail", app_id=app.id))
-    return render_template("applicant/basics_edit.html", form=form, app=app)
+    return render_template("intake/applicant/basics_edit.html", form=form, app=app)
 
 
 @bp.route("/applications/<int:app_id>/sections/<key>", methods=["GET", "POST"])
@@ -109,7 +109,7 @@ def edit_section(app_id: int, key: str):
         commit()
         flash(_("Section saved."), "success")
         return redirect(url_for("applications.detail", app_id=app.id, _anchor=f"s-{key}"))
-    return render_template("applicant/section_edit.html", form=form, app=app,
+    return render_template("intake/applicant/section_edit.html", form=form, app=app,
                            section=BY_KEY[key])
 
 
@@ -133,7 +133,7 @@ def add_cobuilder(app_id: int):
             form.credit_code.errors.extend(error.problems)
         else:
             return sent(form, back, _invitation_note(row))
-    return render_template("applications/detail.html",
+    return render_template("intake/applications/detail.html",
                            **detail_context(app, cobuilder_form=form)), 422
 
 
@@ -196,5 +196,5 @@ def upload_attachment(app_id: int):
             form.file.errors.extend(error.problems)
         else:
             return sent(form, back, _("Attachment uploaded."))
-    return render_template("applications/detail.html",
+    return render_template("intake/applications/detail.html",
                            **detail_context(app, attachment_form=form)), 422

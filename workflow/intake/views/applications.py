@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forms.applications import CommentForm
+from forms.intake import CommentForm
 from workflow.core.extensions import db
 from workflow.core.states import Action
 from workflow.intake.models import Application, ApplicationVersion, Attachment
@@ -26,7 +26,7 @@ bp = Blueprint("applications", __name__)
 def detail(app_id: int):
     app = load_or_404(Application, app_id)
     require("application.view", app)
-    return render_template("applications/detail.html", **detail_context(app))
+    return render_template("intake/applications/detail.html", **detail_context(app))
 
 
 @bp.post("/applications/<int:app_id>/actions/<action>")
@@ -65,7 +65,7 @@ def version(app_id: int, number: int):
                                                          number=number).one_or_none()
     if row is None:
         abort(404)
-    return render_template("applications/version.html", app=app, version=row,
+    return render_template("intake/applications/version.html", app=app, version=row,
                            sections=SECTIONS)
 
 

@@ -99,11 +99,11 @@ class LetterData:
 
 
 def notice_html(data: NoticeData) -> str:
-    return document_html("pdf/notice.html", doc=data, header_pt=header_size(data.header))
+    return document_html("notices/pdf/notice.html", doc=data, header_pt=header_size(data.header))
 
 
 def letter_html(data: LetterData) -> str:
-    return document_html("pdf/letter.html", doc=data, header_pt=header_size(data.header))
+    return document_html("notices/pdf/letter.html", doc=data, header_pt=header_size(data.header))
 
 
 def render_notice(data: NoticeData) -> bytes:

@@ -20,7 +20,7 @@ def lookup():
             return redirect(url_for(".document", code=code))
         form.code.errors.append(_("A verification code has 16 letters and digits, e.g. "
                                   "ABCD-EFGH-JKLM-NPQR."))
-    return render_template("verify/index.html", form=form), 422 if form.errors else 200
+    return render_template("notices/verify/index.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/verify/<code>", methods=["GET", "POST"])
@@ -35,7 +35,7 @@ def document(code: str):
     compared = None
     if form.validate_on_submit():
         compared = notice_issue.compare_upload(doc, form.file.data.stream)
-    return render_template("verify/document.html", doc=doc, form=form, compared=compared,
+    return render_template("notices/verify/document.html", doc=doc, form=form, compared=compared,
                            facts=notice_issue.describe(doc))
 
 
@@ -45,4 +45,4 @@ def _unknown(code: str):
     form.code.errors = [_("No issued document has the verification code %(code)s. Compare "
                           "it with the code printed at the foot of the document's first "
                           "page, or ask the department that issued it.", code=code[:40])]
-    return render_template("verify/index.html", form=form), 404
+    return render_template("notices/verify/index.html", form=form), 404

@@ -137,7 +137,7 @@ def publish_announcement(call: Call, *, actor) -> Publicity:
 
 
 def render_announcement(publicity: Publicity) -> bytes:
-    return render_document("pdf/publicity.html", publicity=publicity,
+    return render_document("publicity/pdf/announcement.html", publicity=publicity,
                            paragraphs=paragraphs(publicity), date=document_date(publicity))
 
 

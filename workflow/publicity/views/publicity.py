@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from forms.applications import CommentForm
+from forms.intake import CommentForm
 from forms.publicity import HandlingForm, PublicitySettingsForm
 from workflow.calls.models import Call
 from workflow.core.extensions import db

@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forms.panels import ReasonForm
+from forms.review import ReasonForm
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
 from workflow.intake.models import Application
@@ -26,7 +26,7 @@ bp = Blueprint("expert_home", __name__, url_prefix="/expert")
 @login_required
 def home():
     require("expert.home")
-    return render_template("expert/home.html", desk=expert_desk.desk(current_user))
+    return render_template("review/expert/home.html", desk=expert_desk.desk(current_user))
 
 
 def _answer(change, done: str):

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forms.scoring import AlarmForm, ReopenForm, score_sheet_form, sheet_data
+from forms.review import AlarmForm, ReopenForm, score_sheet_form, sheet_data
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import can
 from workflow.review.models import PanelSeat
@@ -21,7 +21,7 @@ bp = Blueprint("expert_scoring", __name__, url_prefix="/expert")
 def _sheet_page(seat, form=None, status=200):
     rubric = rubric_of(seat.application.call)
     return render_template(
-        "scoring/sheet_edit.html", seat=seat, app=seat.application, sheet=seat.sheet,
+        "review/scoring/sheet_edit.html", seat=seat, app=seat.application, sheet=seat.sheet,
         form=form or score_sheet_form(rubric, seat.sheet),
         editable=can(current_user, "sheet.edit", seat)), status
 
@@ -61,7 +61,7 @@ def save_sheet(seat_id: int):
 
 def _panel_page(app, *, reopen_form=None, alarm_form=None, status=200):
     return render_template(
-        "scoring/panel.html", app=app, seats=panel_seats.accepted_seats(app),
+        "review/scoring/panel.html", app=app, seats=panel_seats.accepted_seats(app),
         totals=scoring.panel_totals(app, current_user), result=results.result_of(app),
         alarm_open=results.alarm_unresolved(results.result_of(app)),
         reopen_form=reopen_form or ReopenForm(formdata=None),

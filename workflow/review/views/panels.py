@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forms.bulk import InviteExpertsForm
-from forms.panels import DrawForm
+from forms.review import DrawForm
 from workflow.calls.models import Call
 from workflow.intake.models import Application
 from workflow.lifecycle import bulk
@@ -30,7 +30,7 @@ bp = Blueprint("panels", __name__, url_prefix="/officer")
 @login_required
 def index():
     require("call.assign")
-    return render_template("panels/index.html", calls=queries.all_calls())
+    return render_template("review/panels/index.html", calls=queries.all_calls())
 
 
 @bp.get("/calls/<int:call_id>/panels")
@@ -42,7 +42,7 @@ def call_panels(call_id: int):
     page = panel_overview.panels_page(call, settings, text=text,
                                       page=request.args.get("page", 1, type=int))
     return render_template(
-        "panels/call_panels.html", call=call, page=page, q=text, settings=settings,
+        "review/panels/call_panels.html", call=call, page=page, q=text, settings=settings,
         exclusions=panel_overview.exclusions_on([row.app.id for row in page.items]),
         last_run=panel_overview.last_run(call),
         computed_at=eligible_experts.exclusions_computed_at(call),
@@ -130,7 +130,7 @@ def _chooser(app: Application, form=None, status: int = 200):
     args = request.args if request.method == "GET" else request.form
     text, everyone = search.clean(args.get("q")), args.get("scope") == "all"
     return render_template(
-        "panels/choose_experts.html", app=app, q=text, everyone=everyone,
+        "review/panels/choose_experts.html", app=app, q=text, everyone=everyone,
         settings=review_settings_of(app.call),
         seats=panel_overview.seats_of(app), form=form or InviteExpertsForm(formdata=None),
         computed_at=eligible_experts.exclusions_computed_at(app.call),

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from forms.scoring import StageScoreForm
+from forms.review import StageScoreForm
 from workflow.calls.models import Call
 from workflow.core.errors import ServiceError
 from workflow.core.extensions import db
@@ -40,7 +40,7 @@ def index():
     require("call.ranking")
     calls = db.session.scalars(select(Call).where(Call.state != CallState.PLANNED)
                                .order_by(Call.id.desc()))
-    return render_template("results/call_list.html", calls=calls)
+    return render_template("review/results/call_list.html", calls=calls)
 
 
 @bp.get("/officer/calls/<int:call_id>/results")
@@ -51,7 +51,7 @@ def call_results(call_id: int):
     officer = can(current_user, "call.review_progress", call)
     ranking, text = results.ranking(call), search.clean(request.args.get("q"))
     return render_template(
-        "results/call_results.html", call=call, officer=officer, q=text,
+        "review/results/call_results.html", call=call, officer=officer, q=text,
         shown=search.matching_application_ids(call.id, text) if text else None,
         progress=results.progress(call) if officer else [], ranking=ranking,
         stages=results.stage_columns(call, ranking), weighted=results.weighted_stages(call),

@@ -1,7 +1,7 @@
 """What the application page needs, shared by the pages that re-render it with errors."""
 from flask_login import current_user
 
-from forms.applications import AttachmentForm, CoBuilderForm, CommentForm
+from forms.intake import AttachmentForm, CoBuilderForm, CommentForm
 from forms.recommendation import RecommendForm
 from workflow.core.states import Action, AppState, find_transition
 from workflow.formal_review.operations import checklist

@@ -1,5 +1,4 @@
-"""A call's review settings, and its rubric as rows: dimensions, items and veto items. Blank
-rows are left out, so the page can offer empty rows to fill; a row is removed by ticking it."""
+"""The review feature's forms: panels, score sheets and a call's review settings."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import i18n
 from wtforms import (
@@ -12,8 +11,9 @@ from wtforms import (
     IntegerField,
     SelectField,
     StringField,
+    TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from forms.base import FlaskForm
 from forms.validators import no_control_chars, no_markup, quiet_nan
@@ -25,6 +25,92 @@ from workflow.calls.operations.review_settings import (
     WEIGHTED,
     WHOLE,
 )
+from workflow.review.operations.assignment import SEED_LIMIT
+from workflow.review.rules.rubric import items
+
+# Panels: the seeded draw, an expert's answer to an invitation (inviting experts by hand:
+# forms/bulk.py).
+
+
+class DrawForm(FlaskForm):
+    seed = IntegerField(_l("Seed of the draw"), validators=[
+        InputRequired(_l("Give the seed of the draw.")),
+        NumberRange(0, SEED_LIMIT, _l("Give a whole number from 0 to %(max)d.",
+                                      max=SEED_LIMIT))])
+
+
+class ReasonForm(FlaskForm):
+    """Declining an invitation or declaring a conflict: the reason is required."""
+
+    reason = TextAreaField(_l("Reason"), validators=[
+        InputRequired(_l("Please give your reason.")), Length(max=500), no_control_chars])
+
+
+# Expert scoring: the score sheet built from a rubric, and the chair's and officer's small
+# forms (reopen reason, alarm note, stage score).
+
+
+def score_sheet_form(rubric: dict, sheet=None, formdata=None) -> FlaskForm:
+    """A number and a comment per rubric item, a checkbox per veto item and the overall
+    comment: the saved sheet, overlaid by `formdata` (what was posted) when given."""
+    attrs = {"overall": TextAreaField(_l("Overall comment"), validators=[
+        Optional(), Length(max=4000), no_control_chars])}
+    for _dimension, item in items(rubric):
+        attrs[f"score_{item['code']}"] = DecimalField(
+            item["label"], places=None, filters=[quiet_nan],
+            validators=[Optional(), NumberRange(0, item["max"])])
+        attrs[f"comment_{item['code']}"] = StringField(
+            _l("Comment"), validators=[Optional(), Length(max=500), no_control_chars, no_markup])
+    for veto in rubric.get("vetoes", []):
+        attrs[f"veto_{veto['code']}"] = BooleanField(veto["label"])
+    form_class = type("ScoreSheetForm", (FlaskForm,), attrs)
+    data = {"overall": sheet.overall_comment if sheet else ""}
+    for _dimension, item in items(rubric):
+        data[f"score_{item['code']}"] = (sheet.scores.get(item["code"]) if sheet else None)
+        data[f"comment_{item['code']}"] = (sheet.comments.get(item["code"], "") if sheet else "")
+    for veto in rubric.get("vetoes", []):
+        data[f"veto_{veto['code']}"] = bool(sheet and veto["code"] in sheet.vetoes)
+    form = form_class(formdata=formdata, data=data)
+    form.dimensions = [
+        (dimension, [(item, form[f"score_{item['code']}"], form[f"comment_{item['code']}"])
+                     for item in dimension["items"]])
+        for dimension in rubric["dimensions"]]
+    form.vetoes = [(veto, form[f"veto_{veto['code']}"]) for veto in rubric.get("vetoes", [])]
+    return form
+
+
+def sheet_data(form) -> dict:
+    """The arguments of scoring.save_sheet taken from a validated form."""
+    scores, comments = {}, {}
+    for _dimension, rows in form.dimensions:
+        for item, score, comment in rows:
+            if score.data is not None:
+                scores[item["code"]] = float(score.data)
+            if comment.data:
+                comments[item["code"]] = comment.data
+    return {"scores": scores, "comments": comments,
+            "vetoes": [veto["code"] for veto, box in form.vetoes if box.data],
+            "overall": form.overall.data or ""}
+
+
+class ReopenForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for reopening"), validators=[
+        DataRequired(_l("Give the reason.")), Length(max=1000), no_control_chars])
+
+
+class AlarmForm(FlaskForm):
+    note = TextAreaField(_l("How the panel dealt with the disagreement"), validators=[
+        DataRequired(_l("Write a note.")), Length(max=2000), no_control_chars])
+
+
+class StageScoreForm(FlaskForm):
+    score = DecimalField(_l("Score"), places=None, filters=[quiet_nan], validators=[
+        InputRequired(_l("Give a score.")), NumberRange(0, 100, _l("Give 0 to 100."))])
+
+
+# A call's review settings, and its rubric as rows: dimensions, items and veto items. Blank
+# rows are left out, so the page can offer empty rows to fill; a row is removed by ticking it.
+
 
 WEIGHT_LABELS = {"review": _l("Weight of the expert review"),
                  "defense": _l("Weight of the defense"),
