@@ -25,8 +25,10 @@ def read_table(name: str) -> list[dict[str, str]]:
             for line in lines[2:]]
 
 
-def names(cell: str) -> set[str]:
-    return {part.strip() for part in cell.split(",") if part.strip()}
+def names(cell: str) -> list[str]:
+    """The comma-separated names of a cell, in the table's order (tests are collected in the
+    same order by every worker)."""
+    return list(dict.fromkeys(part.strip() for part in cell.split(",") if part.strip()))
 
 
 def build_world() -> SimpleNamespace:
