@@ -261,6 +261,19 @@ def test_pdf_is_stored_outside_static_under_a_generated_name_with_its_hash(app, 
     assert download.mimetype == "application/pdf"
 
 
+def test_an_attachment_changed_on_disk_is_not_served(app, login_as, make):
+    application = make.application(complete=False)
+    db.session.commit()
+    client = login_as(lead_of(application))
+    assert upload(client, application.id, real_pdf()).status_code == 302
+    row = db.session.scalar(select(Attachment))
+    path = Path(app.config["UPLOAD_DIR"]) / row.stored_name
+    path.chmod(0o644)
+    path.write_bytes(real_pdf() + b"%% changed behind the application's back\n")
+
+    assert client.get(f"/attachments/{row.id}").status_code == 404
+
+
 @pytest.mark.parametrize("content", [
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00",
     "这是一个改了扩展名的文本文件。\n".encode(),

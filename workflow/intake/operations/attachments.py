@@ -24,6 +24,11 @@ def path_of(attachment: Attachment) -> Path:
     return upload_dir() / attachment.stored_name
 
 
+def read_attachment(attachment: Attachment) -> bytes:
+    """The stored PDF as uploaded; storage.DamagedFile when it is gone or was changed."""
+    return storage.read_verified(path_of(attachment), attachment.sha256)
+
+
 def store_attachment(app: Application, *, kind: str, filename: str, stream, actor) -> Attachment:
     """Check and store one PDF for `kind`, replacing the current one of that kind. A file
     refused by the check (core/pdf_check.py) leaves no file, row or audit row.

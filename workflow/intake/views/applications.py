@@ -1,5 +1,7 @@
 """An application as every allowed role sees it: detail, timeline, versions, attachments,
 and the state changes the transition table offers."""
+from io import BytesIO
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -7,6 +9,7 @@ from flask_login import current_user, login_required
 from forms.intake import CommentForm
 from workflow.core.extensions import db
 from workflow.core.states import Action
+from workflow.core.storage import DamagedFile
 from workflow.intake.models import Application, ApplicationVersion, Attachment
 from workflow.intake.operations import attachments
 from workflow.intake.rules.sections import SECTIONS
@@ -74,8 +77,9 @@ def version(app_id: int, number: int):
 def download(attachment_id: int):
     attachment = load_or_404(Attachment, attachment_id)
     require("attachment.download", attachment)
-    path = attachments.path_of(attachment)
-    if not path.is_file():
+    try:
+        data = attachments.read_attachment(attachment)
+    except DamagedFile:
         abort(404)
-    return send_file(path, mimetype="application/pdf", as_attachment=True,
+    return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
                      download_name=attachments.download_name_of(attachment), max_age=0)
