@@ -15,13 +15,17 @@ import argparse
 import csv
 import json
 import random
+import resource
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from workflow.core.reference import CITIES, PRIORITY_INDUSTRIES
-from workflow.review.rules.solver import Problem, draw_random, lp_optimum, solve_optimal
+from workflow.review.rules import flow
+from workflow.review.rules.solver import Problem, draw_random, lp_optimum
 
 FIELDS: dict[str, tuple[str, ...]] = dict(zip(PRIORITY_INDUSTRIES, (
     ("人工智能", "集成电路", "工业互联网"),
@@ -44,6 +48,7 @@ FIELD_SHARE = (0.55, 0.3, 0.15)
 CITY_CODES = tuple(CITIES)
 CITY_WEIGHTS = tuple(3 if code in ("370100", "370200") else 1 for code in CITY_CODES)
 EMPLOYER_POOL = 300  # organizations 0..299 employ experts; all organizations may apply
+LP_LIMIT = 2000 * 500  # the LP, a second solve from scratch, is only run up to this size
 
 
 @dataclass(frozen=True)
@@ -177,24 +182,123 @@ def affinity(expert: Expert, app: Application) -> int | None:
     return 1 if app.industry in expert.industries else None
 
 
-def pair_table(instance: Instance) -> list[tuple[int, int, int, str | None]]:
-    """(expert_id, application_id, affinity, rule or None) for every same-industry pair."""
-    by_industry = defaultdict(list)
-    for expert in instance.experts:
-        for industry in expert.industries:
-            by_industry[industry].append(expert)
-    return [
-        (expert.id, app.id, affinity(expert, app), exclusion_rule(instance, expert, app))
-        for app in instance.applications
-        for expert in by_industry[app.industry]
-    ]
+RULES = ("", "R1", "R2", "R4", "R5", "R6", "R7", "R8")  # code 0: not excluded
+RULE_CODE = {rule: code for code, rule in enumerate(RULES)}
+FIELD_INDEX = {field: i for i, field in enumerate(INDUSTRY_OF)}
 
 
-def to_problem(instance: Instance, table) -> Problem:
+@dataclass(frozen=True)
+class PairTable:
+    """Every same-industry pair, sorted by application then expert: indices into the
+    instance's lists, the affinity, and the code in RULES of the first rule excluding it."""
+    expert: np.ndarray  # int32
+    app: np.ndarray  # int32
+    affinity: np.ndarray  # int8
+    rule: np.ndarray  # int8
+
+    def __len__(self) -> int:
+        return len(self.expert)
+
+    def rows(self, instance: Instance):
+        """(expert_id, application_id, affinity, rule or None) per pair."""
+        expert_ids = [e.id for e in instance.experts]
+        app_ids = [a.id for a in instance.applications]
+        for e, a, value, code in zip(self.expert.tolist(), self.app.tolist(),
+                                     self.affinity.tolist(), self.rule.tolist(), strict=True):
+            yield expert_ids[e], app_ids[a], value, RULES[code] or None
+
+
+def pair_table(instance: Instance) -> PairTable:
+    """The pairs, built with numpy one industry at a time: an application meets every
+    expert of its industry at once (the same rules as exclusion_rule and affinity)."""
+    apps, experts = instance.applications, instance.experts
+    industry_index = {industry: i for i, industry in enumerate(PRIORITY_INDUSTRIES)}
+    app_industry = np.array([industry_index[a.industry] for a in apps], dtype=np.int64)
+    app_field = np.array([FIELD_INDEX[a.field] for a in apps], dtype=np.int64)
+    app_lead = np.array([a.lead for a in apps], dtype=np.int64)
+    app_units = _padded([(a.lead, *sorted(a.co_builders)) for a in apps], fill=-1)
+    app_city = np.array([CITY_CODES.index(a.city) for a in apps], dtype=np.int64)
+    field_mask = np.array([sum(1 << FIELD_INDEX[f] for f in e.fields) for e in experts],
+                          dtype=np.int64)
+    industry_mask = np.array([sum(1 << industry_index[i] for i in e.industries)
+                              for e in experts], dtype=np.int64)
+    employer = np.array([e.employer for e in experts], dtype=np.int64)
+    past = _padded([sorted(e.past_employers) for e in experts], fill=-2)
+    invested = _padded([sorted(e.invested) for e in experts], fill=-2)
+    expert_city = np.array([CITY_CODES.index(e.city) for e in experts], dtype=np.int64)
+    app_position = {a.id: i for i, a in enumerate(apps)}
+    declared = np.array([(i, app_position[app_id], RULE_CODE[rule])
+                         for i, e in enumerate(experts) for app_id, rule in e.declared.items()
+                         if app_id in app_position], dtype=np.int64).reshape(-1, 3)
+
+    in_industry = [np.flatnonzero(industry_mask >> g & 1) for g in range(len(industry_index))]
+    width = np.array([len(in_industry[g]) for g in app_industry], dtype=np.int64)
+    app_start = np.concatenate([[0], np.cumsum(width)])
+    size = int(app_start[-1])
+    table = PairTable(np.empty(size, np.int32), np.empty(size, np.int32),
+                      np.empty(size, np.int8), np.empty(size, np.int8))
+    for g, members in enumerate(in_industry):
+        rows = np.flatnonzero(app_industry == g)
+        if not len(rows) or not len(members):
+            continue
+        rule = np.zeros((len(rows), len(members)), dtype=np.int8)
+        if instance.same_city:
+            rule[app_city[rows, None] == expert_city[None, members]] = RULE_CODE["R8"]
+        for column in invested[members].T:
+            rule[app_lead[rows, None] == column[None, :]] = RULE_CODE["R7"]
+        _mark_declared(rule, declared, rows, members, app_industry, g)
+        for past_column in past[members].T:
+            rule[(app_units[rows, :, None] == past_column[None, None, :]).any(axis=1)] = \
+                RULE_CODE["R2"]
+        rule[(app_units[rows, :, None] == employer[None, None, members]).any(axis=1)] = \
+            RULE_CODE["R1"]
+        exact = (field_mask[None, members] >> app_field[rows, None]) & 1
+        target = (app_start[rows, None] + np.arange(len(members))[None, :]).ravel()
+        table.expert[target] = np.broadcast_to(members[None, :], rule.shape).ravel()
+        table.app[target] = np.repeat(rows, len(members))
+        table.affinity[target] = np.where(exact, 3, 1).ravel()
+        table.rule[target] = rule.ravel()
+    return table
+
+
+def _padded(groups: list, *, fill: int) -> np.ndarray:
+    """Sets of unequal size as the rows of one array, padded with `fill` (never a unit; the
+    units' and the experts' padding differ so that they never match each other)."""
+    out = np.full((len(groups), max((len(g) for g in groups), default=0)), fill, np.int64)
+    for i, group in enumerate(groups):
+        out[i, :len(group)] = group
+    return out
+
+
+def _mark_declared(rule, declared, rows, members, app_industry, industry) -> None:
+    """The declared relations (R4-R7) that fall in this industry's block."""
+    here = declared[app_industry[declared[:, 1]] == industry]
+    row_of = np.full(len(app_industry), -1)
+    row_of[rows] = np.arange(len(rows))
+    column_of = np.full(int(members.max()) + 1 if len(members) else 0, -1)
+    column_of[members] = np.arange(len(members))
+    here = here[here[:, 0] < len(column_of)]
+    here = here[column_of[here[:, 0]] >= 0]
+    rule[row_of[here[:, 1]], column_of[here[:, 0]]] = here[:, 2]
+
+
+def to_pairs(instance: Instance, table: PairTable) -> tuple[flow.Pairs, np.ndarray]:
+    """The solver's input, the pairs no rule excludes, and their positions in the table."""
+    open_rows = np.flatnonzero(table.rule == 0)
+    pairs = flow.Pairs(
+        loads=np.full(len(instance.experts), instance.max_load, dtype=np.int64),
+        slots=np.full(len(instance.applications), instance.k, dtype=np.int64),
+        expert=table.expert[open_rows], app=table.app[open_rows],
+        affinity=table.affinity[open_rows],
+    )
+    return pairs, open_rows
+
+
+def to_problem(instance: Instance, table: PairTable) -> Problem:
     return Problem(
         experts={e.id: instance.max_load for e in instance.experts},
         applications={a.id: instance.k for a in instance.applications},
-        affinity={(e, a): value for e, a, value, rule in table if rule is None},
+        affinity={(e, a): value for e, a, value, rule in table.rows(instance) if rule is None},
     )
 
 
@@ -216,10 +320,20 @@ def check(instance: Instance, pairs) -> dict:
     }
 
 
-def dump(directory: Path, instance: Instance, table, pairs) -> None:
+def dump(directory: Path, instance: Instance, table: PairTable, pairs) -> None:
     directory.mkdir(parents=True, exist_ok=True)
+    expert_ids = np.array([e.id for e in instance.experts])
+    app_ids = np.array([a.id for a in instance.applications])
+
+    def pair_rows():
+        for start in range(0, len(table), 1 << 20):
+            part = slice(start, start + (1 << 20))
+            yield from zip(expert_ids[table.expert[part]].tolist(),
+                           app_ids[table.app[part]].tolist(), table.affinity[part].tolist(),
+                           (table.rule[part] != 0).astype(int).tolist(), strict=True)
+
     _write(directory / "pairs.csv", ("expert_id", "application_id", "affinity", "excluded"),
-           [(e, a, value, int(rule is not None)) for e, a, value, rule in table])
+           pair_rows())
     _write(directory / "experts.csv", ("expert_id", "max_load"),
            [(e.id, instance.max_load) for e in instance.experts])
     _write(directory / "applications.csv", ("application_id", "k"),
@@ -234,6 +348,10 @@ def _write(path: Path, header, rows) -> None:
         writer.writerows(rows)
 
 
+def _peak_memory_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def run(argv: list[str] | None = None) -> dict:
     args = _parser().parse_args(argv)
     started = time.perf_counter()
@@ -241,29 +359,59 @@ def run(argv: list[str] | None = None) -> dict:
                               max_load=args.max_load, seed=args.seed,
                               same_city=args.same_city)
     table = pair_table(instance)
-    problem = to_problem(instance, table)
+    pairs, _open_rows = to_pairs(instance, table)
     build_seconds = time.perf_counter() - started
 
     started = time.perf_counter()
+    problem, certificate, solved = None, None, {}
     if args.draw:
-        solution = draw_random(problem, seed=args.seed)
+        problem = to_problem(instance, table)
+        chosen = sorted(draw_random(problem, seed=args.seed).pairs)
     else:
-        solution = solve_optimal(problem)
+        assignment = flow.solve(pairs)
+        expert_ids = np.array([e.id for e in instance.experts])
+        app_ids = np.array([a.id for a in instance.applications])
+        chosen = sorted(zip(expert_ids[pairs.expert[assignment.chosen]].tolist(),
+                            app_ids[pairs.app[assignment.chosen]].tolist(), strict=True))
+        solved = {"flow_solves": assignment.rounds, "candidate_pairs": assignment.candidates}
     seconds = time.perf_counter() - started
+    if not args.draw:
+        started = time.perf_counter()
+        # From the solution alone: its potentials, checked against every pair of the table.
+        certificate = flow.certify(pairs, assignment.chosen, assignment.expert_potential,
+                                   assignment.app_potential)
+        solved["certificate_seconds"] = round(time.perf_counter() - started, 3)
+    peak_memory_mb = _peak_memory_mb()
 
-    optimum = lp_optimum(problem)
+    total_affinity = int(pairs.affinity[assignment.chosen].sum()) if certificate else sum(
+        problem.affinity[p] for p in chosen)
+    lp = {}
+    run_lp = args.lp if args.lp is not None else args.apps * args.experts <= LP_LIMIT
+    if run_lp:
+        started = time.perf_counter()
+        optimum = lp_optimum(problem or to_problem(instance, table))
+        lp = {"lp_optimum": optimum, "lp_seconds": round(time.perf_counter() - started, 3),
+              "lp_agrees": abs(total_affinity - optimum) <= 1e-6,
+              "peak_memory_mb_with_lp": _peak_memory_mb()}
     if args.dump:
-        dump(Path(args.dump), instance, table, solution.pairs)
+        dump(Path(args.dump), instance, table, chosen)
+    excluded = np.bincount(table.rule, minlength=len(RULES))
     return {
         "apps": args.apps, "experts": args.experts, "k": args.k, "max_load": args.max_load,
         "seed": args.seed, "method": "draw" if args.draw else "optimal",
-        "seconds": round(seconds, 3), "build_seconds": round(build_seconds, 3),
-        "total_affinity": solution.total_affinity, "lp_optimum": optimum,
-        "optimal": abs(solution.total_affinity - optimum) <= 1e-6,
-        **check(instance, solution.pairs),
+        "build_seconds": round(build_seconds, 3), "seconds": round(seconds, 3), **solved,
+        "peak_memory_mb": peak_memory_mb,
+        "total_affinity": total_affinity,
+        "optimal": bool(certificate and certificate.optimal and lp.get("lp_agrees", True)),
+        **({"certificate": {"feasible": certificate.feasible, "primal": certificate.primal,
+                            "dual": certificate.dual, "filled": certificate.filled}}
+           if certificate else {}),
+        **lp,
+        **check(instance, chosen),
         "pairs_considered": len(table),
-        "excluded_pairs": sum(1 for *_, rule in table if rule is not None),
-        "excluded_by_rule": dict(sorted(Counter(r for *_, r in table if r).items())),
+        "excluded_pairs": int(excluded[1:].sum()),
+        "excluded_by_rule": {RULES[code]: int(n) for code, n in enumerate(excluded)
+                             if code and n},
     }
 
 
@@ -280,6 +428,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="do not apply R8 (same city as the lead unit)")
     parser.add_argument("--draw", action="store_true",
                         help="run the seeded random draw instead of the optimal solver")
+    parser.add_argument("--lp", action=argparse.BooleanOptionalAction, default=None,
+                        help="also solve the LP with GLOP and compare (default: only up to "
+                             "2,000 applications x 500 experts)")
     return parser
 
 

@@ -241,7 +241,7 @@ def test_bench_dump_round_trips(tmp_path, capsys):
 def test_bench_checks_an_assignment_against_the_instance():
     instance = bench.build_instance(apps=30, experts=30, k=3, max_load=5, seed=2)
     table = bench.pair_table(instance)
-    excluded = next((e, a) for e, a, _, rule in table if rule is not None)
+    excluded = next((e, a) for e, a, _, rule in table.rows(instance) if rule is not None)
     assert bench.check(instance, [excluded])["conflicts_violated"] == 1
     other_industry = next(
         (e.id, a.id) for e in instance.experts for a in instance.applications
@@ -254,5 +254,19 @@ def test_bench_checks_an_assignment_against_the_instance():
 def test_bench_same_city_rule_is_switchable():
     on = bench.build_instance(apps=200, experts=60, k=3, max_load=10, seed=3)
     off = bench.build_instance(apps=200, experts=60, k=3, max_load=10, seed=3, same_city=False)
-    assert "R8" in {rule for *_, rule in bench.pair_table(on)}
-    assert "R8" not in {rule for *_, rule in bench.pair_table(off)}
+    assert "R8" in {rule for *_, rule in bench.pair_table(on).rows(on)}
+    assert "R8" not in {rule for *_, rule in bench.pair_table(off).rows(off)}
+
+
+@pytest.mark.parametrize(("seed", "same_city"), [(2, True), (3, False)])
+def test_bench_pair_table_follows_the_rules_pair_by_pair(seed, same_city):
+    instance = bench.build_instance(apps=150, experts=120, k=3, max_load=5, seed=seed,
+                                    same_city=same_city)
+    expected = {
+        (e.id, a.id, bench.affinity(e, a), bench.exclusion_rule(instance, e, a))
+        for a in instance.applications for e in instance.experts
+        if bench.affinity(e, a) is not None
+    }
+    rows = list(bench.pair_table(instance).rows(instance))
+    assert len(rows) == len(expected) and set(rows) == expected
+    assert {rule for *_, rule in rows} >= {None, "R1", "R8" if same_city else "R5"}

@@ -11,9 +11,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ortools.graph.python import min_cost_flow
-from ortools.linear_solver import pywraplp
-
 Pair = tuple[int, int]  # (expert_id, application_id)
 
 
@@ -40,38 +37,30 @@ def solve_optimal(
     (capacity 1 per assignable pair) -> sink (capacity: slots left). A pair costs
     `top - affinity`; every maximum flow carries the same number of units, so the cheapest
     one has the highest total affinity. Arcs are added in sorted order, so the same input
-    gives the same answer.
+    gives the same answer. A large problem is solved on candidates and priced (flow.solve);
+    the result is always checked against its optimality certificate.
     """
+    # numpy and OR-Tools load here, so a web worker that never assigns does not pay for them.
+    from workflow.review.rules import flow
+
     fixed, forbidden = _validated(problem, fixed, forbidden)
     load_left, slots_left = _capacity_left(problem, fixed)
     open_pairs = sorted(p for p in problem.affinity if p not in fixed and p not in forbidden)
-    to_fill = sum(slots_left.values())
-    if not open_pairs or not to_fill:
+    if not open_pairs or not sum(slots_left.values()):
         return _solution(problem, fixed)
-
-    source, sink = 0, 1
-    expert_node = {e: 2 + i for i, e in enumerate(sorted(problem.experts))}
-    app_node = {a: 2 + len(expert_node) + i for i, a in enumerate(sorted(problem.applications))}
-    top = max(problem.affinity[p] for p in open_pairs)
-    tails = [source] * len(expert_node) + [expert_node[e] for e, _ in open_pairs]
-    heads = list(expert_node.values()) + [app_node[a] for _, a in open_pairs]
-    capacities = [load_left[e] for e in expert_node] + [1] * len(open_pairs)
-    costs = [0] * len(expert_node) + [top - problem.affinity[p] for p in open_pairs]
-    tails += list(app_node.values())
-    heads += [sink] * len(app_node)
-    capacities += [slots_left[a] for a in app_node]
-    costs += [0] * len(app_node)
-
-    flow = min_cost_flow.SimpleMinCostFlow()
-    arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
-    flow.set_node_supply(source, to_fill)
-    flow.set_node_supply(sink, -to_fill)
-    status = flow.solve_max_flow_with_min_cost()
-    if status != flow.OPTIMAL:
-        raise RuntimeError(f"min-cost flow ended with status {status}")
-    first = len(expert_node)
-    used = flow.flows(arcs[first:first + len(open_pairs)])
-    chosen = {p for p, units in zip(open_pairs, used, strict=True) if units > 0}
+    experts, apps = sorted(problem.experts), sorted(problem.applications)
+    expert_index = {e: i for i, e in enumerate(experts)}
+    app_index = {a: i for i, a in enumerate(apps)}
+    pairs = flow.Pairs.of(
+        loads=[load_left[e] for e in experts], slots=[slots_left[a] for a in apps],
+        expert=[expert_index[e] for e, _ in open_pairs], app=[app_index[a] for _, a in open_pairs],
+        affinity=[problem.affinity[p] for p in open_pairs],
+    )
+    assignment = flow.solve(pairs)
+    if not flow.certify(pairs, assignment.chosen, assignment.expert_potential,
+                        assignment.app_potential).optimal:
+        raise RuntimeError("the assignment failed its optimality certificate")
+    chosen = {p for p, used in zip(open_pairs, assignment.chosen.tolist(), strict=True) if used}
     return _solution(problem, fixed | chosen)
 
 
@@ -104,6 +93,8 @@ def lp_optimum(
     solve_optimal: the LP relaxation of the transportation problem, solved by the GLOP simplex.
     Its constraint matrix is totally unimodular, so the LP optimum is the integer optimum.
     Two phases: the most slots that can be filled, then the most affinity filling that many."""
+    from ortools.linear_solver import pywraplp  # heavy; the benchmark and tests use it
+
     fixed, forbidden = _validated(problem, fixed, forbidden)
     solver = pywraplp.Solver.CreateSolver("GLOP")
     pairs = sorted(p for p in problem.affinity if p not in forbidden)
@@ -116,20 +107,20 @@ def lp_optimum(
         per_expert[expert_id].SetCoefficient(var, 1)
         per_app[app_id].SetCoefficient(var, 1)
         objective.SetCoefficient(var, 1)
-    _solve_lp(solver)
+    _solve_lp(solver, pywraplp.Solver.OPTIMAL)
     covered = round(objective.Value())
 
     coverage = solver.Constraint(covered, solver.infinity())
     for pair, var in x.items():
         coverage.SetCoefficient(var, 1)
         objective.SetCoefficient(var, problem.affinity[pair])
-    _solve_lp(solver)
+    _solve_lp(solver, pywraplp.Solver.OPTIMAL)
     return objective.Value()
 
 
-def _solve_lp(solver: pywraplp.Solver) -> None:
+def _solve_lp(solver, optimal: int) -> None:
     status = solver.Solve()
-    if status != pywraplp.Solver.OPTIMAL:
+    if status != optimal:
         raise RuntimeError(f"LP ended with status {status}")
 
 
