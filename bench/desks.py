@@ -2,7 +2,7 @@
 
     python -m bench.desks --apps 10000 --experts 300 --repeat 30
 
-Builds a database of `--apps` applications inserted in bulk (tests/desk_world.py: every
+Builds a database of `--apps` applications inserted in bulk (workflow/demo/bench_data.py: every
 state, every city, co-builders, corrections, panels of five with sheets and results,
 announcements with objections, notices and letters, units to verify, mails that failed) and
 `--experts` experts on their panels, then renders each role's desk through the test client:
@@ -25,9 +25,12 @@ from pathlib import Path
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
+from werkzeug.security import generate_password_hash
 
 from workflow import create_app
 from workflow.core.extensions import db
+from workflow.demo.bench_command import PASSWORD
+from workflow.demo.bench_data import add, build
 
 BATCH = 2000
 
@@ -59,8 +62,6 @@ def _scratch_postgres(url: str):
 
 
 def _login(app, email: str):
-    from tests.factories import PASSWORD
-
     client = app.test_client()
     response = client.post("/login", data={"email": email, "password": PASSWORD})
     assert response.status_code == 302, f"login of {email} failed"
@@ -101,14 +102,12 @@ def _p95(times: list[float]) -> float:
 
 
 def measure(url: str, args) -> dict:
-    from tests.desk_world import add, build
-
     with tempfile.TemporaryDirectory(prefix="centerflow-bench-desks-") as folder:
         app = _app(url, Path(folder))
         with app.app_context():
             upgrade()
             started = time.perf_counter()
-            world = build(pool=args.experts)
+            world = build(pool=args.experts, password_hash=generate_password_hash(PASSWORD))
             for done in range(0, args.apps, BATCH):
                 add(world, min(BATCH, args.apps - done))
             built = time.perf_counter() - started

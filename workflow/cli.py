@@ -14,6 +14,7 @@ from workflow.core.errors import ServiceError
 from workflow.core.extensions import db
 from workflow.core.states import Role
 from workflow.demo import seed as demo
+from workflow.demo.bench_command import bench_data_command
 from workflow.experts.operations.pool import import_experts, read_expert_file
 from workflow.inbox import digest, outbox
 from workflow.lifecycle.doc import render
@@ -203,7 +204,8 @@ def register(app: Flask) -> None:
     for command in (create_user_command, stats_command, seed_demo_command, demo_code_command,
                     tick_command,
                     lifecycle_doc_command, architecture_doc_command, experts_import_command,
-                    notices_group):
+                    notices_group,
+                    bench_data_command):
         app.cli.add_command(command)
 
 
