@@ -107,9 +107,9 @@ def test_not_selecting_always_needs_reasons_and_the_page_names_the_departure():
     board = selection.board(w.call)
 
     assert refused(w.not_select, w.apps[2], "") == ["Please give your reasons."]
-    first = next(r for r in board.rows if r.app.id == w.apps[0].id)
-    third = next(r for r in board.rows if r.app.id == w.apps[2].id)
-    assert [r.rank for r in board.rows] == [1, 2, 3]
+    first = next(r for r in board.rows.items if r.app.id == w.apps[0].id)
+    third = next(r for r in board.rows.items if r.app.id == w.apps[2].id)
+    assert [r.rank for r in board.rows.items] == [1, 2, 3]
     assert first.reason == "布局调整" and third.refused == []
     assert third.not_select_departures == [] and third.shortlist_departures
     with flask_babel.force_locale("en"):

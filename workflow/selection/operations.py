@@ -9,6 +9,7 @@ published (permissions.visible_state).
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from workflow.calls.models import Call
@@ -25,6 +26,7 @@ from workflow.intake.models import Application
 from workflow.lifecycle.permissions import selection_released
 from workflow.review.models import PanelResult
 from workflow.review.operations import results
+from workflow.web.queries.lists import Page, page_of
 
 
 def _selected(app: Application):
@@ -98,11 +100,11 @@ def not_select_departures(app: Application, ranked: list["results.RankingRow"]) 
             and row.app.state in SELECTED_STATES]
 
 
+RELEASED = _l("The announcement of this call is published; the selection can no longer change.")
+
+
 def decision_problems(app: Application) -> list[str]:
-    if selection_released(app):
-        return [_("The announcement of this call is published; the selection can no longer "
-                  "change.")]
-    return []
+    return [str(RELEASED)] if selection_released(app) else []
 
 
 def shortlist_problems(app: Application, comment: str | None = None, *,
@@ -110,17 +112,11 @@ def shortlist_problems(app: Application, comment: str | None = None, *,
     """What stops shortlisting `app`: the published announcement, no review result, the full
     quota, a field already taken; and, when `comment` is given (the action itself, not a
     page asking), a departure from the ranking without a reason."""
-    problems = decision_problems(app)
     ranked = results.ranking(app.call) if ranked is None else ranked
-    if _row_of(app, ranked) is None:
-        return problems + [_("This application has no review result to rank.")]
-    if selected_count(app.call) >= app.call.quota:
-        problems.append(_("All %(quota)d places of the call are taken.", quota=app.call.quota))
     taken = app.field_id is not None and db.session.scalars(
         _selected(app).where(Application.field_id == app.field_id)).first()
-    if taken:
-        problems.append(_("The field %(field)s already has a shortlisted center: %(title)s.",
-                          field=app.field.name, title=taken.title))
+    problems = _refusals(app, ranked, released=selection_released(app),
+                         selected=selected_count(app.call), taken=taken.title if taken else None)
     departures = shortlist_departures(app, ranked)
     if comment is not None and not comment.strip() and departures:
         problems.append(_("Shortlisting this application departs from the ranking (%(why)s): "
@@ -128,14 +124,40 @@ def shortlist_problems(app: Application, comment: str | None = None, *,
     return problems
 
 
-def decision_reasons(call: Call) -> dict[int, str]:
-    """The reasons of each application's last selection decision, as its audit row keeps them."""
-    rows = db.session.execute(
-        select(AuditEntry.application_id, AuditEntry.comment)
-        .where(AuditEntry.call_id == call.id,
-               AuditEntry.action.in_([Action.SHORTLIST, Action.NOT_SELECT]))
-        .order_by(AuditEntry.id))
-    return dict(rows.all())
+def _refusals(app: Application, ranked: list["results.RankingRow"], *, released: bool,
+              selected: int, taken: str | None) -> list[str]:
+    """Why shortlisting `app` is refused, from what was read: whether the announcement is
+    published, how many places are taken, and the title of the center holding its field."""
+    problems = [str(RELEASED)] if released else []
+    if _row_of(app, ranked) is None:
+        return problems + [_("This application has no review result to rank.")]
+    if selected >= app.call.quota:
+        problems.append(_("All %(quota)d places of the call are taken.", quota=app.call.quota))
+    if taken is not None:
+        problems.append(_("The field %(field)s already has a shortlisted center: %(title)s.",
+                          field=app.field.name, title=taken))
+    return problems
+
+
+def fields_taken(call: Call) -> dict[int, str]:
+    """The title of the (first) shortlisted center of each technical field of `call`."""
+    return dict(db.session.execute(
+        select(Application.field_id, Application.title)
+        .where(Application.call_id == call.id, Application.state.in_(SELECTED_STATES),
+               Application.field_id.is_not(None))
+        .order_by(Application.id.desc())).all())
+
+
+def decision_reasons(call: Call, app_ids: list[int] | None = None) -> dict[int, str]:
+    """The reasons of each application's last selection decision (of those of `app_ids`, if
+    given), as its audit row keeps them."""
+    stmt = (select(AuditEntry.application_id, AuditEntry.comment)
+            .where(AuditEntry.call_id == call.id,
+                   AuditEntry.action.in_([Action.SHORTLIST, Action.NOT_SELECT]))
+            .order_by(AuditEntry.id))
+    if app_ids is not None:
+        stmt = stmt.where(AuditEntry.application_id.in_(app_ids))
+    return dict(db.session.execute(stmt).all())
 
 
 @dataclass
@@ -157,25 +179,32 @@ class BoardRow:
 @dataclass
 class Board:
     call: Call
-    rows: list[BoardRow]
+    rows: Page  # of BoardRow
     selected: int
     released: bool
 
 
-def board(call: Call) -> Board:
-    """The selection page: the ranking once, each row with its decision's reasons or, while
-    undecided, the departures and refusals the guards would find."""
+def board(call: Call, *, shown: set[int] | None = None, page: int = 1,
+          per_page: int = 50) -> Board:
+    """The selection page: a page of the ranking (of the applications in `shown`, if given,
+    each keeping its place in the whole ranking), each row with its decision's reasons or,
+    while undecided, the departures and refusals the guards would find. A fixed number of
+    statements, whatever the number of applications."""
     ranked = results.ranking(call)
-    reasons = decision_reasons(call)
-    released = selection_released(call)
+    found = page_of([r for r in ranked if shown is None or r.app.id in shown], page=page,
+                    per_page=per_page)
+    reasons = decision_reasons(call, [r.app.id for r in found.items])
+    released, selected, taken = selection_released(call), selected_count(call), fields_taken(call)
     rows = []
-    for r in ranked:
+    for r in found.items:
         row = BoardRow(r.rank, r.app, r.result, reason=reasons.get(r.app.id, ""))
         if r.app.state == AppState.REVIEWED:
             row.shortlist_departures = shortlist_departures(r.app, ranked)
             row.not_select_departures = not_select_departures(r.app, ranked)
-            row.refused = shortlist_problems(r.app, ranked=ranked)
+            row.refused = _refusals(r.app, ranked, released=released, selected=selected,
+                                    taken=taken.get(r.app.field_id))
         row.reconsiderable = not released and find_transition(
             r.app.state, Action.RECONSIDER_SELECTION) is not None
         rows.append(row)
-    return Board(call, rows, selected_count(call), released)
+    return Board(call, Page(items=rows, total=found.total, page=found.page,
+                            per_page=found.per_page), selected, released)

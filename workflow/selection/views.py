@@ -35,9 +35,10 @@ def index():
 
 def _page(call: Call, *, failed: int | None = None, form=None, status: int = 200):
     text = search.clean(request.args.get("q"))
-    return render_template("selection/call.html", board=selection.board(call), q=text,
-                           shown=search.matching_application_ids(call.id, text) if text
-                           else None,
+    shown = search.matching_application_ids(call.id, text) if text else None
+    return render_template("selection/call.html", q=text,
+                           board=selection.board(call, shown=shown,
+                                                 page=request.args.get("page", 1, type=int)),
                            announcement=publicity.publicity_of(call),
                            form=SelectionForm(formdata=None), failed=failed,
                            failed_form=form), status

@@ -16,14 +16,17 @@ from workflow.core.clock import now
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
 from workflow.core.states import SCORED_STATES, Action, AppState
+from workflow.experts.models import Exclusion
 from workflow.inbox.notifications import notify
 from workflow.intake.models import Application
 from workflow.lifecycle import transitions
 from workflow.lifecycle.permissions import SYSTEM, can
-from workflow.review.models import PanelResult, PanelSeat
+from workflow.review.models import PanelResult, PanelSeat, ScoreSheet
 from workflow.review.queries import panel_overview, panel_seats
 from workflow.review.rules.rubric import dimension_totals, grade, rubric_of
 from workflow.review.settings import ReviewSettings, review_settings_of
+from workflow.web.queries import search
+from workflow.web.queries.lists import Page, paginate
 
 DEFAULT = ReviewSettings()
 STAGES = ("defense", "site_visit")
@@ -165,11 +168,12 @@ def seat_problems(app: Application) -> list[str]:
     """Seats that keep a panel at work from completing: an accepted expert a conflict rule
     excludes (the department releases the seat), an invitation still to answer (a refill).
     An excluded expert's invitation cannot be answered, so it is not waited for."""
-    problems, excluded = (panel_overview.excluded_seat_problems(app, "accepted"),
-                          panel_overview.excluded_seats(app))
-    invited = [s for s in db.session.scalars(select(PanelSeat).where(
-        PanelSeat.application_id == app.id, PanelSeat.status == "invited"))
-        if s not in excluded]
+    return _seat_problems(panel_overview.seats_of(app), panel_overview.excluded_seats(app))
+
+
+def _seat_problems(seats: list[PanelSeat], excluded: dict[PanelSeat, list[str]]) -> list[str]:
+    problems = panel_overview.excluded_problems(excluded, "accepted")
+    invited = [s for s in seats if s.status == "invited" and s not in excluded]
     if invited:
         problems.append(_("%(n)d invitation(s) to this panel are not answered yet.",
                           n=len(invited)))
@@ -250,26 +254,37 @@ class RankingRow:
     tie_breaks: tuple
 
 
-def _dimension_means(app: Application, dimensions: list[str]) -> tuple:
-    rubric = rubric_of(app.call)
-    sheets = counted_sheets(app)
-    per_sheet = [dimension_totals(rubric, s.scores) for s in sheets]
-    return tuple(round(sum(t.get(d, 0) for t in per_sheet) / len(per_sheet), 2)
-                 if per_sheet else 0.0 for d in dimensions)
+def _dimension_means(call: Call, ranked, dimensions: list[str]) -> dict[int, tuple]:
+    """Per application of `ranked` (a select of application ids), the mean points of each of
+    `dimensions` over its counted sheets (counted_sheets: submitted, of an accepted seat whose
+    expert no conflict rule excludes): one statement for the whole call."""
+    rubric = rubric_of(call)
+    per_app: dict[int, list[dict]] = {}
+    for app_id, scores in db.session.execute(
+            select(PanelSeat.application_id, ScoreSheet.scores)
+            .join(ScoreSheet, ScoreSheet.seat_id == PanelSeat.id)
+            .where(PanelSeat.application_id.in_(ranked), PanelSeat.status == "accepted",
+                   ScoreSheet.submitted_at.is_not(None),
+                   ~select(Exclusion.id).where(Exclusion.application_id == PanelSeat.application_id,
+                                               Exclusion.expert_id == PanelSeat.expert_id)
+                   .exists())):
+        per_app.setdefault(app_id, []).append(dimension_totals(rubric, scores or {}))
+    return {app_id: tuple(round(sum(t.get(d, 0) for t in sheets) / len(sheets), 2)
+                          for d in dimensions) for app_id, sheets in per_app.items()}
 
 
 def ranking(call: Call) -> list[RankingRow]:
     """The call's applications with a panel result, best first, vetoed ones last; ties break on the
-    innovation capacity, then the industry leadership means, then the earlier submission."""
-    apps = db.session.scalars(select(Application).join(PanelResult)
-                              .where(Application.call_id == call.id))
+    innovation capacity, then the industry leadership means, then the earlier submission.
+    Three statements, whatever the number of applications."""
+    scored = (Application.call_id == call.id, PanelResult.final_score.is_not(None))
+    pairs = db.session.execute(select(Application, PanelResult).join(
+        PanelResult, PanelResult.application_id == Application.id).where(*scored)).all()
     dimensions = review_settings_of(call).tie_breaks
-    rows = []
-    for app in apps:
-        result = result_of(app)
-        if result is None or result.final_score is None:
-            continue
-        rows.append(RankingRow(0, app, result, _dimension_means(app, dimensions)))
+    means = _dimension_means(call, select(PanelResult.application_id).join(
+        Application, PanelResult.application_id == Application.id).where(*scored), dimensions)
+    none = tuple(0.0 for _d in dimensions)
+    rows = [RankingRow(0, app, result, means.get(app.id, none)) for app, result in pairs]
     rows.sort(key=lambda r: (r.result.vetoed, -r.result.final_score,
                              *(-v for v in r.tie_breaks), r.app.submitted_at or now(),
                              r.app.id))
@@ -287,18 +302,33 @@ class ProgressRow:
     problems: list[str]  # excluded seats to release, invitations not answered
 
 
-def progress(call: Call) -> list[ProgressRow]:
-    """Per application under review: its accepted seats, who has not submitted, and the
-    seats that keep the panel from completing."""
+def _under_review(call: Call, text: str = ""):
+    stmt = select(Application).where(Application.call_id == call.id,
+                                     Application.state.in_(SCORED_STATES))
+    return stmt.where(search.application_matches(text)) if text else stmt
+
+
+def _progress_rows(apps: list[Application]) -> list[ProgressRow]:
+    panels = panel_overview.panels_of([app.id for app in apps])
     rows = []
-    for app in db.session.scalars(select(Application).where(
-            Application.call_id == call.id, Application.state.in_(SCORED_STATES))
-            .order_by(Application.id)):
-        seats = panel_seats.accepted_seats(app)
+    for app in apps:
+        own, excluded = panels.seats.get(app.id, []), panels.excluded.get(app.id, {})
+        seats = [s for s in own if s.status == "accepted"]
         missing = [s for s in seats if s.sheet is None or s.sheet.submitted_at is None]
-        problems = seat_problems(app) if app.state == AppState.EXPERT_REVIEW else []
-        rows.append(ProgressRow(app, seats, missing, result_of(app), problems))
+        problems = (_seat_problems(own, excluded) if app.state == AppState.EXPERT_REVIEW
+                    else [])
+        rows.append(ProgressRow(app, seats, missing, panels.results.get(app.id), problems))
     return rows
+
+
+def progress(call: Call, *, text: str = "", page: int = 1, per_page: int = 50) -> Page:
+    """A page of the applications under review (by id), found by `text`: their accepted
+    seats, who has not submitted, and the seats that keep the panel from completing. Six
+    statements, whatever the number of applications."""
+    found = paginate(_under_review(call, text).order_by(Application.id), page=page,
+                     per_page=per_page)
+    return Page(items=_progress_rows(found.items), total=found.total, page=found.page,
+                per_page=found.per_page)
 
 
 def remind_missing(call: Call, *, actor) -> int:
@@ -307,9 +337,9 @@ def remind_missing(call: Call, *, actor) -> int:
     if not can(actor, "call.review_progress", call):
         raise PermissionDenied("call.review_progress")
     sent, day = 0, now().strftime("%Y%m%d")
-    for row in progress(call):
-        if row.app.state != AppState.EXPERT_REVIEW:
-            continue
+    at_work = list(db.session.scalars(_under_review(call).where(
+        Application.state == AppState.EXPERT_REVIEW).order_by(Application.id)))
+    for row in _progress_rows(at_work):
         for seat in row.missing:
             # Only who can still submit; an expert excluded since accepting is not told
             # about the application (nor is anyone, by name: see assignment._invite).

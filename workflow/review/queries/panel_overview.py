@@ -5,12 +5,14 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
+from workflow.calls.models import CallField
 from workflow.core.extensions import db
 from workflow.core.states import PANEL_FORMING_STATES
 from workflow.experts.models import Exclusion, Expert
 from workflow.intake.models import Application
-from workflow.review.models import AssignmentRun, PanelSeat
+from workflow.review.models import AssignmentRun, PanelResult, PanelSeat
 from workflow.review.queries import eligible_experts
 from workflow.review.settings import ReviewSettings
 from workflow.web.queries import search
@@ -42,7 +44,8 @@ def panels_page(call, settings: ReviewSettings, *, text: str = "", page: int = 1
                                      Application.state.in_(PANEL_FORMING_STATES))
     if text:
         stmt = stmt.where(search.application_matches(text))
-    found = paginate(stmt.order_by(Application.id), page=page, per_page=per_page)
+    found = paginate(stmt.options(joinedload(Application.field).joinedload(CallField.term))
+                     .order_by(Application.id), page=page, per_page=per_page)
     ids = [a.id for a in found.items]
     seats = db.session.scalars(select(PanelSeat).where(PanelSeat.application_id.in_(ids))
                                .order_by(PanelSeat.id)).all()
@@ -75,8 +78,7 @@ def problems(k: int, seats: list[PanelSeat], excluded: dict[PanelSeat, list[str]
         found.append(_("%(n)d of %(k)d experts have accepted.", n=len(accepted), k=k))
     if not any(s.is_chair for s in accepted):
         found.append(_("The panel has no chair who has accepted."))
-    return found + [_("%(name)s is excluded by rule %(rule)s.", name=seat.expert.name,
-                      rule=", ".join(rules)) for seat, rules in excluded.items()]
+    return found + excluded_problems(excluded)
 
 
 def seats_of(app: Application) -> list[PanelSeat]:
@@ -114,9 +116,40 @@ def excluded_seats(app: Application) -> dict[PanelSeat, list[str]]:
     return {seat: rules[seat.expert_id] for seat in seats}
 
 
-def excluded_seat_problems(app: Application, status: str | None = None) -> list[str]:
-    """Each excluded seat of `app` (of `status`, if given) named with its rules: the
-    department must release it."""
+def excluded_problems(excluded: dict[PanelSeat, list[str]], status: str | None = None
+                      ) -> list[str]:
+    """Each excluded seat (of `status`, if given) named with its rules: the department must
+    release it."""
     return [_("%(name)s is excluded by rule %(rule)s.", name=seat.expert.name,
-              rule=", ".join(rules)) for seat, rules in excluded_seats(app).items()
+              rule=", ".join(rules)) for seat, rules in excluded.items()
             if status in (None, seat.status)]
+
+
+@dataclass
+class Panels:
+    """The seats (by id, their sheets loaded), stored exclusions and results of a list of
+    applications, read in three statements for the whole list."""
+
+    seats: dict[int, list[PanelSeat]]
+    excluded: dict[int, dict[PanelSeat, list[str]]]
+    results: dict[int, PanelResult]
+
+
+def panels_of(app_ids) -> Panels:
+    """The Panels of the applications `app_ids` (a list or a select of ids)."""
+    seats: dict[int, list[PanelSeat]] = {}
+    for seat in db.session.scalars(select(PanelSeat).where(PanelSeat.application_id.in_(app_ids))
+                                   .options(selectinload(PanelSeat.sheet))
+                                   .order_by(PanelSeat.id)):
+        seats.setdefault(seat.application_id, []).append(seat)
+    rules: dict[tuple[int, int], list[str]] = {}
+    for app_id, expert_id, rule in db.session.execute(
+            select(Exclusion.application_id, Exclusion.expert_id, Exclusion.rule)
+            .where(Exclusion.application_id.in_(app_ids)).order_by(Exclusion.rule)):
+        rules.setdefault((app_id, expert_id), []).append(rule)
+    excluded = {app_id: {s: rules[(app_id, s.expert_id)] for s in own
+                         if s.status != "declined" and (app_id, s.expert_id) in rules}
+                for app_id, own in seats.items()}
+    results = {r.application_id: r for r in db.session.scalars(
+        select(PanelResult).where(PanelResult.application_id.in_(app_ids)))}
+    return Panels(seats, excluded, results)

@@ -27,10 +27,12 @@ from workflow.lifecycle.permissions import can
 from workflow.review.operations import results
 from workflow.review.ranking_sheet import to_xlsx
 from workflow.web.queries import search
+from workflow.web.queries.lists import page_of
 from workflow.web.views.helpers import flash_problems, load_or_404, require
 from workflow.web.views.unit_of_work import commit, unit_of_work
 
 bp = Blueprint("review_results", __name__)
+RANKING_PER_PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -49,12 +51,16 @@ def call_results(call_id: int):
     call = load_or_404(Call, call_id)
     require("call.ranking", call)
     officer = can(current_user, "call.review_progress", call)
-    ranking, text = results.ranking(call), search.clean(request.args.get("q"))
+    text, args = search.clean(request.args.get("q")), request.args
+    ranked = results.ranking(call)
+    shown = search.matching_application_ids(call.id, text) if text else None
     return render_template(
         "review/results/call_results.html", call=call, officer=officer, q=text,
-        shown=search.matching_application_ids(call.id, text) if text else None,
-        progress=results.progress(call) if officer else [], ranking=ranking,
-        stages=results.stage_columns(call, ranking), weighted=results.weighted_stages(call),
+        progress=results.progress(call, text=text, page=args.get("progress_page", 1, type=int))
+        if officer else None,
+        ranking=page_of([r for r in ranked if shown is None or r.app.id in shown],
+                        page=args.get("page", 1, type=int), per_page=RANKING_PER_PAGE),
+        stages=results.stage_columns(call, ranked), weighted=results.weighted_stages(call),
         stage_form=StageScoreForm(formdata=None))
 
 

@@ -35,12 +35,33 @@ class Page:
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
+    def window(self, around: int = 2) -> list[int | None]:
+        """The page numbers a pager links: the first, the last and `around` on each side of
+        the current one; None where pages are left out. A pager of 400 pages stays short."""
+        kept = sorted({1, self.pages, *range(max(1, self.page - around),
+                                             min(self.pages, self.page + around) + 1)})
+        shown: list[int | None] = []
+        for n in kept:
+            if shown and n - shown[-1] == 2:
+                shown.append(n - 1)  # a gap of one page: its link is as short as the dots
+            elif shown and n - shown[-1] > 2:
+                shown.append(None)
+            shown.append(n)
+        return shown
+
 
 def paginate(stmt, *, page: int, per_page: int) -> Page:
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     page = min(max(1, page), max(1, -(-total // per_page)))
     items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique())
     return Page(items=items, total=total, page=page, per_page=per_page)
+
+
+def page_of(rows: list, *, page: int, per_page: int) -> Page:
+    """A page of a list built in Python (a ranking): the same Page as `paginate`."""
+    page = min(max(1, page), max(1, -(-len(rows) // per_page)))
+    return Page(items=rows[(page - 1) * per_page:page * per_page], total=len(rows), page=page,
+                per_page=per_page)
 
 
 def call_applications(call: Call, *, state=None, city=None, field_id=None, text="", page=1,
