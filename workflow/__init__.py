@@ -7,6 +7,7 @@ from workflow import (
     cli,
     setup,
 )
+from workflow.core import static_files
 from workflow.core.config import ROOT, load_config
 
 
@@ -20,6 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     setup.init_extensions(app)
+    static_files.init_app(app)
     blueprints.register(app)
     cli.register(app)
     setup.check_environment(app)

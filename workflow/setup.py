@@ -2,6 +2,7 @@
 import ctypes.util
 import logging
 
+import click
 from flask import Flask, current_app, flash, g, has_request_context, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,7 +12,7 @@ from sqlalchemy.engine import Engine
 from workflow.accounts.operations import sessions
 from workflow.core import clock, extensions, reference
 from workflow.core.config import ROOT
-from workflow.core.extensions import babel, csrf, db, limiter, login_manager, migrate
+from workflow.core.extensions import babel, csrf, db, limiter, login_manager
 from workflow.inbox import outbox
 from workflow.lifecycle.permissions import can
 from workflow.web import formatting
@@ -97,6 +98,30 @@ def _check_session() -> None:
         flash(message(), "warning")
 
 
+class _Migrations:
+    """Flask-Migrate's entry in app.extensions until something reads it: Flask-Migrate imports
+    Alembic (a third of a second, tens of MB), which only `flask db` and the upgrades of the
+    tests and benchmarks need, not every web worker and `flask tick`."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+
+    def __getattr__(self, name: str):
+        from flask_migrate import Migrate
+
+        Migrate(self.app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True)
+        return getattr(self.app.extensions["migrate"], name)
+
+
+class _MigrationCommands(click.Group):
+    """`flask db`: Flask-Migrate's group of commands, imported when one of them is run."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        from flask_migrate.cli import db as commands
+
+        return commands.make_context(info_name, args, parent=parent, **extra)
+
+
 def init_extensions(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         from pathlib import Path
@@ -108,7 +133,8 @@ def init_extensions(app: Flask) -> None:
     # view's reads of the time all get the request's arrival (workflow/core/clock.py).
     app.before_request(clock.arrive)
     db.init_app(app)
-    migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True)
+    app.extensions["migrate"] = _Migrations(app)
+    app.cli.add_command(_MigrationCommands("db", help="Perform database migrations."))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Shanghai",
                    default_translation_directories=str(extensions.TRANSLATIONS))

@@ -4,16 +4,16 @@ Plain data in, bytes out, as an Excel workbook or an A4 landscape PDF; no app co
 Every text field is user input: the PDF template autoescapes it and the workbook stores it
 as a string, never a formula.
 """
+from functools import cache
 from io import BytesIO
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from workflow.core.pdf import render_document
 from workflow.recommendation.sheet_data import SheetRow, SummarySheet
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 HEADERS = ("推荐排序", "中心名称", "牵头单位", "统一社会信用代码", "技术领域", "所在市",
            "共建单位", "推荐意见")
@@ -26,14 +26,30 @@ def to_pdf(sheet: SummarySheet) -> bytes:
                            date=sheet.date, rows=sheet.ranked_rows, headers=HEADERS)
 
 
-THIN = Side(style="thin", color="000000")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-WRAP = Alignment(wrap_text=True, vertical="center")
-CENTERED = Alignment(wrap_text=True, vertical="center", horizontal="center")
 CENTERED_COLUMNS = {1, 4, 5, 6}
 
 
+@cache
+def cell_styles() -> SimpleNamespace:
+    """The borders and alignments of the sheets, made once when a first sheet is written
+    (openpyxl, with numpy, is imported then and not when a web worker starts)."""
+    from openpyxl.styles import Alignment, Border, Side
+
+    thin = Side(style="thin", color="000000")
+    return SimpleNamespace(
+        box=Border(left=thin, right=thin, top=thin, bottom=thin),
+        wrap=Alignment(wrap_text=True, vertical="center"),
+        centered=Alignment(wrap_text=True, vertical="center", horizontal="center"),
+        right=Alignment(horizontal="right"),
+    )
+
+
 def to_xlsx(sheet: SummarySheet) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    style = cell_styles()
     workbook = Workbook()
     ws = workbook.active
     ws.title = "推荐汇总表"
@@ -42,12 +58,13 @@ def to_xlsx(sheet: SummarySheet) -> bytes:
     ws.append([_text(sheet.title)])
     ws.merge_cells(f"A1:{last}1")
     ws["A1"].font = Font(name="黑体", size=16)
-    ws["A1"].alignment = CENTERED
+    ws["A1"].alignment = style.centered
     ws.row_dimensions[1].height = 36
 
     ws.append(HEADERS)
     for cell in ws[2]:
-        cell.font, cell.alignment, cell.border = Font(name="黑体", size=11), CENTERED, BOX
+        cell.font, cell.alignment, cell.border = (Font(name="黑体", size=11), style.centered,
+                                                  style.box)
 
     for row in sheet.ranked_rows:
         _append_row(ws, row)
@@ -55,7 +72,7 @@ def to_xlsx(sheet: SummarySheet) -> bytes:
     footer = ws.max_row + 2
     ws.cell(footer, 1, _text(f"推荐单位：{sheet.recommender}（盖章）"))
     ws.merge_cells(start_row=footer, start_column=1, end_row=footer, end_column=4)
-    ws.cell(footer, 6, sheet.date).alignment = Alignment(horizontal="right")
+    ws.cell(footer, 6, sheet.date).alignment = style.right
     ws.merge_cells(start_row=footer, start_column=6, end_row=footer, end_column=8)
 
     for index, width in enumerate(COLUMN_WIDTHS, start=1):
@@ -67,17 +84,20 @@ def to_xlsx(sheet: SummarySheet) -> bytes:
     return buffer.getvalue()
 
 
-def _append_row(ws: Worksheet, row: SheetRow) -> None:
+def _append_row(ws: "Worksheet", row: SheetRow) -> None:
+    from openpyxl.styles import Font
+
+    style = cell_styles()
     values = (row.rank, row.title, row.lead_unit, row.credit_code, row.field, row.city,
               row.cobuilders, row.opinion)
     ws.append([value if isinstance(value, int) else _text(value) for value in values])
     for cell in ws[ws.max_row]:
-        cell.border = BOX
+        cell.border = style.box
         cell.font = Font(name="宋体", size=11)
-        cell.alignment = CENTERED if cell.column in CENTERED_COLUMNS else WRAP
+        cell.alignment = style.centered if cell.column in CENTERED_COLUMNS else style.wrap
 
 
-def _keep_formulas_out(ws: Worksheet) -> None:
+def _keep_formulas_out(ws: "Worksheet") -> None:
     """Store every text that looks like a formula as a string (openpyxl would write "=..." as
     a formula) and flag it quotePrefix, Excel's leading apostrophe, so editing it in Excel
     or saving as CSV does not turn it into one either."""
@@ -90,10 +110,12 @@ def _keep_formulas_out(ws: Worksheet) -> None:
 
 def _text(value: str) -> str:
     """User text openpyxl can write: XML-illegal control characters would raise."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
-def _print_setup(ws: Worksheet) -> None:
+def _print_setup(ws: "Worksheet") -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.sheet_properties.pageSetUpPr.fitToPage = True

@@ -4,12 +4,8 @@ Titles and unit names are user input: stored as strings, never as formulas.
 """
 from io import BytesIO
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from workflow.core.reference import city_name
-from workflow.recommendation.sheet import BOX, CENTERED, WRAP, _keep_formulas_out, _text
+from workflow.recommendation.sheet import _keep_formulas_out, _text, cell_styles
 
 HEADERS = ("排名", "中心名称", "牵头单位", "所在市", "技术领域", "评审得分", "答辩得分",
            "现场考察得分", "综合得分", "等级", "否决", "分歧预警")
@@ -27,21 +23,28 @@ def row_values(row) -> tuple:
 
 
 def to_xlsx(title: str, rows) -> bytes:
+    # openpyxl (and numpy with it) is imported on the first export, not when a worker starts.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    style = cell_styles()
     workbook = Workbook()
     ws = workbook.active
     ws.title = "评审排名"
     ws.append([_text(f"{title} 评审排名")])
     ws.merge_cells(f"A1:{get_column_letter(len(HEADERS))}1")
     ws["A1"].font = Font(name="黑体", size=16)
-    ws["A1"].alignment = CENTERED
+    ws["A1"].alignment = style.centered
     ws.append(HEADERS)
     for cell in ws[2]:
-        cell.font, cell.alignment, cell.border = Font(name="黑体", size=11), CENTERED, BOX
+        cell.font, cell.alignment, cell.border = (Font(name="黑体", size=11), style.centered,
+                                                  style.box)
     for row in rows:
         ws.append(row_values(row))
         for cell in ws[ws.max_row]:
-            cell.border = BOX
-            cell.alignment = WRAP if cell.column in TEXT_COLUMNS else CENTERED
+            cell.border = style.box
+            cell.alignment = style.wrap if cell.column in TEXT_COLUMNS else style.centered
     for index, width in enumerate(COLUMN_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A3"
