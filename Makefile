@@ -1,5 +1,7 @@
-# Two commands: `make run` serves the demo on http://127.0.0.1:5000, `make test` runs every test
-# (on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set).
+# Two commands: `make run` serves the demo (gunicorn) on http://127.0.0.1:5000, `make test` runs
+# every test (on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set). `make serve` serves
+# without the demo, as in production (docs/deployment.md), with the queue's worker when REDIS_URL
+# is set.
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -19,11 +21,25 @@ RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-
 	fonts-lxgw-wenkai
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
 
-.PHONY: run test install system-run system-test axe translations i18n-update db demo lifecycle-doc architecture-doc lint clean
+.PHONY: run serve test install system-run system-test axe translations i18n-update db demo lifecycle-doc architecture-doc lint clean
 
 run: install system-run translations db demo
 	@echo "Serving Centerflow on http://$(HOST):$(PORT)  (Ctrl-C stops it)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn -c python:workflow.serving.gunicorn_conf wsgi:app
+
+# gunicorn (workflow/serving/gunicorn_conf.py) on HOST:PORT; no demo is loaded. With REDIS_URL
+# set, one queue worker (`flask worker`) runs beside it and stops with it.
+serve: install system-run translations db
+	@echo "Serving Centerflow with gunicorn on http://$(HOST):$(PORT)  (Ctrl-C stops it)"
+	@worker=; \
+	if [ -n "$$REDIS_URL" ]; then \
+		$(FLASK) worker & worker=$$!; \
+		echo "Queue worker started (pid $$worker) on $$REDIS_URL"; \
+	else \
+		echo "REDIS_URL is not set: slow work runs in the app's processes, no worker started"; \
+	fi; \
+	trap 'if [ -n "$$worker" ]; then kill $$worker 2>/dev/null; wait $$worker; fi' EXIT INT TERM; \
+	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn -c python:workflow.serving.gunicorn_conf wsgi:app
 
 test: install system-test translations axe
 	$(VENV)/bin/ruff check workflow forms tests bench

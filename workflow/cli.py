@@ -16,12 +16,10 @@ from workflow.core.states import Role
 from workflow.demo import seed as demo
 from workflow.demo.bench_command import bench_data_command
 from workflow.experts.operations.pool import import_experts, read_expert_file
-from workflow.inbox import digest, outbox
+from workflow.jobs.worker import worker_command
 from workflow.lifecycle.doc import render
 from workflow.lifecycle.permissions import SYSTEM
 from workflow.notices.operations import issue as notice_issue
-from workflow.publicity.operations import publicity
-from workflow.review.operations import results
 from workflow.web.queries import lists as queries
 
 LOGIN_ROLES = [r.value for r in Role if r != Role.SYSTEM]
@@ -108,30 +106,7 @@ def tick_command(as_json):
     """Apply what time has made due: expiries, ends of announcement periods, reminders,
     daily digests, waiting mails. Safe to run twice or concurrently. Cron, every 10 minutes:
     */10 * * * * cd /srv/centerflow && .venv/bin/flask --app wsgi tick"""
-    done = {"expire": 0, "expire_correction": 0, "end_publicity": 0,
-            "raise_objection_review": 0, "close_review": 0, "skipped": 0}
-    for app_id, action in tick.due_expiries():
-        try:
-            tick.apply_expiry(app_id, action)
-            db.session.commit()
-            done[str(action)] += 1
-        except ServiceError:  # someone (or another tick) acted first: nothing is due any more
-            db.session.rollback()
-            done["skipped"] += 1
-    for app_id in results.ready_reviews():
-        try:
-            results.close_review(app_id)
-            db.session.commit()
-            done["close_review"] += 1
-        except ServiceError:  # not ready after all, or closed meanwhile
-            db.session.rollback()
-            done["skipped"] += 1
-    done["publicities_ended"] = publicity.close_ended_periods()
-    db.session.commit()
-    done["reminders"] = tick.send_reminders()
-    db.session.commit()
-    done["digests"] = digest.queue_digests()
-    done["mails_sent"] = outbox.send_outbox()
+    done = tick.run()
     click.echo(json.dumps(done) if as_json else
                ", ".join(f"{k}: {v}" for k, v in done.items()))
 
@@ -204,7 +179,7 @@ def register(app: Flask) -> None:
     for command in (create_user_command, stats_command, seed_demo_command, demo_code_command,
                     tick_command,
                     lifecycle_doc_command, architecture_doc_command, experts_import_command,
-                    notices_group,
+                    notices_group, worker_command,
                     bench_data_command):
         app.cli.add_command(command)
 

@@ -3,9 +3,9 @@ reminders: of deadlines two working days ahead (filing, recommending, correction
 sheets), and of work still waiting for the leadership (or a signed notice for the officers)
 some working days after it was handed over.
 
-Each due item is applied on its own by `apply`, which the command commits one by one; an
-item that another tick (or a person) changed meanwhile is skipped, so ticks may run twice
-or at the same time without harm.
+Each due item is applied on its own and committed one by one (`run`); an item that another
+tick (or a person) changed meanwhile is skipped, so ticks may run twice or at the same time
+without harm. `run` is what `flask tick` does, and the job `flask worker --queue-tick` queues.
 """
 from flask import current_app
 from sqlalchemy import func, select
@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from workflow.calendar import queries as calendar
 from workflow.calls.models import Call
 from workflow.core.clock import now
+from workflow.core.errors import ServiceError
 from workflow.core.extensions import db
 from workflow.core.models import AuditEntry
 from workflow.core.states import (
@@ -24,6 +25,7 @@ from workflow.core.states import (
     Role,
 )
 from workflow.formal_review.models import CorrectionRequest
+from workflow.inbox import digest, outbox
 from workflow.inbox.notifications import lead_users, region_recommenders, staff
 from workflow.intake.models import Application
 from workflow.lifecycle import alerts
@@ -32,8 +34,40 @@ from workflow.lifecycle.transitions import transition
 from workflow.publicity.operations import publicity
 from workflow.publicity.queries import publicity_of
 from workflow.review.models import PanelSeat, ScoreSheet
+from workflow.review.operations import results
 
 REMIND_WORKING_DAYS = 2
+
+
+def run() -> dict:
+    """Apply what time has made due: expiries, closed reviews, ends of announcement periods,
+    reminders, digests, waiting mails. Side effects: each item committed on its own.
+    Returns how many of each were done."""
+    done = {"expire": 0, "expire_correction": 0, "end_publicity": 0,
+            "raise_objection_review": 0, "close_review": 0, "skipped": 0}
+    for app_id, action in due_expiries():
+        try:
+            apply_expiry(app_id, action)
+            db.session.commit()
+            done[str(action)] += 1
+        except ServiceError:  # someone (or another tick) acted first: nothing is due any more
+            db.session.rollback()
+            done["skipped"] += 1
+    for app_id in results.ready_reviews():
+        try:
+            results.close_review(app_id)
+            db.session.commit()
+            done["close_review"] += 1
+        except ServiceError:  # not ready after all, or closed meanwhile
+            db.session.rollback()
+            done["skipped"] += 1
+    done["publicities_ended"] = publicity.close_ended_periods()
+    db.session.commit()
+    done["reminders"] = send_reminders()
+    db.session.commit()
+    done["digests"] = digest.queue_digests()
+    done["mails_sent"] = outbox.send_outbox()
+    return done
 
 
 def due_expiries() -> list[tuple[int, Action]]:

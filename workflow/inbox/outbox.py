@@ -7,7 +7,8 @@ sent, by an UPDATE that succeeds only for whoever saw its attempt count first, s
 (or a tick and the background sender) never send one mail twice. A failed mail keeps its
 error and is due again after a wait that doubles each time; after MAIL_MAX_ATTEMPTS it is
 given up, and an officer can retry it. Account mails do not wait for the tick: once the
-transaction that queued them commits, a background thread sends them (`send_soon`).
+transaction that queued them commits, they are sent in the background (`send_soon`): by a
+job of the queue's workers when REDIS_URL is set, else by a thread of this process.
 """
 import logging
 import queue
@@ -22,6 +23,7 @@ from email.utils import parseaddr
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from flask_mail import BadHeaderError, Connection, Message
+from redis.exceptions import RedisError
 from sqlalchemy import and_, case, event, func, or_, select, update
 
 from workflow.accounts.models.users import User
@@ -30,6 +32,7 @@ from workflow.core.clock import now
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db, mail
 from workflow.inbox.models import OutboxMail
+from workflow.jobs import queue as jobs
 from workflow.lifecycle.permissions import can
 from workflow.web.queries.lists import Page, paginate
 
@@ -212,8 +215,18 @@ def _hand_over(session) -> None:
     if session.get_nested_transaction() is not None:
         return  # a savepoint was released: the rows are not committed yet
     ids = session.info.pop(_SOON, None)
-    if ids and has_app_context() and current_app.config["MAIL_SERVER"]:
+    if ids and has_app_context() and current_app.config["MAIL_SERVER"] and not _queued(ids):
         current_app.extensions["outbox_sender"].hand_over(ids)
+
+
+def _queued(ids: list[int]) -> bool:
+    """Hand the mails to the queue's workers; False without a queue, or when Redis cannot be
+    reached (this process's thread sends them then)."""
+    try:
+        return jobs.enqueue(send_outbox, limit=len(ids), only=ids) is not None
+    except RedisError as error:
+        log.warning("mails %s not queued, sent from here: %s", ids, error)
+        return False
 
 
 @event.listens_for(db.session, "after_rollback")

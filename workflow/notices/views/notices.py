@@ -1,6 +1,7 @@
 """The approval notice of a call: the officer edits the draft, a leader signs it, the officer
-issues it (a few documents per request, resumable), downloads and revokes; the lead unit
-downloads its letter and the notice; the document-number registry."""
+issues it (by a job of the queue when there is one, else a few documents per request;
+resumable either way), downloads and revokes; the lead unit downloads its letter and the
+notice; the document-number registry."""
 from io import BytesIO
 
 from flask import (
@@ -17,6 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from forms.notices import (
@@ -31,6 +33,8 @@ from workflow.core import clock
 from workflow.core.errors import ServiceError
 from workflow.core.extensions import db
 from workflow.core.storage import DamagedFile
+from workflow.jobs import queue as jobs
+from workflow.jobs import tasks
 from workflow.lifecycle.permissions import can
 from workflow.notices import queries as notice_queries
 from workflow.notices.models import DocumentNumber, Notice, OfficialDocument
@@ -61,8 +65,13 @@ def index():
 def notice_page(call_id: int):
     call = load_or_404(Call, call_id)
     require("notice.view", call)
-    return render_template("notices/call_notice.html", call=call,
-                           seal_form=SealForm(formdata=None), **notice_issue.overview(call))
+    overview = notice_issue.overview(call)
+    notice = overview["notice"]
+    job = (tasks.issue_state(notice) if notice is not None and notice.state == "issuing"
+           else None)
+    return render_template("notices/call_notice.html", call=call, job=job,
+                           background=jobs.enabled(), seal_form=SealForm(formdata=None),
+                           **overview)
 
 
 @bp.route("/officer/calls/<int:call_id>/notice/texts", methods=["GET", "POST"])
@@ -146,7 +155,20 @@ def issue(call_id: int):
     if not work.failed:
         flash(_("%(number)s is taken; the documents are being made.",
                 number=notice.number.text), "success")
+        _hand_to_queue(notice)
     return redirect(url_for(".notice_page", call_id=call.id, _anchor="progress"))
+
+
+def _hand_to_queue(notice) -> bool:
+    """Queue the storing of the documents; False without a queue or when Redis cannot be
+    reached (said, and the page stores them a few per request instead)."""
+    try:
+        return tasks.queue_issue(notice) is not None
+    except RedisError as error:
+        current_app.logger.error("notice %d not queued: %s", notice.id, error)
+        flash(_("The background worker cannot be reached: continue issuing on this page."),
+              "warning")
+        return False
 
 
 @bp.post("/officer/notices/<int:notice_id>/step")
@@ -154,6 +176,10 @@ def issue(call_id: int):
 def step(notice_id: int):
     notice = load_or_404(Notice, notice_id)
     require("notice.issue", notice.call)
+    if notice.state == "issuing" and jobs.enabled() and _hand_to_queue(notice):
+        flash(_("The documents are being made in the background; reload the page to see "
+                "how far it got."), "success")
+        return redirect(url_for(".notice_page", call_id=notice.call_id, _anchor="progress"))
     for _done in range(STEP):
         if notice_issue.store_next_document(notice, actor=current_user) is None:
             break
