@@ -19,7 +19,7 @@ from workflow.core.states import AppState
 from workflow.experts.models import ConflictDeclaration, Exclusion
 from workflow.review.models import PanelSeat, ScoreSheet
 from workflow.review.operations import assignment, results, scoring
-from workflow.review.queries import panel_seats
+from workflow.review.queries import expert_desk, panel_seats
 
 SAVED_AT = datetime(2026, 3, 2, 2, 30, tzinfo=UTC)      # 10:30 in Shanghai
 SUBMITTED_AT = datetime(2026, 3, 3, 16, 5, tzinfo=UTC)  # 00:05 the next day in Shanghai
@@ -170,6 +170,28 @@ def test_a_reopened_sheet_is_to_score_again(desk, login):
     reopened = card(groups["to_score"], submitted)
     assert "Reopened by the panel chair on 2026-03-02 10:30" in reopened
     assert 'data-action="continue"' in reopened
+
+
+def test_each_group_is_paged_on_the_server_and_counts_only_what_the_expert_may_see(
+        desk, login, monkeypatch):
+    """Three seats to score (the excluded fourth counted nowhere), two to a page, newest
+    first; a group of one page has no pager."""
+    monkeypatch.setattr(expert_desk, "PER_PAGE", 2)
+    client = login(desk.expert)
+    first = sections(client.get("/expert").get_data(as_text=True))
+    assert '<span class="badge text-bg-primary">3</span>' in first["to_score"]
+    assert first["to_score"].count('class="card ') == 2
+    assert "山东省待开评技术创新中心" in first["to_score"]
+    assert "山东省草稿技术创新中心" in first["to_score"]
+    assert "/expert?to_score_page=2#to-score" in first["to_score"]
+    second = sections(client.get("/expert?to_score_page=2&done_page=9")
+                      .get_data(as_text=True))
+    assert second["to_score"].count('class="card ') == 1
+    assert "山东省待评分技术创新中心" in second["to_score"]
+    assert "山东省回避后技术创新中心" not in "".join(second.values())
+    assert 'href="/expert?to_score_page=1#to-score" rel="prev"' in second["to_score"]
+    assert "pagination" not in second["invitations"] + second["done"]  # one page each
+    assert "山东省已提交技术创新中心" in second["done"]  # a page past the last: the last
 
 
 def test_the_buttons_follow_the_permission_table(desk, login, monkeypatch):

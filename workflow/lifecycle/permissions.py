@@ -5,9 +5,12 @@ The predicate of each state change is declared with its action (lifecycle/regist
 Every view and every service asks `can`; nothing else decides access.
 """
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from workflow.accounts.models.users import User
 from workflow.calls.models import Call
@@ -134,6 +137,9 @@ def seat_of(user, app) -> PanelSeat | None:
     expert_id = expert_id_of(user)
     if expert_id is None or app is None:
         return None
+    known = _known_seats.get()
+    if known is not None and (expert_id, app.id) in known:
+        return known[(expert_id, app.id)]
     seat = db.session.scalar(select(PanelSeat).where(
         PanelSeat.application_id == app.id, PanelSeat.expert_id == expert_id,
         PanelSeat.status != "declined"))
@@ -141,6 +147,43 @@ def seat_of(user, app) -> PanelSeat | None:
             Exclusion.application_id == app.id, Exclusion.expert_id == expert_id).limit(1)):
         return None
     return seat
+
+
+def seats_of(user, apps) -> dict[int, PanelSeat | None]:
+    """`seat_of` for many applications, by id, in two statements whatever their number (an
+    expert's home page lists hundreds of seats): the same answer for each application."""
+    expert_id = expert_id_of(user)
+    ids = sorted({app.id for app in apps})
+    if expert_id is None or not ids:
+        return dict.fromkeys(ids)
+    seats = {seat.application_id: seat for seat in db.session.scalars(
+        select(PanelSeat).options(lazyload(PanelSeat.expert)).where(
+            PanelSeat.expert_id == expert_id, PanelSeat.application_id.in_(ids),
+            PanelSeat.status != "declined"))}
+    excluded = set(db.session.scalars(select(Exclusion.application_id).where(
+        Exclusion.expert_id == expert_id, Exclusion.application_id.in_(ids))))
+    return {app_id: None if app_id in excluded else seats.get(app_id) for app_id in ids}
+
+
+# The seats `seat_of` answers from inside `seats_read_once`: (expert id, application id) ->
+# the seat or None.
+_known_seats: ContextVar[dict[tuple[int, int], PanelSeat | None] | None] = ContextVar(
+    "known_seats", default=None)
+
+
+@contextmanager
+def seats_read_once(user, apps):
+    """Inside the block, `seat_of(user, app)` for each of `apps`, and so every `can` that
+    asks it, answers from one read (`seats_of`) instead of two statements each. For pages
+    that list many seats and change nothing while the block lasts."""
+    expert_id = expert_id_of(user)
+    known = dict(_known_seats.get() or {})
+    known.update({(expert_id, app_id): seat for app_id, seat in seats_of(user, apps).items()})
+    token = _known_seats.set(known)
+    try:
+        yield
+    finally:
+        _known_seats.reset(token)
 
 
 def is_panel_member(user, obj) -> bool:
@@ -302,10 +345,22 @@ def can_read_selection(user, obj) -> bool:
 def visible_state(app: Application, user) -> str:
     """The state `user` may see: outside the department a decided application still reads as
     reviewed until the announcement is published."""
-    if (app.state in UNANNOUNCED_DECISION_STATES
-            and not can(user, "application.read_selection", app)):
-        return AppState.REVIEWED
-    return app.state
+    return visible_states([app], user)[app.id]
+
+
+def visible_states(apps, user) -> dict[int, str]:
+    """`visible_state` of each of `apps`, by id: whether `user` reads the decisions is asked
+    once per call, since the announcement that releases them is the call's."""
+    readable: dict[int, bool] = {}
+    states = {}
+    for app in apps:
+        if app.state in UNANNOUNCED_DECISION_STATES:
+            if app.call_id not in readable:
+                readable[app.call_id] = can(user, "application.read_selection", app)
+            states[app.id] = app.state if readable[app.call_id] else AppState.REVIEWED
+        else:
+            states[app.id] = app.state
+    return states
 
 
 def is_officer_or_leader(user, obj=None) -> bool:

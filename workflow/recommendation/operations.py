@@ -2,6 +2,7 @@
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from workflow.core.clock import now
 from workflow.core.errors import PermissionDenied, ServiceError
@@ -82,10 +83,12 @@ def recommend_application(app: Application, *, rank: int | None, opinion: str,
 
 
 def summary_sheet(call, org) -> SummarySheet:
-    """The recommender's ranked summary sheet (推荐汇总表) of one call."""
+    """The recommender's ranked summary sheet (推荐汇总表) of one call, its rows' co-builders
+    loaded with them."""
     rows = db.session.execute(
         select(Recommendation, Application).join(Application)
         .where(Recommendation.call_id == call.id, Recommendation.recommender_org_id == org.id)
+        .options(selectinload(Application.cobuilders))
         .order_by(Recommendation.rank)
     ).all()
     return SummarySheet(

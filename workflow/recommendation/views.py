@@ -13,7 +13,7 @@ from workflow.core.states import Action, AppState
 from workflow.intake.models import Application
 from workflow.intake.rules import eligibility
 from workflow.lifecycle import bulk
-from workflow.lifecycle.permissions import can
+from workflow.lifecycle.permissions import can, visible_states
 from workflow.recommendation import operations as recommendation
 from workflow.recommendation.sheet import to_pdf, to_xlsx
 from workflow.web.queries import lists as queries
@@ -49,6 +49,12 @@ def index():
 QUEUE_FILTERS = ("q", "state", "page")
 
 
+def _rows(apps: list[Application]) -> list[tuple]:
+    """(application, the state the recommender sees, its eligibility) of a page's rows."""
+    results, states = eligibility.evaluate_many(apps), visible_states(apps, current_user)
+    return [(app, states[app.id], results[app.id]) for app in apps]
+
+
 def _queue_page(call: Call, form=None, status: int = 200):
     org, args = current_user.organization, request.values
     state, text = args.get("state"), search.clean(args.get("q"))
@@ -58,7 +64,7 @@ def _queue_page(call: Call, form=None, status: int = 200):
                                      text=text, page=args.get("page", 1, type=int))
     return render_template(
         "recommendation/queue.html", call=call, state=state, q=text, page=page,
-        rows=[(app, eligibility.evaluate(app)) for app in page.items],
+        rows=_rows(page.items),
         form=form or action_form(bulk.RECOMMENDER_ACTIONS, blank=True),
         counts=queries.states_of_region(call, org.region_code, decisions_shown=shown),
         quota_left=recommendation.quota_left(call, org.id),

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from workflow.calls.models import Call, CallField, PlatformType
 from workflow.core.extensions import db
@@ -72,46 +72,96 @@ def _number(data: dict, key: str) -> Decimal | None:
         return None
 
 
-def _field_taken(app: Application) -> bool:
+@dataclass(frozen=True)
+class _Approved:
+    """How many approved applications share a key, and the lowest of their ids: whether one
+    other than a given application is among them, without listing them all."""
+
+    count: int
+    first_id: int
+
+    def besides(self, app_id: int) -> bool:
+        return self.count > 1 or self.first_id != app_id
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the rules read beyond an application's own rows, read once for many:
+    approved applications by (field term, platform type) and by (lead unit, platform type
+    code), and the names of the platform types the rules name."""
+
+    by_field: dict[tuple[int, int], _Approved]
+    by_lead: dict[tuple[int, str], _Approved]
+    platform_names: dict[str, str]
+
+
+def _codes_of(value) -> list[str]:
+    return [c.strip() for c in str(value or "").split(",") if c.strip()]
+
+
+def _approved(key_columns, joins, where) -> dict[tuple, _Approved]:
+    stmt = select(*key_columns, func.count(), func.min(Application.id)).select_from(Application)
+    for target, on in joins:
+        stmt = stmt.join(target, on)
+    rows = db.session.execute(stmt.where(Application.state == AppState.APPROVED, *where)
+                              .group_by(*key_columns))
+    return {tuple(row[:-2]): _Approved(row[-2], row[-1]) for row in rows}
+
+
+def _facts_of(apps: list[Application]) -> _Facts:
+    """The facts the rules of `apps`' calls need, in at most three statements whatever
+    the number of applications."""
+    used = {(app.id, rule["rule"]): rule.get("value")
+            for app in apps for rule in rules_of(app.call)}
+    fielded = [app for app in apps if app.field is not None and (app.id, "field_free") in used]
+    leading = [app for app in apps if (app.id, "not_excluded_platform") in used]
+    codes = sorted({c for (_id, code), value in used.items() if code == "not_excluded_platform"
+                    for c in _codes_of(value)})
+    by_field = by_lead = {}
+    if fielded:
+        by_field = _approved(
+            (CallField.term_id, Call.platform_type_id),
+            ((CallField, Application.field_id == CallField.id),
+             (Call, Application.call_id == Call.id)),
+            (CallField.term_id.in_(sorted({a.field.term_id for a in fielded})),
+             Call.platform_type_id.in_(sorted({a.call.platform_type_id for a in fielded}))))
+    if leading and codes:
+        by_lead = _approved(
+            (Application.lead_org_id, PlatformType.code),
+            ((Call, Application.call_id == Call.id),
+             (PlatformType, Call.platform_type_id == PlatformType.id)),
+            (Application.lead_org_id.in_(sorted({a.lead_org_id for a in leading})),
+             PlatformType.code.in_(codes)))
+    names = dict(db.session.execute(select(PlatformType.code, PlatformType.name)
+                                    .where(PlatformType.code.in_(codes))).all()) if codes else {}
+    return _Facts(by_field, by_lead, names)
+
+
+def _field_taken(app: Application, facts: _Facts) -> bool:
     if app.field is None:
         return False
-    taken = db.session.scalar(
-        select(Application.id).join(CallField, Application.field_id == CallField.id)
-        .join(Call, Application.call_id == Call.id)
-        .where(CallField.term_id == app.field.term_id, Application.state == AppState.APPROVED,
-               Call.platform_type_id == app.call.platform_type_id, Application.id != app.id)
-        .limit(1)
-    )
-    return taken is not None
+    found = facts.by_field.get((app.field.term_id, app.call.platform_type_id))
+    return found is not None and found.besides(app.id)
 
 
-def _leads_excluded(app: Application, codes: set[str]) -> bool:
-    found = db.session.scalar(
-        select(Application.id).join(Call, Application.call_id == Call.id)
-        .join(PlatformType, Call.platform_type_id == PlatformType.id)
-        .where(Application.lead_org_id == app.lead_org_id, PlatformType.code.in_(codes),
-               Application.state == AppState.APPROVED, Application.id != app.id)
-        .limit(1)
-    )
-    return found is not None
+def _leads_excluded(app: Application, codes: list[str], facts: _Facts) -> bool:
+    return any((found := facts.by_lead.get((app.lead_org_id, code))) is not None
+               and found.besides(app.id) for code in codes)
 
 
 def _given(number: Decimal | None) -> str:
     return _("not given") if number is None else f"{number}"
 
 
-def _value_in_words(rule: dict) -> str:
+def _value_in_words(rule: dict, facts: _Facts) -> str:
     """A rule's value as the pages show it: platform types by their names."""
     value = str(rule.get("value") or "")
     if rule["rule"] != "not_excluded_platform":
         return value
-    codes = [c.strip() for c in value.split(",") if c.strip()]
-    names = dict(db.session.execute(select(PlatformType.code, PlatformType.name)
-                                    .where(PlatformType.code.in_(codes))).all())
-    return "、".join(names.get(c, c) for c in codes)
+    return "、".join(facts.platform_names.get(c, c) for c in _codes_of(value))
 
 
-def _check(app: Application, code: str, value) -> tuple[bool, str]:
+def _check(app: Application, code: str, value, facts: _Facts) -> tuple[bool, str]:
     org, figures = app.lead_org, app.section_data("foundation")
     if code == "in_province":
         return org.region_code in CITIES, city_name(org.region_code)
@@ -120,10 +170,9 @@ def _check(app: Application, code: str, value) -> tuple[bool, str]:
     if code == "good_credit":
         return not org.bad_credit, ""
     if code == "field_free":
-        return not _field_taken(app), app.field.name if app.field else ""
+        return not _field_taken(app, facts), app.field.name if app.field else ""
     if code == "not_excluded_platform":
-        codes = {c.strip() for c in str(value or "").split(",") if c.strip()}
-        return not _leads_excluded(app, codes), ""
+        return not _leads_excluded(app, _codes_of(value), facts), ""
     if code == "revenue_min":
         revenue = _number(figures, "revenue_y3")
         return revenue is not None and revenue >= Decimal(str(value)), _given(revenue)
@@ -140,17 +189,28 @@ def _check(app: Application, code: str, value) -> tuple[bool, str]:
     raise ValueError(f"unknown eligibility rule {code}")
 
 
-def evaluate(app: Application) -> list[RuleResult]:
-    """Every rule of the application's call, with its result on the application's data."""
+def _evaluate(app: Application, facts: _Facts) -> list[RuleResult]:
     results = []
     for rule in rules_of(app.call):
         definition = RULES[rule["rule"]]
-        passed, detail = _check(app, rule["rule"], rule.get("value"))
+        passed, detail = _check(app, rule["rule"], rule.get("value"), facts)
         label = str(definition.label)
         if definition.needs_value:
-            label = f"{label}: {_value_in_words(rule)}"
+            label = f"{label}: {_value_in_words(rule, facts)}"
         results.append(RuleResult(rule["rule"], label, bool(rule.get("hard")), passed, detail))
     return results
+
+
+def evaluate(app: Application) -> list[RuleResult]:
+    """Every rule of the application's call, with its result on the application's data."""
+    return _evaluate(app, _facts_of([app]))
+
+
+def evaluate_many(apps: list[Application]) -> dict[int, list[RuleResult]]:
+    """`evaluate` of every application of a page, by id, in a fixed number of statements
+    (what the rules read beyond each application's rows is read once for all)."""
+    facts = _facts_of(list(apps))
+    return {app.id: _evaluate(app, facts) for app in apps}
 
 
 def hard_failures(app: Application) -> list[str]:

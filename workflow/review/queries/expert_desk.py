@@ -1,17 +1,23 @@
 """What an expert's home page lists: their seats, never one on an application a conflict
 rule excludes them from, grouped by what is left to do, each with its score sheet's state
-and the buttons the permission table allows."""
+and the buttons the permission table allows; each group a page of its own.
+
+The seats and what the conflict rules say of them are read once for the whole page
+(permissions.seats_read_once), so every `can` below answers without a statement of its own."""
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, lazyload
 
 from workflow.core.extensions import db
 from workflow.core.states import PANEL_FORMING_STATES, AppState
-from workflow.lifecycle.permissions import can, expert_id_of, seat_of
+from workflow.lifecycle.permissions import can, expert_id_of, seat_of, seats_read_once
 from workflow.review.models import PanelSeat
+from workflow.web.queries.lists import Page, page_of
 
 GROUPS = ("invitations", "to_score", "done")
+PER_PAGE = 20
 
 
 @dataclass
@@ -21,13 +27,19 @@ class DeskRow:
     sheet_time: datetime | None
     sheet_button: str | None  # score, continue, view; None: no sheet to open
     chairs: bool              # may open the panel page (panel.confirm)
+    answers: bool             # may accept or decline the invitation (panel.respond)
+    opens: bool               # may open the application (application.view)
+    declares: bool            # may declare a conflict (application.declare_conflict)
 
 
-def seats_of_expert(user) -> list[PanelSeat]:
-    """The expert's seats that are not declined nor excluded, newest first."""
-    seats = db.session.scalars(select(PanelSeat).where(
-        PanelSeat.expert_id == expert_id_of(user)).order_by(PanelSeat.id.desc())).all()
-    return [s for s in seats if seat_of(user, s.application) is not None]
+def _own_seats(user) -> list[PanelSeat]:
+    """Every seat of the expert, newest first, with its application and sheet (the expert,
+    the same on every seat, is read once if at all)."""
+    return list(db.session.scalars(
+        select(PanelSeat).where(PanelSeat.expert_id == expert_id_of(user))
+        .options(joinedload(PanelSeat.application), joinedload(PanelSeat.sheet),
+                 lazyload(PanelSeat.expert))
+        .order_by(PanelSeat.id.desc())).unique())
 
 
 def _sheet_state(seat: PanelSeat) -> tuple[str | None, datetime | None]:
@@ -53,15 +65,19 @@ def _sheet_button(user, seat: PanelSeat) -> str | None:
 
 def row_of(user, seat: PanelSeat) -> DeskRow:
     state, time = _sheet_state(seat)
+    app = seat.application
     return DeskRow(seat, state, time, _sheet_button(user, seat),
-                   can(user, "panel.confirm", seat.application))
+                   chairs=can(user, "panel.confirm", app),
+                   answers=can(user, "panel.respond", seat),
+                   opens=can(user, "application.view", app),
+                   declares=can(user, "application.declare_conflict", app))
 
 
-def group_of(user, row: DeskRow) -> str:
+def group_of(row: DeskRow) -> str:
     """Invitations to answer; to score: a sheet to fill in, a panel whose review is yet to
     open, or (for its chair) a panel at work; done: everything else."""
     app = row.seat.application
-    if can(user, "panel.respond", row.seat):
+    if row.answers:
         return "invitations"
     if app.state in PANEL_FORMING_STATES and (
             row.sheet_button in ("score", "continue") or app.state == AppState.FORMAL_PASSED
@@ -70,10 +86,15 @@ def group_of(user, row: DeskRow) -> str:
     return "done"
 
 
-def desk(user) -> dict[str, list[DeskRow]]:
-    """The expert's seats by group (GROUPS), each group newest first."""
-    groups = {name: [] for name in GROUPS}
-    for seat in seats_of_expert(user):
-        row = row_of(user, seat)
-        groups[group_of(user, row)].append(row)
-    return groups
+def desk(user, pages: dict[str, int] | None = None) -> dict[str, Page]:
+    """The expert's seats that are not declined nor excluded, by group (GROUPS), each group
+    newest first and cut to its page (`pages`: a group's page number, 1 when not given)."""
+    seats = _own_seats(user)
+    groups: dict[str, list[DeskRow]] = {name: [] for name in GROUPS}
+    with seats_read_once(user, [seat.application for seat in seats]):
+        for seat in seats:
+            if seat_of(user, seat.application) is not None:
+                row = row_of(user, seat)
+                groups[group_of(row)].append(row)
+    return {name: page_of(rows, page=(pages or {}).get(name, 1), per_page=PER_PAGE)
+            for name, rows in groups.items()}

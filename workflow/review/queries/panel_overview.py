@@ -15,6 +15,7 @@ from workflow.intake.models import Application
 from workflow.review.models import AssignmentRun, PanelResult, PanelSeat
 from workflow.review.queries import eligible_experts
 from workflow.review.settings import ReviewSettings
+from workflow.vocabulary.models import FieldTerm
 from workflow.web.queries import search
 from workflow.web.queries.lists import Page, paginate
 
@@ -44,7 +45,9 @@ def panels_page(call, settings: ReviewSettings, *, text: str = "", page: int = 1
                                      Application.state.in_(PANEL_FORMING_STATES))
     if text:
         stmt = stmt.where(search.application_matches(text))
-    found = paginate(stmt.options(joinedload(Application.field).joinedload(CallField.term))
+    # The term's industry too: a panel no expert can fill names it (eligible_experts.shortfall).
+    found = paginate(stmt.options(joinedload(Application.field).joinedload(CallField.term)
+                                  .joinedload(FieldTerm.parent))
                      .order_by(Application.id), page=page, per_page=per_page)
     ids = [a.id for a in found.items]
     seats = db.session.scalars(select(PanelSeat).where(PanelSeat.application_id.in_(ids))

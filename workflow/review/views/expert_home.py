@@ -3,7 +3,7 @@ the panel page), work done; accepting, declining, declaring a conflict.
 
 Only seats the permission table lets the expert see are listed: an application the expert
 is excluded from never appears, not even its title."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -26,7 +26,11 @@ bp = Blueprint("expert_home", __name__, url_prefix="/expert")
 @login_required
 def home():
     require("expert.home")
-    return render_template("review/expert/home.html", desk=expert_desk.desk(current_user))
+    desk = expert_desk.desk(current_user, {
+        name: request.args.get(f"{name}_page", 1, type=int) for name in expert_desk.GROUPS})
+    # Each group's pager keeps the pages the other groups show.
+    kept = {f"{name}_page": found.page for name, found in desk.items() if found.page > 1}
+    return render_template("review/expert/home.html", desk=desk, kept=kept)
 
 
 def _answer(change, done: str):
