@@ -1,6 +1,11 @@
 """Benchmark the approval notice's PDFs; prints one JSON object.
 
     python -m bench.notices --letters 30 --repeat 7
+    python -m bench.notices --letters 300 --repeat 3
+
+Sizes (a letter, the notice, the batch), the warm time of one letter, the time of the whole
+batch (issued through `store_documents`: worker processes from PROCESSES_FROM documents on)
+and the peak resident memory of this process and of the largest worker.
 
 On a temporary app and SQLite database of its own (instance/ is not touched): a call whose
 applications wait for approval (built through the services, as the tests build them), the
@@ -13,9 +18,11 @@ approved), the file sizes, and whether libharfbuzz-subset is there (DOMAIN.md se
 import argparse
 import io
 import json
+import resource
 import statistics
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from flask_migrate import upgrade
@@ -25,7 +32,7 @@ from workflow import create_app
 from workflow.core import pdf
 from workflow.core.extensions import db
 from workflow.notices.documents import official
-from workflow.notices.documents.content import letter_data
+from workflow.notices.documents.batch import worker_count
 from workflow.notices.documents.specimen import specimen_seal
 from workflow.notices.operations import drafts as notices
 from workflow.notices.operations import issue as notice_issue
@@ -44,7 +51,8 @@ def _build_batch(letters: int):
     from tests import factories
 
     officer = factories.officer()
-    call = factories.call(actor=officer, fields=[f"领域{i + 1}" for i in range(letters)])
+    call = factories.call(actor=officer, fields=[f"领域{i + 1}" for i in range(letters)],
+                          quota=max(30, letters))
     factories.approval_pending_batch(call, letters, officer)
     notices.store_seal(call, stream=io.BytesIO(specimen_seal()), actor=officer)
     notices.sign_notice(call, actor=factories.leader())
@@ -54,13 +62,9 @@ def _build_batch(letters: int):
 
 def _letter_html(doc) -> str:
     """The HTML the app renders for `doc`, as render_document builds it."""
-    notice = doc.notice
-    unit = next(u for u in notice.content["units"] if u["application_id"] == doc.application_id)
-    data = letter_data(notice.content, unit, number=notice.number.text,
-                       date=official.chinese_date(notice.issued_on),
-                       seal_uri=notice_issue.seal_uri(notice.content),
-                       verification=official.verification(
-                           doc.code_groups, notice_issue.verify_url(doc.verification_code)))
+    job = notice_issue.document_job(doc)
+    data = replace(job.data, seal_uri=notice_issue.seal_uri(doc.notice.content),
+                            verification=official.verification(job.code_groups, job.url))
     return official.letter_html(data)
 
 
@@ -96,8 +100,8 @@ def run(letters: int, repeat: int) -> dict:
         def issue_all():
             notice = notice_issue.issue_notice(call, actor=officer)
             db.session.commit()
-            while notice_issue.store_next_document(notice, actor=officer) is not None:
-                db.session.commit()
+            notice_issue.store_documents(notice, actor=officer)
+            db.session.commit()
             notice_issue.finish_issue(notice, actor=officer)
             db.session.commit()
             return notice
@@ -108,10 +112,15 @@ def run(letters: int, repeat: int) -> dict:
             "harfbuzz_subset_available": pdf.harfbuzz_subset_available(),
             **_compare(notice.documents[1], repeat),
             "batch": {"letters": letters, "documents": len(notice.documents),
-                      "seconds": round(batch_s, 2),
+                      "processes": worker_count(), "seconds": round(batch_s, 2),
                       "seconds_per_document": round(batch_s / len(notice.documents), 3)},
             "bytes": {"notice": sizes[0], "letter_median": int(statistics.median(sizes[1:])),
-                      "batch_total": sum(sizes)},
+                      "letter_max": max(sizes[1:]), "batch_total": sum(sizes)},
+            # ru_maxrss is in KiB on Linux; the children's is that of the largest worker.
+            "peak_rss_mb": {
+                "parent": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                "largest_worker": round(
+                    resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)},
             "setup_seconds": round(setup_s, 1),
         }
 

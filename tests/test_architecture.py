@@ -16,6 +16,9 @@ ALLOWED_FUNCTION_IMPORTS: dict[tuple[str, str], str] = {
     ("workflow/cli.py", "architecture_doc_command"):
         "workflow.architecture_doc reads the import graph with grimp, a test dependency that "
         "a production install lacks: it is loaded only when the command runs",
+    ("workflow/core/pdf.py", "render_pdf"):
+        "workflow.core.pdf_fonts imports pikepdf and cffi: a web worker loads them with the "
+        "first PDF it renders, as it loads WeasyPrint",
     ("workflow/review/rules/solver.py", "solve_optimal"):
         "workflow.review.rules.flow imports numpy and OR-Tools (about 60 MB and a second at "
         "start-up): a web worker loads them only when an assignment runs",

@@ -114,31 +114,27 @@ def test_a_failed_job_says_why_approves_nothing_and_issuing_again_goes_on(
         app, redis_queue, batch, login_as, monkeypatch):
     call, apps, officer = batch
     call_id, app_ids = call.id, [a.id for a in apps]
-    rendered = []
 
-    def broken_after_one(doc):
-        if rendered:
-            raise OSError("disk full")
-        rendered.append(doc.id)
-        return b"%PDF-1.4 " + doc.verification_code.encode() + b" %%EOF"
+    def broken(jobs, **_):
+        raise OSError("disk full")
 
-    monkeypatch.setattr(notice_issue, "render_document", broken_after_one)
+    monkeypatch.setattr(notice_issue, "render_all", broken)
     client = login_as(officer)
     confirmed(client, f"/officer/calls/{call_id}/notice/issue")
     run_worker(app)
 
     notice = notice_of_call(call_id)
-    assert (notice.state, notice_issue.progress(notice)) == ("issuing", (1, 3))
+    assert (notice.state, notice_issue.progress(notice)) == ("issuing", (0, 3))
     assert states(app_ids) == {AppState.APPROVAL_PENDING}
     assert [p.name for p in storage.documents_dir().iterdir()
-            if not p.name.startswith("publicity-")] == [notice.documents[0].stored_name]
+            if not p.name.startswith("publicity-")] == []
     page = notice_page(client, call_id)
     assert 'data-job="failed"' in page and "OSError: disk full" in page
 
-    rendered.clear()
-    monkeypatch.setattr(notice_issue, "render_document", lambda doc: b"%PDF-1.4 %%EOF")
+    monkeypatch.setattr(notice_issue, "render_all",
+                        lambda jobs, **_: [b"%PDF-1.4 %%EOF" for _ in jobs])
     again = client.post(f"/officer/notices/{notice.id}/step")
-    assert again.status_code == 302 and notice_issue.progress(notice) == (1, 3)
+    assert again.status_code == 302 and notice_issue.progress(notice) == (0, 3)
     assert 'data-job="queued"' in notice_page(client, call_id)
     run_worker(app)
     assert notice_of_call(call_id).state == "issued"

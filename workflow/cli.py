@@ -16,6 +16,7 @@ from workflow.core.states import Role
 from workflow.demo import seed as demo
 from workflow.demo.bench_command import bench_data_command
 from workflow.experts.operations.pool import import_experts, read_expert_file
+from workflow.jobs import tasks as jobs
 from workflow.jobs.worker import worker_command
 from workflow.lifecycle.doc import render
 from workflow.lifecycle.permissions import SYSTEM
@@ -153,15 +154,12 @@ def notices_resume_command(call_id):
     officer who issued the notice; safe to run again."""
     try:
         notice = notice_issue.notice_to_resume(call_id)
-        while notice_issue.store_next_document(notice, actor=notice.issued_by) is not None:
-            db.session.commit()
-        notice_issue.finish_issue(notice, actor=notice.issued_by)
-        db.session.commit()
+        done = jobs.issue_documents(notice.id)  # the background job's work, run here
     except ServiceError as error:
         db.session.rollback()
         raise click.ClickException("; ".join(error.problems)) from error
-    stored, total = notice_issue.progress(notice)
-    click.echo(f"{notice.number.text}: {stored} of {total} documents stored, {notice.state}")
+    click.echo(f"{notice.number.text}: {done['stored']} of {done['total']} documents stored, "
+               f"{done['state']}")
 
 
 @notices_group.command("export")

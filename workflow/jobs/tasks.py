@@ -13,6 +13,10 @@ from workflow.notices.operations import issue as notice_issue
 # A letter takes about two seconds to render, so a thousand fit; a job cut off by the timeout
 # has committed what it stored, and continuing from the page goes on from there.
 ISSUE_TIMEOUT_SECONDS = 3600
+# Documents rendered at once on every core (notices/documents/batch.py) and committed
+# together: the page's count moves every CHUNK documents; starting the worker processes
+# costs a second or two per chunk.
+CHUNK = 100
 TICK_TIMEOUT_SECONDS = 1800
 
 
@@ -23,11 +27,11 @@ def issue_job_id(notice_id: int) -> str:
 def issue_documents(notice_id: int) -> dict:
     """Store every pending document of the notice, then approve its applications, as the
     officer who issued it (what `flask notices resume` does). Side effects: files, rows,
-    states, notifications, each document committed on its own; nothing is approved unless
+    states, notifications, committed CHUNK documents at a time; nothing is approved unless
     every document is stored. Returns the progress."""
     notice = db.session.get(Notice, notice_id)
     try:
-        while notice_issue.store_next_document(notice, actor=notice.issued_by) is not None:
+        while notice_issue.store_documents(notice, actor=notice.issued_by, limit=CHUNK):
             db.session.commit()
         notice_issue.finish_issue(notice, actor=notice.issued_by)
         db.session.commit()

@@ -22,17 +22,18 @@ from workflow.core import audit, clock, storage
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
 from workflow.core.filenames import download_name
+from workflow.core.pdf import pdf_setup
 from workflow.core.states import CALLS_ANNOUNCED, Action, CallState
 from workflow.inbox.notifications import absolute_url, lead_users, notify
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import can, notice_of
 from workflow.lifecycle.transitions import transition
+from workflow.notices.documents.batch import DocumentJob, render_all, render_job
 from workflow.notices.documents.content import letter_data, notice_data
 from workflow.notices.documents.official import (
     chinese_date,
     render_letter,
     render_notice,
-    verification,
 )
 from workflow.notices.models import (
     NOTICE_MACHINE,
@@ -120,17 +121,24 @@ def seal_uri(content: dict) -> str | None:
     return "data:image/png;base64," + base64.b64encode(data).decode()
 
 
-def render_document(doc: OfficialDocument) -> bytes:
-    """The PDF of one document of an issued notice, from the content the leader signed."""
+def document_job(doc: OfficialDocument) -> DocumentJob:
+    """What rendering `doc` needs, as plain data: the content the leader signed, its number
+    and date, and its verification code and URL; the seal is added where it is rendered."""
     notice = doc.notice
     content = notice.content
     options = {"number": notice.number.text, "date": chinese_date(notice.issued_on),
-               "seal_uri": seal_uri(content),
-               "verification": verification(doc.code_groups, verify_url(doc.verification_code))}
+               "seal_uri": None, "verification": None}
     if doc.kind == "notice":
-        return render_notice(notice_data(content, **options))
-    unit = next(u for u in content["units"] if u["application_id"] == doc.application_id)
-    return render_letter(letter_data(content, unit, **options))
+        data = notice_data(content, **options)
+    else:
+        unit = next(u for u in content["units"] if u["application_id"] == doc.application_id)
+        data = letter_data(content, unit, **options)
+    return DocumentJob(data, doc.code_groups, verify_url(doc.verification_code))
+
+
+def render_document(doc: OfficialDocument) -> bytes:
+    """The PDF of one document of an issued notice, from the content the leader signed."""
+    return render_job(document_job(doc), seal_uri=seal_uri(doc.notice.content))
 
 
 def draft_number(call) -> str:
@@ -149,20 +157,49 @@ def render_preview(call, *, letter: bool = False) -> bytes:
     return render_notice(notice_data(content, **options))
 
 
+def _pending(notice: Notice):
+    return (select(OfficialDocument)
+            .where(OfficialDocument.notice_id == notice.id, OfficialDocument.stored_at.is_(None))
+            .order_by(OfficialDocument.position))
+
+
 def store_next_document(notice: Notice, *, actor) -> OfficialDocument | None:
     """Render and store the first pending document of `notice`; None when none is left.
-
-    The file is written under a temporary name first; the row is then claimed with an
-    UPDATE that only a pending row matches, so of two concurrent steps one stores the
-    document and the other drops its copy. Side effects: the file, the row; flushed."""
+    Side effects: the file, the row; flushed (see `_store`)."""
     if not can(actor, "notice.issue", notice.call):
         raise PermissionDenied("notice.issue")
-    doc = db.session.scalar(select(OfficialDocument).where(
-        OfficialDocument.notice_id == notice.id, OfficialDocument.stored_at.is_(None))
-        .order_by(OfficialDocument.position).limit(1))
+    doc = db.session.scalar(_pending(notice).limit(1))
     if doc is None:
         return None
-    data = render_document(doc)
+    _store(notice, doc, render_document(doc))
+    return doc
+
+
+def store_documents(notice: Notice, *, actor, processes: int | None = None,
+                    limit: int | None = None) -> int:
+    """Render and store the pending documents of `notice` (the first `limit` of them, or
+    all), many at a time in worker
+    processes (documents/batch.py), each stored here as it comes back, in order; the
+    number stored. The workers only render: the files, the rows and their flush stay in
+    this process and in the caller's transaction. An error stops at the document it hit,
+    those before it stored (a later call goes on from there), nothing approved. Side
+    effects: the files, the rows; flushed."""
+    if not can(actor, "notice.issue", notice.call):
+        raise PermissionDenied("notice.issue")
+    pending = list(db.session.scalars(_pending(notice).limit(limit)))
+    if not pending:
+        return 0
+    rendered = render_all([document_job(doc) for doc in pending], setup=pdf_setup(),
+                          seal_uri=seal_uri(notice.content), processes=processes)
+    for doc, data in zip(pending, rendered, strict=True):
+        _store(notice, doc, data)
+    return len(pending)
+
+
+def _store(notice: Notice, doc: OfficialDocument, data: bytes) -> None:
+    """Store the PDF of a pending document. The file is written under a temporary name
+    first; the row is then claimed with an UPDATE that only a pending row matches, so of
+    two concurrent steps one stores the document and the other drops its copy."""
     folder = storage.documents_dir()
     staged = storage.write_temporary(folder, data)
     name = f"{doc.kind}-{notice.id}-{doc.position:03d}-{doc.verification_code}.pdf"
@@ -179,7 +216,6 @@ def store_next_document(notice: Notice, *, actor) -> OfficialDocument | None:
         storage.move_into_place(staged, folder / name, replace_leftover=True)
     db.session.flush()
     db.session.refresh(doc)
-    return doc
 
 
 def finish_issue(notice: Notice, *, actor) -> bool:
