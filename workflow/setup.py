@@ -5,6 +5,7 @@ import logging
 import click
 from flask import Flask, current_app, flash, g, has_request_context, request, session
 from flask_babel import gettext as _
+from flask_babel import refresh as refresh_locale
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -132,6 +133,9 @@ def init_extensions(app: Flask) -> None:
     # First of all request hooks: the limiter's, the CSRF check's, the session's and the
     # view's reads of the time all get the request's arrival (workflow/core/clock.py).
     app.before_request(clock.arrive)
+    # The language is chosen per request: Flask-Babel caches it on `g`, which outlives a
+    # request wherever an application context was already open (a test, a job).
+    app.before_request(refresh_locale)
     db.init_app(app)
     app.extensions["migrate"] = _Migrations(app)
     app.cli.add_command(_MigrationCommands("db", help="Perform database migrations."))
