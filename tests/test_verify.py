@@ -6,26 +6,45 @@ import io
 import pdfplumber
 import pytest
 from flask_babel import refresh
+from sqlalchemy import func, select
 
 from tests import factories
 from workflow.core.extensions import db
+from workflow.core.models import AuditEntry
+from workflow.notices.models import Notice, OfficialDocument
 from workflow.notices.operations import issue as notice_issue
 
 
 @pytest.fixture(autouse=True)
-def own_folder(app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
+def own_folder(app, tmp_path_factory, monkeypatch):
+    """A folder of this module's own, the same for all its tests: `notice` may be kept."""
+    folder = tmp_path_factory.getbasetemp() / "verify-uploads"
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(folder))
     monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://kjt.example.gov.cn/")
 
 
+def _as_issued() -> tuple:
+    return (db.session.scalar(select(func.count()).select_from(AuditEntry)),
+            db.session.execute(select(OfficialDocument.id, OfficialDocument.revoked_at,
+                                      OfficialDocument.sha256, OfficialDocument.stored_at)
+                               .order_by(OfficialDocument.id)).all())
+
+
 @pytest.fixture
-def notice():
-    officer = factories.officer()
-    call = factories.call(actor=officer)
-    factories.approval_pending_batch(call, 2, officer)
-    row = factories.issue_notice(call, officer)
-    db.session.commit()
-    return row
+def notice(kept):
+    """An issued notice of two units, its documents rendered and stored. Kept for the next
+    test while no document or audit row changed (conftest's `kept`): issuing renders every
+    document."""
+    def build():
+        officer = factories.officer()
+        call = factories.call(actor=officer)
+        factories.approval_pending_batch(call, 2, officer)
+        row = factories.issue_notice(call, officer)
+        db.session.commit()
+        return row.id, _as_issued()
+
+    id_, _ = kept("verify.notice", build, lambda value: _as_issued() == value[1])
+    return db.session.get(Notice, id_)
 
 
 @pytest.fixture
