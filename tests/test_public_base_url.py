@@ -35,7 +35,8 @@ def test_make_run_links_to_the_address_it_serves_on():
     assert make_run_base_url("PORT=5101") == "http://127.0.0.1:5101"
     dry_run = subprocess.run(["make", "-n", "run", "PORT=5101"], cwd=ROOT, text=True,
                              capture_output=True, check=True).stdout
-    assert "run --host 127.0.0.1 --port 5101" in dry_run
+    assert ("HOST=127.0.0.1 PORT=5101 .venv/bin/gunicorn -c python:workflow.serving.gunicorn_conf"
+            in dry_run)
 
 
 def test_an_explicit_public_address_wins_over_the_served_one():

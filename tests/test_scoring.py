@@ -131,7 +131,7 @@ def test_chair_sees_the_totals_only_once_every_sheet_is_in():
 def test_reminders_go_to_experts_who_have_not_submitted_once_a_day():
     p = panel()
     submit_all(p, [70, 80])
-    assert [r.missing for r in results.progress(p.app.call)] == [p.seats[2:]]
+    assert [r.missing for r in results.progress(p.app.call).items] == [p.seats[2:]]
     assert results.remind_missing(p.app.call, actor=p.officer) == 3
     assert results.remind_missing(p.app.call, actor=p.officer) == 0
     told = set(db.session.scalars(select(Notification.user_id).where(
