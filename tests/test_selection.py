@@ -117,6 +117,21 @@ def test_not_selecting_always_needs_reasons_and_the_page_names_the_departure():
             f"{w.apps[1].title} (place 2) ranked lower is shortlisted"]
 
 
+def test_a_row_names_three_departures_and_counts_the_rest(login):
+    w = world("半导体激光", "工业软件", "焊接装备", "海洋牧场装备", "工业软件")
+    for app in w.apps[:5]:
+        w.not_select(app, "布局调整")
+    w.add("半导体激光")
+    board = selection.board(w.call)
+
+    last = next(r for r in board.rows.items if r.app.id == w.apps[5].id)
+    assert len(last.shortlist_departures) == 3 and last.more_shortlist_departures == 2
+    with flask_babel.force_locale("en"):
+        assert len(selection.shortlist_departures(w.apps[5], results.ranking(w.call))) == 5
+    page = login(w.leader).get(f"/leader/calls/{w.call.id}/selection").get_data(as_text=True)
+    assert "and 2 more" in page
+
+
 def test_decisions_are_refused_once_the_announcement_is_published():
     w = world("半导体激光", "工业软件")
     w.shortlist(w.apps[0])

@@ -72,32 +72,50 @@ def _row_of(app: Application, ranked: list["results.RankingRow"]) -> "results.Ra
     return next((r for r in ranked if r.app.id == app.id), None)
 
 
+def _better_ranked_left(app: Application, ranked: list["results.RankingRow"]) -> list:
+    """The rows that shortlisting `app` passes over: better ranked and not selected, or of
+    the same field and still undecided."""
+    mine = _row_of(app, ranked)
+    if mine is None:
+        return []
+    return [row for row in ranked if row.rank < mine.rank
+            and (row.app.state == AppState.NOT_SELECTED
+                 or (row.app.state == AppState.REVIEWED and row.app.field_id == app.field_id))]
+
+
+def _shortlist_departure(row) -> str:
+    if row.app.state == AppState.NOT_SELECTED:
+        return _("%(title)s (place %(rank)d) is not selected", title=row.app.title,
+                 rank=row.rank)
+    return _("%(title)s (place %(rank)d) of the same field is ranked higher",
+             title=row.app.title, rank=row.rank)
+
+
+def _shortlisted_below(app: Application, ranked: list["results.RankingRow"]) -> list:
+    mine = _row_of(app, ranked)
+    return [row for row in ranked if mine is not None and row.rank > mine.rank
+            and row.app.state in SELECTED_STATES]
+
+
+def _not_select_departure(row) -> str:
+    return _("%(title)s (place %(rank)d) ranked lower is shortlisted", title=row.app.title,
+             rank=row.rank)
+
+
 def shortlist_departures(app: Application, ranked: list["results.RankingRow"]) -> list[str]:
     """How shortlisting `app` departs from the ranking: a better-ranked application was not
     selected, or one of the same field is better ranked and still undecided (shortlisting
     `app` would take its field)."""
-    mine = _row_of(app, ranked)
-    found = []
-    for row in ranked:
-        if mine is None or row.rank >= mine.rank:
-            break
-        if row.app.state == AppState.NOT_SELECTED:
-            found.append(_("%(title)s (place %(rank)d) is not selected",
-                           title=row.app.title, rank=row.rank))
-        elif row.app.state == AppState.REVIEWED and row.app.field_id == app.field_id:
-            found.append(_("%(title)s (place %(rank)d) of the same field is ranked higher",
-                           title=row.app.title, rank=row.rank))
-    return found
+    return [_shortlist_departure(row) for row in _better_ranked_left(app, ranked)]
 
 
 def not_select_departures(app: Application, ranked: list["results.RankingRow"]) -> list[str]:
     """Shortlisted applications ranked below `app`: not selecting it departs from the ranking
     (NOT_SELECT always needs reasons; the page says which)."""
-    mine = _row_of(app, ranked)
-    return [_("%(title)s (place %(rank)d) ranked lower is shortlisted",
-              title=row.app.title, rank=row.rank)
-            for row in ranked if mine is not None and row.rank > mine.rank
-            and row.app.state in SELECTED_STATES]
+    return [_not_select_departure(row) for row in _shortlisted_below(app, ranked)]
+
+
+SHOWN_DEPARTURES = 3  # a row of the page names this many; the rest are counted
 
 
 RELEASED = _l("The announcement of this call is published; the selection can no longer change.")
@@ -168,8 +186,10 @@ class BoardRow:
     reason: str = ""
     # For an undecided application: what shortlisting or not selecting it departs from,
     # and why shortlisting is refused now.
-    shortlist_departures: list[str] = field(default_factory=list)
-    not_select_departures: list[str] = field(default_factory=list)
+    shortlist_departures: list[str] = field(default_factory=list)  # the first few
+    not_select_departures: list[str] = field(default_factory=list)  # the first few
+    more_shortlist_departures: int = 0  # those not named
+    more_not_select_departures: int = 0
     refused: list[str] = field(default_factory=list)
     # For a decided application: whether the decision can still be taken back (it is not
     # yet published; the guard of RECONSIDER_SELECTION says the same).
@@ -199,8 +219,14 @@ def board(call: Call, *, shown: set[int] | None = None, page: int = 1,
     for r in found.items:
         row = BoardRow(r.rank, r.app, r.result, reason=reasons.get(r.app.id, ""))
         if r.app.state == AppState.REVIEWED:
-            row.shortlist_departures = shortlist_departures(r.app, ranked)
-            row.not_select_departures = not_select_departures(r.app, ranked)
+            passed_over, below = _better_ranked_left(r.app, ranked), _shortlisted_below(r.app,
+                                                                                        ranked)
+            row.shortlist_departures = [_shortlist_departure(d)
+                                        for d in passed_over[:SHOWN_DEPARTURES]]
+            row.more_shortlist_departures = max(0, len(passed_over) - SHOWN_DEPARTURES)
+            row.not_select_departures = [_not_select_departure(d)
+                                         for d in below[:SHOWN_DEPARTURES]]
+            row.more_not_select_departures = max(0, len(below) - SHOWN_DEPARTURES)
             row.refused = _refusals(r.app, ranked, released=released, selected=selected,
                                     taken=taken.get(r.app.field_id))
         row.reconsiderable = not released and find_transition(
