@@ -5,6 +5,7 @@ and on disk, and what the officer's page says meanwhile and afterwards."""
 import hashlib
 import os
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -23,6 +24,7 @@ from workflow.core.states import AppState
 from workflow.inbox.models import OutboxMail
 from workflow.intake.models import Application
 from workflow.jobs import queue as jobs
+from workflow.jobs.worker import AppWorker
 from workflow.lifecycle.permissions import notice_of
 from workflow.notices.operations import drafts as notices
 from workflow.notices.operations import issue as notice_issue
@@ -180,6 +182,21 @@ def test_the_tick_is_queued_once_and_run_by_the_worker(app, redis_queue):
 
     assert db.session.get(Application, draft_id).state == AppState.EXPIRED
     assert jobs.state("tick").status == "finished"
+
+
+def test_the_worker_stops_soon_after_its_last_job(app, redis_queue):
+    """Stopping waits for the thread that listens for RQ's commands; RQ lets it wait a
+    minute for one, so every burst run and every shutdown hung for up to 60 s."""
+    worker = AppWorker([jobs.work_queue()], connection=jobs.connection())
+    worker.subscribe()
+    worker.pubsub.unsubscribe()
+    # The listening thread reads the answer and, no longer subscribed, waits for a new
+    # subscription as long as it would wait for a command: then the worker is stopped.
+    time.sleep(0.3)
+    started = time.monotonic()
+    worker.unsubscribe()
+    assert time.monotonic() - started < 5
+    assert not worker.pubsub_thread.is_alive()
 
 
 def test_without_redis_the_work_is_done_in_process(app, batch, login_as, monkeypatch):

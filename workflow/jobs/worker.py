@@ -13,6 +13,18 @@ class AppWorker(SimpleWorker):
     default worker starts a fresh interpreter per job, without the app), with a fresh
     database session per job."""
 
+    # How long the thread listening for RQ's commands (stop a job, shut down) waits for one at a
+    # time. RQ waits 60 s, and stopping the worker waits for that thread: every `--burst` run
+    # and every shutdown took up to a minute after the last job.
+    COMMAND_WAIT_SECONDS = 0.5
+
+    def subscribe(self):
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(
+            sleep_time=self.COMMAND_WAIT_SECONDS, daemon=True,
+            exception_handler=self._pubsub_exception_handler)
+
     def perform_job(self, job, queue, execution) -> bool:
         try:
             return super().perform_job(job, queue, execution)
