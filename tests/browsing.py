@@ -45,8 +45,11 @@ def chromium_fixture():
 
 def open_as(chromium, live_server, user, locale: str, *, width: int = 1280, **options):
     """A page of a new browser context, logged in as `user` (None: anonymous), reading
-    `locale` ("zh_CN" or "en"), `width` pixels wide. Close it with page.context.close()."""
-    context = chromium.new_context(viewport={"width": width, "height": 900}, **options)
+    `locale` ("zh_CN" or "en"), `width` pixels wide. Close it with page.context.close().
+    Motion reduced, as some people ask: Bootstrap's smooth scrolling otherwise makes every
+    click on something below the fold wait about a second for the page to stop moving."""
+    context = chromium.new_context(viewport={"width": width, "height": 900},
+                                   **{"reduced_motion": "reduce", **options})
     page = context.new_page()
     if user is not None:
         page.goto(f"{live_server}/login")

@@ -52,7 +52,7 @@ def test_applicant_fills_uploads_and_submits(make, live_server, browser, tmp_pat
     db.session.commit()
     pdf = tmp_path / "licence.pdf"
     pdf.write_bytes(make.PDF)
-    page = browser.new_page()
+    page = browser.new_page(reduced_motion="reduce")  # tests/browsing.py says why
 
     page.goto(f"{live_server}/login")
     page.fill("input[name=email]", lead.email)
@@ -105,7 +105,7 @@ def test_officer_enrols_the_second_factor_and_logs_in_with_it(app, make, live_se
     officer = make.officer()
     db.session.commit()
     ARTIFACTS.mkdir(exist_ok=True)
-    page = browser.new_page()
+    page = browser.new_page(reduced_motion="reduce")  # tests/browsing.py says why
 
     def password_step():
         page.goto(f"{live_server}/login")
