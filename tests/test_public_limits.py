@@ -12,12 +12,14 @@ from tests import factories
 from tests.factories import clock_at
 from tests.publicity_world import world
 from tests.test_config import other_app
+from tests.test_intake import registration
 from workflow.accounts.models.users import User, UserRole
 from workflow.core.clock import LOCAL
 from workflow.core.extensions import db
 from workflow.core.models import AuditEntry
 from workflow.core.states import Role
 from workflow.inbox.models import Notification, OutboxMail
+from workflow.organizations.models import Licence, Organization
 from workflow.publicity.models import Objection
 from workflow.publicity.operations import objections
 
@@ -143,3 +145,43 @@ def test_a_flood_from_one_client_with_the_default_limits(app, announced, english
     assert db.session.scalar(select(func.count()).select_from(Objection)) == 10
     assert all(len(told) == 1 for told in officer_mails(announced).values())
     print(f"100 filings from one client: {elapsed:.2f} s")
+
+
+def register(client, *, address="203.0.113.7", email=None, code=None):
+    """A unit registering from `address`, in English; a new credit code each time."""
+    code = code or factories.credit_code(factories.QINGDAO)
+    return client.post("/register", data=registration(
+        code, **({"email": email} if email else {})), environ_base={"REMOTE_ADDR": address})
+
+
+def registered() -> tuple:
+    return tuple(db.session.scalar(select(func.count()).select_from(model))
+                 for model in (Organization, User, Licence, AuditEntry))
+
+
+def test_registrations_are_limited_per_client_address(app, english):
+    client = english(limited(app, PUBLIC_FORM_RATE_LIMIT="2 per minute").test_client())
+
+    codes = [register(client).status_code for _ in range(2)]
+    client.post("/logout")
+    before = registered()
+    refused = register(client)
+
+    assert codes == [302, 302] and refused.status_code == 429
+    assert "Wait a minute and try again" in refused.get_data(as_text=True)
+    assert registered() == before and before[0] == 2
+    assert register(client, address="198.51.100.2").status_code == 302
+
+
+def test_registrations_are_limited_per_address_typed_however_written(app, english):
+    """The same mailbox typed in other cases and with spaces counts as one, from any client."""
+    client = english(limited(app, PUBLIC_FORM_CONTACT_LIMIT="1 per hour").test_client())
+    first = register(client, email="wang@example.com", address="203.0.113.7")
+    assert first.status_code == 302
+    client.post("/logout")
+    before = registered()
+
+    again = register(client, email="  WANG@Example.com ", address="198.51.100.9")
+
+    assert again.status_code == 429 and registered() == before
+    assert register(client, email="li@example.com", address="198.51.100.9").status_code == 302

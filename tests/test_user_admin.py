@@ -206,3 +206,30 @@ def test_nobody_verifies_their_own_unit(make):
     assert unit.status == "unverified"
     verification.verify_organization(unit, licence_id=unit.licence.id, actor=make.officer())
     assert unit.status == "verified"
+
+
+def test_a_deactivated_user_is_logged_out_refused_at_login_and_let_in_again_when_reactivated(
+        app, officer_client, make):
+    person = make.applicant()
+    db.session.commit()
+    theirs = app.test_client()
+    theirs.post("/login", data={"email": person.email, "password": make.PASSWORD})
+    assert theirs.get("/my").status_code == 200
+
+    officer_client.post(f"/officer/users/{person.id}/active", data={"active": "0"})
+    assert theirs.get("/my").status_code == 302  # the open session has ended
+    refused = app.test_client().post("/login", data={"email": person.email,
+                                                     "password": make.PASSWORD})
+    assert refused.status_code != 302
+    officer_client.post("/language/en", data={"next": "/"})
+    again = officer_client.post(f"/officer/users/{person.id}/active", data={"active": "0"},
+                                follow_redirects=True)
+    assert "already in that state" in again.get_data(as_text=True)
+
+    officer_client.post(f"/officer/users/{person.id}/active", data={"active": "1"})
+    back = app.test_client()
+    assert back.post("/login", data={"email": person.email,
+                                     "password": make.PASSWORD}).status_code == 302
+    assert back.get("/my").status_code == 200
+    assert actions_about(person) == ["deactivate_user", "activate_user"]
+    assert db.session.get(User, person.id).active
