@@ -565,6 +565,9 @@ def can(user: User | SystemActor | None, action: str, obj=None) -> bool:
         predicate = spec.permission
     if predicate is None:
         return False
+    # The user itself, not Flask-Login's proxy of it: a predicate reads it several times, and
+    # a page of 700 seats asked the proxy 90,000 times (a third of the expert home's time).
+    user = getattr(user, "_get_current_object", lambda: user)()
     if action not in PUBLIC_ACTIONS and not getattr(user, "is_authenticated", False):
         return False
     return bool(predicate(user, obj))
