@@ -171,3 +171,21 @@ def test_a_department_account_cannot_turn_it_off(app, make):
     client.post("/account/second-factor/disable", data={"password": make.PASSWORD})
     db.session.expire_all()
     assert db.session.get(User, officer.id).has_totp
+
+
+def test_a_role_that_needs_the_second_factor_is_used_only_after_a_new_login_with_it(app,
+                                                                                    make):
+    """Given the leader role while logged in, an applicant is logged out: the open session
+    (which passed no second factor) never reaches the leadership's pages."""
+    officer, person = make.officer(), make.applicant()
+    db.session.commit()
+    theirs = app.test_client()
+    theirs.post("/login", data={"email": person.email, "password": make.PASSWORD})
+    assert theirs.get("/my").status_code == 200
+
+    users.grant_role(person, "leader", actor=officer)
+    db.session.commit()
+    assert theirs.get("/leader/selection").status_code == 302
+    assert theirs.get("/my").status_code == 302  # the open session has ended
+    assert password_step(theirs, person, make.PASSWORD).location == "/login/enrol"
+    assert theirs.get("/leader/selection").status_code == 302

@@ -101,7 +101,9 @@ def invite_user(*, email: str, name: str, roles, credit_code: str = "", phone: s
 
 
 def grant_role(user: User, role: str, *, actor) -> None:
-    """Give `user` a role (not one's own); recommenders and applicants need their unit."""
+    """Give `user` a role (not one's own); recommenders and applicants need their unit. Ends
+    the user's sessions: the role is used only after a new login, which asks for the second
+    factor when the role requires one (an open session would use it without)."""
     _require(actor, user)
     role = Role(role)
     if role not in MANAGED_ROLES:
@@ -113,6 +115,7 @@ def grant_role(user: User, role: str, *, actor) -> None:
         raise ServiceError(_("%(role)s needs a verified organization; this user has none.",
                              role=ROLE_LABELS[role]))
     user.role_rows.append(UserRole(role=role))
+    sessions.end_sessions(user, "roles")
     audit.record(actor=actor, action="grant_role", subject=user, comment=str(role))
     db.session.flush()
 
