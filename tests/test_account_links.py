@@ -136,7 +136,9 @@ def test_nobody_invites_without_the_right_role_or_with_bad_input(app, officer_cl
     assert db.session.scalar(select(func.count()).select_from(OutboxMail)) == 0
 
 
-def test_reset_gives_the_same_answer_whether_the_address_exists_or_not(app, make):
+def test_reset_gives_the_same_answer_whether_the_address_exists_or_not(app, make,
+                                                                      monkeypatch):
+    monkeypatch.setitem(app.config, "RESET_MAILS_PER_HOUR", 100)  # a mail for each request
     user = create_user(email="known@example.com", name="已知", password=NEW_PASSWORD,
                        roles=[Role.APPLICANT], organization=make.org())
     db.session.commit()
@@ -184,6 +186,27 @@ def test_a_reset_link_sets_a_new_password_ends_sessions_and_lifts_a_lock(app, ma
     ended = db.session.scalars(select(UserSession.end_reason).where(
         UserSession.user_id == user.id, UserSession.ended_at.is_not(None))).all()
     assert "password" in ended
+
+
+def test_an_address_gets_a_few_reset_mails_an_hour_however_often_anyone_asks(app, make):
+    user = create_user(email="target@example.com", name="目标", password=NEW_PASSWORD,
+                       roles=[Role.APPLICANT], organization=make.org())
+    db.session.commit()
+    start = clock.now()
+
+    def mails() -> int:
+        return db.session.scalar(select(func.count()).select_from(OutboxMail).where(
+            OutboxMail.to_address == user.email))
+
+    with clock_at(start):
+        for _ in range(app.config["RESET_MAILS_PER_HOUR"] + 5):
+            ask_reset(app, user.email)
+    assert mails() == 3
+    last = link_in_last_mail(user.email)
+    assert app.test_client().get(last).status_code == 200  # the last link sent still works
+    with clock_at(start + timedelta(minutes=61)):
+        ask_reset(app, user.email)
+    assert mails() == 4
 
 
 def test_a_reset_link_expires_in_hours(app, make):

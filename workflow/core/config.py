@@ -124,6 +124,9 @@ def _accounts() -> dict:
         "LOGIN_LOCK_MINUTES": _env_int("LOGIN_LOCK_MINUTES", 15),
         "INVITATION_DAYS": _env_int("INVITATION_DAYS", 7),
         "RESET_HOURS": _env_int("RESET_HOURS", 2),
+        # Reset mails to one address, whoever asks: the requests are limited per client
+        # address (PUBLIC_FORM_*), this per recipient.
+        "RESET_MAILS_PER_HOUR": _env_int("RESET_MAILS_PER_HOUR", 3),
         "PASSWORD_MIN_LENGTH": _env_int("PASSWORD_MIN_LENGTH", 12),
         # Flask-Limiter: per client address; an office behind one address stays far below.
         "REDIS_URL": redis_url,

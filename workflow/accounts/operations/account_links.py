@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from workflow.accounts.models.credentials import AccountToken
 from workflow.accounts.models.users import User
@@ -20,6 +20,7 @@ from workflow.core import audit
 from workflow.core.clock import local, now
 from workflow.core.errors import ServiceError
 from workflow.core.extensions import db
+from workflow.inbox.models import Notification
 from workflow.inbox.notifications import absolute_url, notify
 from workflow.web.formatting import ROLE_LABELS
 
@@ -151,11 +152,21 @@ def record_reset_request(email: str, *, attempt: login.Attempt) -> int | None:
     return user.id if usable else None
 
 
+def _reset_mails_last_hour(user: User) -> int:
+    return db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.kind == "password_reset",
+        Notification.created_at > now() - timedelta(hours=1)))
+
+
 def send_reset_link(user_id: int) -> None:
     """Mail the user a link to set a new password (the invitation link again when the
-    password was never set). Side effects: the link, the mail; flushed."""
+    password was never set), at most RESET_MAILS_PER_HOUR times an hour: anyone may ask for
+    anyone's address, and the owner's mailbox is not to be flooded (the last link sent
+    still works). Side effects: the link, the mail; flushed."""
     user = db.session.get(User, user_id)
     if user is None or not user.active:
+        return
+    if _reset_mails_last_hour(user) >= current_app.config["RESET_MAILS_PER_HOUR"]:
         return
     purpose = RESET if user.is_activated else ACTIVATE
     token, row = issue_link(user, purpose)
