@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
-from workflow import ROOT, create_app
+from workflow import ROOT, create_app, setup
 from workflow.core.config import ConfigError
 from workflow.core.errors import ServiceError
 from workflow.core.extensions import db
@@ -122,3 +122,26 @@ def test_a_public_address_or_development_issues(app, signed, monkeypatch, enviro
     notice = notice_issue.issue_notice(call, actor=officer)
     assert notice.state == "issuing"
     assert notice_issue.verify_url("ABC") == f"{base}/verify/ABC"
+
+
+@pytest.mark.parametrize(("environment", "base", "warned"), [
+    ("production", "http://127.0.0.1:5000", True),
+    ("production", "https://kjt.example.gov.cn", False),
+    ("development", "http://127.0.0.1:5000", False)])
+def test_a_loopback_address_in_production_is_on_the_officers_desk_and_in_the_log(
+        app, login_as, make, monkeypatch, caplog, environment, base, warned):
+    monkeypatch.setitem(app.config, "ENV_NAME", environment)
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", base)
+    officer = make.officer()
+    db.session.commit()
+    client = login_as(officer)
+    client.post("/language/en")
+    desk = client.get("/desk").get_data(as_text=True)
+    assert ("Links in mails lead nowhere" in desk) is warned
+    assert ("PUBLIC_BASE_URL" in desk) is warned
+
+    # (alembic's logging set-up, run by the tests' migrations, turns other loggers off)
+    monkeypatch.setattr(setup.log, "disabled", False)
+    caplog.clear()
+    setup.check_environment(app)
+    assert any("PUBLIC_BASE_URL" in r.getMessage() for r in caplog.records) is warned

@@ -4,11 +4,13 @@ notices to issue and mails that failed. Each group reads the definition of its o
 the formal-review queue (FORMAL_REVIEW_STATES), the verification queue, the panel guard
 (assignment.panel_problems), the results page's alarm (results.alarm_unresolved), the
 objections' open state, the notice's states and the outbox's statuses."""
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import and_, case, exists, func, select
 
 from workflow.calls.models import Call
+from workflow.core.config import is_loopback_url
 from workflow.core.extensions import db
 from workflow.core.states import AppState
 from workflow.desk.queries.items import CAP, Group, Item, Link, More, capped, capped_groups
@@ -173,9 +175,23 @@ def notices(user) -> Group:
         for r in rows], partial=partial)
 
 
+def _links_lead_nowhere() -> list[Item]:
+    """In production, a PUBLIC_BASE_URL that is a loopback address: every mail's link would
+    lead back to its reader's own computer (notices refuse to be issued meanwhile)."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    if current_app.config["ENV_NAME"] != "production" or not is_loopback_url(base):
+        return []
+    return [Item(_("Links in mails lead nowhere"), Link("notifications.outbox"),
+                 detail=_("Mails link to %(url)s, which leads back to each reader's own "
+                          "computer. Ask the administrator to set PUBLIC_BASE_URL to this "
+                          "site's public address and to restart it.", url=base),
+                 flag=_("Set PUBLIC_BASE_URL"))]
+
+
 def mails(user) -> Group:
     """Mails that failed (tried again later) and mails given up (retried by hand), with the
-    outbox's definitions of both (outbox.STATUS), counted among the mails not sent."""
+    outbox's definitions of both (outbox.STATUS), counted among the mails not sent; first,
+    in production, a public address that makes every mail's link lead nowhere."""
     statuses = ("given_up", "failed")
     counts = db.session.execute(
         select(*[func.count(case((outbox.STATUS[s], 1))).label(s) for s in statuses])
@@ -185,4 +201,6 @@ def mails(user) -> Group:
              for status, label in zip(statuses, (_("Mails given up"),
                                                   _("Mails that failed and are tried again")),
                                       strict=True) if counts[status]]
-    return Group("mails", counts["given_up"] + counts["failed"], items)
+    warning = _links_lead_nowhere()
+    return Group("mails", counts["given_up"] + counts["failed"] + len(warning),
+                 warning + items)
