@@ -114,6 +114,7 @@ def test_reminders_say_what_to_do_by_when_in_each_language():
 def test_a_panel_invitation_says_what_to_do_and_links_the_review_page(activated):
     officer = factories.officer()
     call = factories.call(actor=officer)
+    call.review_deadline = datetime(2030, 6, 12, 17, 0, tzinfo=LOCAL)
     application = factories.application(call, state=AppState.FORMAL_PASSED)
     english, chinese = factories.expert(call.fields[0].name), factories.expert(
         call.fields[0].name)
@@ -127,11 +128,13 @@ def test_a_panel_invitation_says_what_to_do_and_links_the_review_page(activated)
     body = mail_to(english.user, "panel_invitation").body
     assert f"review an application of the call “{call.title}”" in body
     assert "accept the invitation, or decline it with a reason" in body
+    assert "Score sheets are due at 2030-06-12 17:00 (Beijing time)" in body
     assert body.endswith(f"Details: {BASE}/expert")
     assert ("Your account has no password yet" in body) is not activated
     # The pool's invitation may have expired: the panel invitation carries a fresh link.
     assert (f"{BASE}/account/activate/" in body) is not activated
     assert mail_to(chinese.user, "panel_invitation").subject == "申报评审邀请"
+    assert "2030-06-12 17:00" in mail_to(chinese.user, "panel_invitation").body
     for user in (english.user, chinese.user):
         text = mail_to(user, "panel_invitation").body
         assert application.title not in text and application.lead_org.name not in text

@@ -119,12 +119,13 @@ def recall(users, *, task: str, key: str, since, what: str, path: str) -> int:
     return notify(users, kind="reminder", compose=compose, link=path, dedupe_key=key)
 
 
-def panel_invitation(call_title: str, links: dict | None = None):
-    """The invitation to review an application of the call, naming no application (see
-    assignment._invite): what to do, how to log in, and the review page. An invitation has
-    no deadline to answer. An expert who never set a password gets a fresh link to set one
-    (the pool's invitation may have expired long ago); `links` keeps one link per person for
-    a batch of invitations, since a newer link replaces the older."""
+def panel_invitation(call, links: dict | None = None):
+    """The invitation to review an application of `call`, naming no application (see
+    assignment._invite): what to do, how to log in, the review page, and the call's review
+    deadline when it has one (answering has none of its own: the review waits for complete
+    panels). An expert who never set a password gets a fresh link to set one (the pool's
+    invitation may have expired long ago); `links` keeps one link per person for a batch of
+    invitations, since a newer link replaces the older."""
     links = {} if links is None else links
 
     def compose(person):
@@ -134,7 +135,12 @@ def panel_invitation(call_title: str, links: dict | None = None):
                  "of its units, helped write its plan or are related to its project head), "
                  "declare it there; otherwise accept the invitation, or decline it with a "
                  "reason. The review of the application starts only when its panel is "
-                 "complete, so please answer soon.", name=person.name, call=call_title)
+                 "complete, so please answer soon.", name=person.name, call=call.title)
+        if call.review_deadline is not None:
+            body += "\n\n" + _("Score sheets are due at %(when)s (Beijing time): answer the "
+                                "invitation well before, so that the panel is complete in "
+                                "time for you to score.",
+                                when=beijing_time(call.review_deadline))
         if not person.is_activated:
             if person.id not in links:
                 token, row = account_links.issue_link(person, account_links.ACTIVATE,

@@ -197,7 +197,7 @@ def _invite(seats: list[PanelSeat]) -> None:
     for seat in seats:
         if seat.expert.user is not None:
             notify([seat.expert.user], kind="panel_invitation", link="/expert",
-                   compose=alerts.panel_invitation(seat.application.call.title, links))
+                   compose=alerts.panel_invitation(seat.application.call, links))
 
 
 def add_seat(app: Application, expert: Expert, *, actor) -> PanelSeat:
