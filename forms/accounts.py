@@ -133,6 +133,10 @@ class InviteUserForm(FlaskForm):
     org_name = StringField(_l("Name of the organization"),
                            validators=[Optional(), Length(max=200), no_control_chars])
     org_region = SelectField(_l("City of the organization"), validators=[Optional()])
+    # Each name in its own language, as on the language button.
+    language = SelectField(_l("Language of the invitation and of later mails"),
+                           choices=[SelectChoice("zh_CN", "中文"), SelectChoice("en", "English")],
+                           default="zh_CN")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -80,6 +80,25 @@ def test_an_invited_officer_sets_a_password_once_and_logs_in(app, officer_client
     assert {"create_user", "invite_user", "activated"} <= actions
 
 
+@pytest.mark.parametrize(("language", "greeting"), [
+    (None, "王科学，您好"), ("zh_CN", "王科学，您好"), ("en", "Hello 王科学,")])
+def test_the_invitation_is_in_the_language_the_officer_chose_as_are_later_mails(
+        officer_client, language, greeting):
+    invite(officer_client, **({"language": language} if language else {}))
+    mail = db.session.scalars(select(OutboxMail).where(
+        OutboxMail.to_address == "wang.kexue@example.com")).one()
+    assert mail.body.startswith(greeting)
+    assert db.session.scalar(select(User.locale).where(
+        User.email == "wang.kexue@example.com")) == (language or "zh_CN")
+
+
+def test_an_invitation_in_a_language_not_offered_is_refused(officer_client):
+    refused = invite(officer_client, language="fr")
+    assert refused.status_code == 422 and "王科学" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(User).where(
+        User.email == "wang.kexue@example.com")) == 0
+
+
 def test_an_invitation_link_expires_after_seven_days(app, officer_client):
     start = clock.now()
     with clock_at(start):

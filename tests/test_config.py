@@ -100,6 +100,15 @@ def test_cli_create_user_invites_by_mail_and_prints_the_link(app, client):
     again = runner.invoke(args=["create-user", "officer@example.com", "--role", "officer"])
     assert again.exit_code != 0
     assert db.session.query(User).count() == 1
+    assert "您好" in mail.body  # Chinese unless told otherwise
+
+    english = runner.invoke(args=["create-user", "leader@example.com", "--role", "leader",
+                                  "--language", "en"])
+    assert english.exit_code == 0, english.output
+    mail = db.session.query(OutboxMail).filter_by(to_address="leader@example.com").one()
+    assert mail.body.startswith("Hello leader,")
+    assert runner.invoke(args=["create-user", "x@example.com", "--role", "leader",
+                               "--language", "fr"]).exit_code != 0
 
 
 def test_sqlite_uses_wal_and_a_busy_timeout(app, tmp_path):

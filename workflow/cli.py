@@ -32,7 +32,9 @@ LOGIN_ROLES = [r.value for r in Role if r != Role.SYSTEM]
               help="Role to give; repeat for several.")
 @click.option("--name", default=None, help="Display name (default: the part before @).")
 @click.option("--org", "credit_code", default=None, help="Credit code of the user's organization.")
-def create_user_command(email, roles, name, credit_code):
+@click.option("--language", type=click.Choice(["zh_CN", "en"]), default="zh_CN",
+              show_default=True, help="Language of the invitation and of the user's mails.")
+def create_user_command(email, roles, name, credit_code, language):
     """Create a user with one or more roles and mail them an invitation to set a password.
 
     The link is printed too, for the first officer of an installation without a mail server."""
@@ -46,7 +48,7 @@ def create_user_command(email, roles, name, credit_code):
         raise click.BadParameter("an applicant belongs to an organization", param_hint="--org")
     try:
         user = create_user(email=email, name=name or email.split("@")[0], roles=roles,
-                           organization=org)
+                           organization=org, locale=language)
         link = account_links.invite(user, actor=SYSTEM)
     except ServiceError as error:
         db.session.rollback()

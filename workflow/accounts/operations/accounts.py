@@ -45,13 +45,15 @@ def claim_problem(credit_code: str) -> str | None:
 
 def create_user(*, email: str, name: str, password: str | None = None, roles,
                 organization=None, phone: str = "", password_hash: str | None = None,
-                invited_by=None) -> User:
+                invited_by=None, locale: str | None = None) -> User:
     """Create an active user with the given roles. Refuses a taken email or a password the
     rules refuse. Without a password the account waits for its owner to set one from an
     invitation (accounts/operations/account_links.py; the caller sends it).
 
     `password_hash` (instead of `password`) is for bulk imports such as the demo's expert
-    accounts, where hashing every password would be slow; never pass one from user input."""
+    accounts, where hashing every password would be slow; never pass one from user input.
+    `locale` is the language of the user's mails until they choose one (None: the
+    installation's)."""
     email = email.strip().lower()
     if find_user_by_email(email) is not None:
         raise ServiceError(_("An account with this email address exists already."))
@@ -60,7 +62,7 @@ def create_user(*, email: str, name: str, password: str | None = None, roles,
         if problems:
             raise ServiceError(*problems)
     user = User(email=email, name=name.strip(), phone=phone.strip(), organization=organization,
-                invited_by_id=getattr(invited_by, "id", None))
+                invited_by_id=getattr(invited_by, "id", None), locale=locale or None)
     if password is not None:
         user.set_password(password)
     elif password_hash is not None:

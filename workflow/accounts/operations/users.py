@@ -3,6 +3,7 @@ roles given and taken, deactivation, the invitation sent again. Every change wri
 row about the user; nobody changes their own roles or status (separation of duties)."""
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -81,9 +82,11 @@ def _organization_for(roles, credit_code: str, new_unit: NewUnit, *,
 
 
 def invite_user(*, email: str, name: str, roles, credit_code: str = "", phone: str = "",
-                new_unit: NewUnit = NewUnit(), actor) -> User:
-    """Create an account without a password and mail its owner the invitation to set one;
-    a recommender's body unknown so far is registered as verified with it (`new_unit`).
+                new_unit: NewUnit = NewUnit(), language: str = "", actor) -> User:
+    """Create an account without a password and mail its owner the invitation to set one,
+    in `language` (also that of the user's later mails, until they choose; empty: the
+    installation's); a recommender's body unknown so far is registered as verified with it
+    (`new_unit`).
     Side effects: the user, the one-time link, the mail, audit rows; flushes."""
     _require(actor)
     roles = [Role(r) for r in roles]
@@ -91,8 +94,10 @@ def invite_user(*, email: str, name: str, roles, credit_code: str = "", phone: s
         raise ServiceError(_("Choose at least one role."))
     organization = _organization_for(roles, (credit_code or "").strip(), new_unit,
                                      actor=actor)
+    if language and language not in current_app.config["LANGUAGES"]:
+        raise ServiceError(_("Choose a language of the list."))
     user = create_user(email=email, name=name, roles=roles, phone=phone, invited_by=actor,
-                       organization=organization)
+                       organization=organization, locale=language or None)
     account_links.invite(user, actor=actor)
     audit.record(actor=actor, action="create_user", subject=user,
                  comment=", ".join(sorted(str(r) for r in roles)))

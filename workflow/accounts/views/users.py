@@ -50,7 +50,7 @@ def invite():
                 email=form.email.data, name=form.name.data, roles=form.roles.data,
                 credit_code=form.credit_code.data or "", phone=form.phone.data or "",
                 new_unit=users.NewUnit(form.org_name.data or "", form.org_region.data or ""),
-                actor=current_user)
+                language=form.language.data, actor=current_user)
         except ServiceError as error:
             db.session.rollback()
             form.email.errors.extend(error.problems)
