@@ -194,6 +194,28 @@ def test_each_group_is_paged_on_the_server_and_counts_only_what_the_expert_may_s
     assert "山东省已提交技术创新中心" in second["done"]  # a page past the last: the last
 
 
+def test_the_search_finds_by_title_unit_or_code_and_stays_with_the_pages(desk, login,
+                                                                        monkeypatch):
+    """Issue 10 point 5 on the expert's own list: what is typed narrows every group, the
+    pagers carry it, and an excluded application is not found even by its exact title."""
+    monkeypatch.setattr(expert_desk, "PER_PAGE", 1)
+    client = login(desk.expert)
+    found = sections(client.get("/expert?q=草稿").get_data(as_text=True))
+    assert "山东省草稿技术创新中心" in found["to_score"]
+    assert "山东省待开评技术创新中心" not in found["to_score"]
+    assert '<span class="badge text-bg-primary">1</span>' in found["to_score"]
+    assert "待答复" not in found["invitations"] and "已提交" not in found["done"]
+    code = desk.invited.lead_org.credit_code
+    by_code = sections(client.get(f"/expert?q={code[:9]} {code[9:].lower()}")
+                       .get_data(as_text=True))
+    assert "山东省待答复技术创新中心" in by_code["invitations"]
+    assert client.get("/expert?q=回避后").get_data(as_text=True).count('class="card ') == 0
+    paged = sections(client.get("/expert?q=技术创新中心").get_data(as_text=True))
+    assert "q=%E6%8A%80%E6%9C%AF%E5%88%9B%E6%96%B0%E4%B8%AD%E5%BF%83" in paged["to_score"]
+    hostile = client.get("/expert?q=<script>x</script>%25_")
+    assert hostile.status_code == 200 and "<script>x" not in hostile.get_data(as_text=True)
+
+
 def test_the_buttons_follow_the_permission_table(desk, login, monkeypatch):
     """A sheet the table no longer lets the expert edit is offered for reading only."""
     from workflow.lifecycle import permissions

@@ -14,6 +14,7 @@ from workflow.core.extensions import db
 from workflow.core.states import PANEL_FORMING_STATES, AppState
 from workflow.lifecycle.permissions import can, expert_id_of, seat_of, seats_read_once
 from workflow.review.models import PanelSeat
+from workflow.web.queries import search
 from workflow.web.queries.lists import Page, page_of
 
 GROUPS = ("invitations", "to_score", "done")
@@ -32,13 +33,16 @@ class DeskRow:
     declares: bool            # may declare a conflict (application.declare_conflict)
 
 
-def _own_seats(user) -> list[PanelSeat]:
-    """Every seat of the expert, newest first, with its application and sheet (the expert,
-    the same on every seat, is read once if at all)."""
+def _own_seats(user, text: str = "") -> list[PanelSeat]:
+    """Every seat of the expert (on an application `text` finds, when given), newest first,
+    with its application and sheet (the expert, the same on every seat, is read once if at
+    all)."""
+    stmt = select(PanelSeat).where(PanelSeat.expert_id == expert_id_of(user))
+    if text:
+        stmt = stmt.where(PanelSeat.application.has(search.application_matches(text)))
     return list(db.session.scalars(
-        select(PanelSeat).where(PanelSeat.expert_id == expert_id_of(user))
-        .options(joinedload(PanelSeat.application), joinedload(PanelSeat.sheet),
-                 lazyload(PanelSeat.expert))
+        stmt.options(joinedload(PanelSeat.application), joinedload(PanelSeat.sheet),
+                     lazyload(PanelSeat.expert))
         .order_by(PanelSeat.id.desc())).unique())
 
 
@@ -86,10 +90,11 @@ def group_of(row: DeskRow) -> str:
     return "done"
 
 
-def desk(user, pages: dict[str, int] | None = None) -> dict[str, Page]:
-    """The expert's seats that are not declined nor excluded, by group (GROUPS), each group
-    newest first and cut to its page (`pages`: a group's page number, 1 when not given)."""
-    seats = _own_seats(user)
+def desk(user, pages: dict[str, int] | None = None, text: str = "") -> dict[str, Page]:
+    """The expert's seats that are not declined nor excluded (on applications `text` finds
+    by title, unit or credit code, when given), by group (GROUPS), each group newest first
+    and cut to its page (`pages`: a group's page number, 1 when not given)."""
+    seats = _own_seats(user, text)
     groups: dict[str, list[DeskRow]] = {name: [] for name in GROUPS}
     with seats_read_once(user, [seat.application for seat in seats]):
         for seat in seats:

@@ -15,7 +15,7 @@ from workflow.lifecycle.permissions import can
 from workflow.review.models import PanelSeat
 from workflow.review.operations import assignment
 from workflow.review.queries import expert_desk
-from workflow.web.queries import refusals
+from workflow.web.queries import refusals, search
 from workflow.web.views.helpers import flash_problems, load_or_404, require
 from workflow.web.views.unit_of_work import commit
 
@@ -26,11 +26,15 @@ bp = Blueprint("expert_home", __name__, url_prefix="/expert")
 @login_required
 def home():
     require("expert.home")
+    text = search.clean(request.args.get("q"))
     desk = expert_desk.desk(current_user, {
-        name: request.args.get(f"{name}_page", 1, type=int) for name in expert_desk.GROUPS})
-    # Each group's pager keeps the pages the other groups show.
+        name: request.args.get(f"{name}_page", 1, type=int) for name in expert_desk.GROUPS},
+        text)
+    # Each group's pager keeps the search and the pages the other groups show.
     kept = {f"{name}_page": found.page for name, found in desk.items() if found.page > 1}
-    return render_template("review/expert/home.html", desk=desk, kept=kept)
+    if text:
+        kept["q"] = text
+    return render_template("review/expert/home.html", desk=desk, kept=kept, q=text)
 
 
 def _answer(change, done: str):
