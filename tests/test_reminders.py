@@ -21,11 +21,13 @@ from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
 from workflow.core.models import AuditEntry
 from workflow.core.states import Action, AppState, Role
+from workflow.experts.models import Exclusion
 from workflow.inbox.models import Notification, OutboxMail
 from workflow.inbox.notifications import staff
+from workflow.intake.operations import intake
 from workflow.lifecycle.transitions import transition
 from workflow.notices.operations import drafts as notices
-from workflow.review.operations import results
+from workflow.review.operations import assignment, results
 
 MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=LOCAL)
 
@@ -252,3 +254,72 @@ def test_an_objection_review_waiting_is_recalled(app):
         assert tick(app)["reminders"] == len(staff(Role.LEADER))
     (note,) = reminders(leader)
     assert note.link.endswith("/objections") and application.call.title in note.body
+
+
+# Co-builders, panel invitations and units waiting (issue 10 point 2: every party whose
+# turn it is, not only the deadlines' owners)
+
+
+def test_a_cobuilder_yet_to_confirm_is_reminded_before_the_call_closes(app):
+    clock.freeze(MONDAY)
+    call = factories.call(closes_at=at(6, 17))  # Friday 17:00
+    lead = factories.applicant()
+    draft = factories.application(call, lead)
+    partner = factories.user(Role.APPLICANT, organization=factories.org(name="测试共建大学",
+                                                                         kind="university"))
+    intake.add_cobuilder(draft, credit_code=partner.organization.credit_code, name="测试共建大学",
+                         division="联合研发", actor=lead)
+    confirmed = factories.application(call, cobuilder=True)  # confirmed: nothing to remind
+    partner.locale = "en"
+
+    assert tick(app)["reminders"] == 0  # Monday: four working days left
+    clock.freeze(at(4))
+    assert tick(app)["reminders"] == 3  # the partner; the two lead units, for their drafts
+    assert tick(app)["reminders"] == 0
+    (note,) = reminders(partner)
+    assert note.link == f"/applications/{draft.id}" and draft.title in note.body
+    assert "names your unit as a co-builder" in note.body and "2026-03-06 17:00" in note.body
+    assert confirmed.cobuilders[0].confirmed_at is not None
+
+
+def test_an_unanswered_invitation_is_recalled_to_the_expert_naming_only_the_call(app):
+    clock.freeze(MONDAY)
+    officer = factories.officer()
+    call = factories.call(actor=officer)
+    forming = factories.application(call, state=AppState.FORMAL_PASSED)
+    forming.title = "山东省保密技术创新中心"
+    answering, silent, excluded = (factories.expert(call.fields[0].name) for _ in range(3))
+    seats = [assignment.add_seat(forming, e, actor=officer)
+             for e in (answering, silent, excluded)]
+    assignment.respond(seats[0], accept=True, actor=answering.user)
+    db.session.add(Exclusion(expert_id=excluded.id, application_id=forming.id, rule="R2",
+                             detail="新任职"))
+
+    clock.freeze(at(4))
+    assert tick(app)["reminders"] == 0
+    clock.freeze(at(5))
+    assert tick(app)["reminders"] == 1
+    assert tick(app)["reminders"] == 0
+    (note,) = reminders(silent.user)
+    assert note.link == "/expert" and call.title in note.body
+    assert forming.title not in note.body and note.application_id is None
+    assert reminders(answering.user) == [] and reminders(excluded.user) == []
+
+
+def test_a_unit_waiting_for_its_verification_is_recalled_to_its_verifiers(app):
+    clock.freeze(MONDAY)
+    waiting = factories.org(factories.QINGDAO, name="青岛待核验有限公司", status="unverified")
+    officer = factories.officer()
+    qingdao = factories.user(Role.RECOMMENDER, organization=factories.org(
+        factories.QINGDAO, "青岛市科学技术局", "government"))
+    jinan = factories.recommender()
+
+    clock.freeze(at(4))
+    assert tick(app)["reminders"] == 0
+    clock.freeze(at(5))
+    assert tick(app)["reminders"] == len(staff(Role.OFFICER)) + 1
+    assert tick(app)["reminders"] == 0
+    for user in (officer, qingdao):
+        (note,) = reminders(user)
+        assert note.link == f"/verification/{waiting.id}" and "青岛待核验有限公司" in note.body
+    assert reminders(jinan) == []

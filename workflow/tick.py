@@ -1,14 +1,16 @@
 """Time-based work that `flask tick` applies: expiries, ends of announcement periods and
 reminders: of deadlines two working days ahead (filing, recommending, corrections, score
-sheets), and of work still waiting for the leadership (or a signed notice for the officers)
-some working days after it was handed over.
+sheets, co-builders' confirmations), and of work still waiting some working days after it
+was handed over (selections, objection reviews and notices for the leadership, a signed
+notice for the officers, panel invitations for the experts, units to verify for the
+recommenders and officers).
 
 Each due item is applied on its own and committed one by one (`run`); an item that another
 tick (or a person) changed meanwhile is skipped, so ticks may run twice or at the same time
 without harm. `run` is what `flask tick` does, and the job `flask worker --queue-tick` queues.
 """
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from workflow.calendar import queries as calendar
 from workflow.calls.models import Call
@@ -18,7 +20,9 @@ from workflow.core.extensions import db
 from workflow.core.models import AuditEntry
 from workflow.core.states import (
     BEFORE_REVIEWED_STATES,
+    COBUILDING_CONFIRMABLE_STATES,
     IN_PUBLICITY_STATES,
+    PANEL_FORMING_STATES,
     Action,
     AppState,
     CallState,
@@ -27,13 +31,15 @@ from workflow.core.states import (
 from workflow.formal_review.models import CorrectionRequest
 from workflow.inbox import digest, outbox
 from workflow.inbox.notifications import lead_users, region_recommenders, staff
-from workflow.intake.models import Application
+from workflow.intake.models import Application, CoBuilder
 from workflow.lifecycle import alerts
 from workflow.lifecycle.permissions import SYSTEM, can, notice_of
 from workflow.lifecycle.transitions import transition
+from workflow.organizations.models import Organization, OrgStatus
+from workflow.organizations.operations.organizations import unit_users
 from workflow.publicity.operations import publicity
 from workflow.publicity.queries import publicity_of
-from workflow.review.models import PanelSeat, ScoreSheet
+from workflow.review.models import PanelSeat, ScoreSheet, SeatStatus
 from workflow.review.operations import results
 
 REMIND_WORKING_DAYS = 2
@@ -99,8 +105,9 @@ def _soon(deadline) -> bool:
 def send_reminders() -> int:
     """Queue the reminders of deadlines two working days away, and of work still waiting
     some working days after its hand-off; each is sent once."""
-    return (_filing() + _recommending() + _corrections() + _scoring()
-            + _waiting_selections() + _waiting_objection_reviews() + _waiting_notices())
+    return (_filing() + _recommending() + _corrections() + _scoring() + _cobuilding()
+            + _waiting_selections() + _waiting_objection_reviews() + _waiting_notices()
+            + _waiting_answers() + _waiting_verifications())
 
 
 def _filing() -> int:
@@ -166,8 +173,38 @@ def _scoring() -> int:
     return sent
 
 
+def _cobuilding() -> int:
+    """The applicants of each co-builder unit yet to confirm, two working days before the
+    application's own deadline (the call's close for a draft, the recommenders' deadline for
+    a returned one, the corrections' for a correction), once per co-builder and deadline."""
+    state = Application.state
+    deadline = case((state == AppState.DRAFT, Call.closes_at),
+                    (state == AppState.RETURNED, Call.recommend_deadline),
+                    else_=CorrectionRequest.deadline_at)
+    rows = db.session.execute(
+        select(CoBuilder, deadline.label("deadline"))
+        .join(Application, CoBuilder.application_id == Application.id)
+        .join(Call, Application.call_id == Call.id)
+        .outerjoin(CorrectionRequest, (CorrectionRequest.application_id == Application.id)
+                   & CorrectionRequest.answered_at.is_(None))
+        .where(CoBuilder.confirmed_at.is_(None), CoBuilder.organization_id.is_not(None),
+               state.in_(COBUILDING_CONFIRMABLE_STATES))
+        .order_by(CoBuilder.id)).all()
+    sent = 0
+    for cobuilder, due in rows:
+        if due is None or not _soon(due):
+            continue
+        app = cobuilder.application
+        sent += alerts.remind(unit_users(cobuilder.organization, role=Role.APPLICANT),
+                              task="cobuild", app=app, deadline=due, what=app.title,
+                              key=f"cobuild:{cobuilder.id}:{due:%Y%m%d%H%M}",
+                              path=f"/applications/{app.id}")
+    return sent
+
+
 # Work that waits for the leadership: recalled once, WAITING_REMINDER_WORKDAYS after the
-# step that handed it over, when nobody has acted since.
+# step that handed it over, when nobody has acted since. So are panel invitations nobody
+# answered and units nobody verified.
 
 
 def _handed_over(call_id: int, *actions: Action):
@@ -234,4 +271,44 @@ def _waiting_notices() -> int:
             sent += alerts.recall(staff(Role.OFFICER), task="issue", since=notice.signed_at,
                                   key=f"waiting:issue:{call.id}:{notice.signed_at:%Y%m%d%H%M%S}",
                                   what=call.title, path=path)
+    return sent
+
+
+def _waiting_answers() -> int:
+    """Each expert with invitations of a call still unanswered, once per call and oldest
+    invitation; naming the call, never an application, and only invitations the expert may
+    still answer (not one a conflict rule has excluded them from since)."""
+    seats = db.session.scalars(
+        select(PanelSeat).join(Application, PanelSeat.application_id == Application.id)
+        .where(PanelSeat.status == SeatStatus.INVITED,
+               Application.state.in_(PANEL_FORMING_STATES))
+        .order_by(PanelSeat.assigned_at, PanelSeat.id))
+    oldest: dict[tuple, tuple] = {}
+    for seat in seats:
+        user = seat.expert.user
+        if user is None or not can(user, "panel.respond", seat):
+            continue
+        oldest.setdefault((seat.application.call_id, user.id),
+                          (user, seat.application.call, seat.assigned_at))
+    sent = 0
+    for user, call, since in oldest.values():
+        if _waited_long(since):
+            sent += alerts.recall([user], task="answer", since=since, what=call.title,
+                                  key=f"waiting:answer:{call.id}:{user.id}:{since:%Y%m%d%H%M%S}",
+                                  path="/expert")
+    return sent
+
+
+def _waiting_verifications() -> int:
+    """Units whose registration waits for its verification: the recommenders of its city and
+    the officers (those who verify it: handoffs.to_verifiers), once per registration."""
+    sent = 0
+    for org in db.session.scalars(select(Organization).where(
+            Organization.status == OrgStatus.UNVERIFIED).order_by(Organization.id)):
+        if not _waited_long(org.created_at):
+            continue
+        users = region_recommenders(org.region_code) + staff(Role.OFFICER)
+        sent += alerts.recall(users, task="verify", since=org.created_at, what=org.name,
+                              key=f"waiting:verify:{org.id}:{org.created_at:%Y%m%d%H%M%S}",
+                              path=f"/verification/{org.id}")
     return sent

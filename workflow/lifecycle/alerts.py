@@ -77,12 +77,17 @@ _REMINDERS = {
         "Score sheets of “%(what)s” wait for you. Score every item of each and submit them "
         "before %(when)s (Beijing time): the panels' results wait for them.",
         what=what, when=when),
+    "cobuild": lambda what, when: _(
+        "“%(what)s” names your unit as a co-builder and waits for its confirmation. Confirm "
+        "it before %(when)s (Beijing time), or ask the lead unit to take your unit off: the "
+        "application cannot be submitted while a co-builder has not confirmed.",
+        what=what, when=when),
 }
 
 
 def remind(users, *, task: str, key: str, app, deadline, what: str, path: str) -> int:
     """A reminder two working days before `deadline` of what `task` asks (filing, recommend,
-    correction, score), with a link to `path`; sent once per key and person."""
+    correction, score, cobuild), with a link to `path`; sent once per key and person."""
     when = beijing_time(deadline)
 
     def compose(user):
@@ -106,12 +111,21 @@ _RECALLS = {
     "issue": lambda what, since: _(
         "The approval notice of “%(what)s” was signed on %(since)s (Beijing time) and is not "
         "issued yet.", what=what, since=since),
+    "answer": lambda what, since: _(
+        "You were invited on %(since)s (Beijing time) to review applications of “%(what)s” "
+        "and have not answered yet. Accept, decline or declare a conflict on your review "
+        "page: a panel's review starts only when every member has answered.",
+        what=what, since=since),
+    "verify": lambda what, since: _(
+        "%(what)s registered on %(since)s (Beijing time) and still waits for the "
+        "verification of its business licence; until then it cannot submit an application "
+        "nor confirm a co-building.", what=what, since=since),
 }
 
 
 def recall(users, *, task: str, key: str, since, what: str, path: str) -> int:
     """A reminder of work handed over at `since` that still waits (select, objections, sign,
-    issue), with a link to `path`; sent once per key and person."""
+    issue, answer, verify), with a link to `path`; sent once per key and person."""
     def compose(user):
         return (_("Still waiting for you: %(what)s", what=what),
                 _RECALLS[task](what, beijing_time(since)))
