@@ -3,7 +3,7 @@ and the exclusions computed from them (DOMAIN.md section 6)."""
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint, true
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from workflow.accounts.models.users import User
 from workflow.core.clock import now
@@ -44,18 +44,20 @@ class Expert(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
     user: Mapped[User | None] = relationship()
+    # Read when asked for: a seat's expert is loaded on many paths that need none of these.
+    # Whatever reads them for many experts (the conflict rules, the assignment) loads them
+    # with rule_data() below.
     fields: Mapped[list["ExpertField"]] = relationship(
         back_populates="expert", cascade="all, delete-orphan", order_by="ExpertField.id",
-        lazy="selectin",
     )
     employments: Mapped[list["ExpertEmployment"]] = relationship(
-        back_populates="expert", cascade="all, delete-orphan", lazy="selectin",
+        back_populates="expert", cascade="all, delete-orphan",
     )
     relations: Mapped[list["ExpertRelation"]] = relationship(
-        back_populates="expert", cascade="all, delete-orphan", lazy="selectin",
+        back_populates="expert", cascade="all, delete-orphan",
     )
     declarations: Mapped[list["ConflictDeclaration"]] = relationship(
-        back_populates="expert", cascade="all, delete-orphan", lazy="selectin",
+        back_populates="expert", cascade="all, delete-orphan",
     )
 
     def age_in(self, year: int) -> int:
@@ -171,3 +173,12 @@ class Exclusion(Base):
 
     expert: Mapped[Expert] = relationship()
     application: Mapped[Application] = relationship()
+
+
+def rule_data() -> tuple:
+    """What the conflict rules and the assignment read of each expert, loaded in four
+    statements for any number of experts: `select(Expert).options(*rule_data())`. (A function:
+    loader options configure the mappers, which needs every model imported.)"""
+    return (selectinload(Expert.fields).joinedload(ExpertField.term),
+            selectinload(Expert.employments), selectinload(Expert.relations),
+            selectinload(Expert.declarations))

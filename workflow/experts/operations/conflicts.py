@@ -13,7 +13,7 @@ from workflow.core.errors import PermissionDenied
 from workflow.core.extensions import db
 from workflow.core.reference import city_name, city_of
 from workflow.core.states import PANEL_FORMING_STATES
-from workflow.experts.models import Exclusion, Expert
+from workflow.experts.models import Exclusion, Expert, rule_data
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import can
 from workflow.review.models import PanelSeat
@@ -92,7 +92,7 @@ def eligible_experts(call, today: date) -> list[Expert]:
     return list(db.session.scalars(
         select(Expert)
         .where(Expert.active.is_(True), Expert.birth_year >= today.year - max_age)
-        .order_by(Expert.id)
+        .options(*rule_data()).order_by(Expert.id)
     ))
 
 
@@ -113,7 +113,7 @@ def compute_exclusions(call, *, actor) -> int:
     # A seated expert keeps their exclusions when deactivated: they may still log in.
     seated = select(PanelSeat.expert_id).where(PanelSeat.application_id.in_(ids))
     experts = db.session.scalars(select(Expert).where(
-        Expert.active.is_(True) | Expert.id.in_(seated))).all()
+        Expert.active.is_(True) | Expert.id.in_(seated)).options(*rule_data())).all()
     # Only the applications recomputed: those past review keep their exclusions, which
     # still hide them from the excluded experts (and remain the record of the recusal).
     db.session.execute(delete(Exclusion).where(Exclusion.application_id.in_(ids)))

@@ -16,7 +16,7 @@ from workflow.calls.models import CallField
 from workflow.core import clock
 from workflow.core.extensions import db
 from workflow.core.models import AuditEntry
-from workflow.experts.models import Exclusion, Expert, ExpertField
+from workflow.experts.models import Exclusion, Expert, ExpertField, rule_data
 from workflow.intake.models import Application
 from workflow.review.models import PanelSeat
 from workflow.review.settings import review_settings_of
@@ -212,5 +212,6 @@ def invitable(app: Application, ids: list[int]) -> list[Expert]:
     limit and without a seat on it (declined or not); in the order of `ids`."""
     seated = select(PanelSeat.expert_id).where(PanelSeat.application_id == app.id)
     found = {e.id: e for e in db.session.scalars(select(Expert).where(
-        Expert.id.in_(ids), _within_age(app.call), Expert.id.not_in(seated)))}
+        Expert.id.in_(ids), _within_age(app.call), Expert.id.not_in(seated))
+        .options(*rule_data()))}
     return [found[i] for i in ids if i in found]
