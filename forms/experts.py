@@ -4,7 +4,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
-from forms.base import FlaskForm
+from forms.base import FlaskForm, OnceField
 from forms.fields import TermsField
 from forms.validators import credit_code, no_control_chars
 from workflow.experts.operations.pool import EMAIL
@@ -71,6 +71,7 @@ class ExpertProfileForm(FlaskForm):
 
 
 class EmploymentForm(FlaskForm):
+    once = OnceField()
     org_name = _text(_l("Organization"), required=True, max_length=200)
     credit_code = StringField(_l("Its credit code"), validators=[
         InputRequired(_l("This is required.")), Length(max=30), credit_code])
@@ -86,6 +87,7 @@ class EmploymentForm(FlaskForm):
 
 
 class RelationForm(FlaskForm):
+    once = OnceField()
     kind = SelectField(_l("Relation"), choices=_choices(RELATION_KIND_LABELS))
     person_name = _text(_l("Person's name"), required=False, max_length=50)
     credit_code = StringField(_l("Or the organization's credit code"),

@@ -22,6 +22,7 @@ from workflow.core.extensions import db
 from workflow.core.models import AuditEntry
 from workflow.core.states import AppState, Role
 from workflow.demo.steps import tiny_pdf
+from workflow.experts.models import ExpertEmployment, ExpertRelation
 from workflow.intake.models import Application, Attachment, CoBuilder
 from workflow.notices.models import DocumentNumber
 from workflow.organizations.models import Organization
@@ -44,10 +45,10 @@ def count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def token_on(client, page: str) -> str:
+def token_on(client, page: str, name: str = "once") -> str:
     html = client.get(page).get_data(as_text=True)
-    found = re.search(r'name="once" type="hidden" value="([^"]+)"', html) or re.search(
-        r'value="([^"]+)" name="once"', html)
+    found = re.search(rf'name="{name}" type="hidden" value="([^"]+)"', html) or re.search(
+        rf'value="([^"]+)" name="{name}"', html)
     assert found, f"no one-time token on {page}"
     return found.group(1)
 
@@ -80,6 +81,7 @@ class Form:
     data: object  # a function: a fresh copy of what is typed (uploads are read once)
     model: type  # what it creates
     said: str  # the first submission's message
+    once: str = "once"  # the name of its one-time token (with the form's prefix)
 
     def __post_init__(self):
         fresh(self.client)
@@ -175,8 +177,30 @@ def register(app) -> Form:
         Organization, "Your organization is registered")
 
 
+def _expert_profile(app) -> tuple:
+    expert = factories.expert("工业软件")
+    db.session.commit()
+    return english_client(app, expert.user), f"/experts/{expert.id}/profile"
+
+
+def add_employment(app) -> Form:
+    client, page = _expert_profile(app)
+    code = factories.credit_code()
+    return Form(client, page, page.replace("/profile", "/employments"),
+                lambda: {"job-org_name": "山东某集团", "job-credit_code": code,
+                         "job-role": "employee", "job-start_date": "2021-03-01"},
+                ExpertEmployment, "Employer added", once="job-once")
+
+
+def add_relation(app) -> Form:
+    client, page = _expert_profile(app)
+    return Form(client, page, page.replace("/profile", "/relations"),
+                lambda: {"rel-kind": "coauthor", "rel-person_name": "李四"},
+                ExpertRelation, "Relation declared", once="rel-once")
+
+
 FORMS = [start_application, new_call, reserve_number, invite_user, add_cobuilder,
-         upload_attachment, file_objection, register]
+         upload_attachment, file_objection, register, add_employment, add_relation]
 
 
 @pytest.fixture
@@ -190,12 +214,12 @@ def test_the_same_form_sent_twice_creates_one_row_and_shows_the_first_outcome(ap
                                                                               make_form):
     form = make_form(app)
     before = count(form.model)
-    token = token_on(form.client, form.page)
-    first = form.client.post(form.action, data={**form.data(), "once": token})
+    token = token_on(form.client, form.page, form.once)
+    first = form.client.post(form.action, data={**form.data(), form.once: token})
     assert first.status_code == 302
     if form.client.get_cookie("session") is not None and make_form is register:
         form.client.post("/logout")  # the browser dropped the first answer's cookie
-    second = form.client.post(form.action, data={**form.data(), "once": token})
+    second = form.client.post(form.action, data={**form.data(), form.once: token})
     assert count(form.model) == before + 1
     assert count(FormSubmission) == 1
     page = said(form.client, second)
@@ -209,12 +233,12 @@ def test_the_same_form_sent_twice_creates_one_row_and_shows_the_first_outcome(ap
 def test_the_same_form_sent_twice_at_once_creates_one_row(app, morning, make_form):
     form = make_form(app)
     before = count(form.model)
-    token = token_on(form.client, form.page)
+    token = token_on(form.client, form.page, form.once)
     cookie = form.client.get_cookie("session")
     clients = [form.client, app.test_client()]
     if cookie is not None:
         clients[1].set_cookie("session", cookie.value)
-    sent = [{**form.data(), "once": token} for _client in clients]  # read in this thread
+    sent = [{**form.data(), form.once: token} for _client in clients]  # read in this thread
     responses = at_once([lambda c=c, d=d: c.post(form.action, data=d)
                          for c, d in zip(clients, sent, strict=True)])
     assert [r.status_code for r in responses] == [302, 302]

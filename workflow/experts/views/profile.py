@@ -16,6 +16,7 @@ from workflow.experts.operations import profile as expert_profile
 from workflow.lifecycle.permissions import expert_id_of
 from workflow.vocabulary import rules as vocabulary
 from workflow.web.views.helpers import load_or_404, require
+from workflow.web.views.once import keep_outcome, repeated
 from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("expert_profile", __name__)
@@ -49,14 +50,22 @@ def _page(expert: Expert, *, status: int = 200, problems: dict | None = None, pr
 
 def _submit(expert: Expert, name: str, form, change, done: str):
     """Validate `form` and make the change, then commit and go back to the page; or show the
-    page again with what was typed and why it was refused (nothing changed)."""
+    page again with what was typed and why it was refused (nothing changed). A form that
+    adds a row, sent twice (a double click), adds it once (its one-time token,
+    web/views/once.py)."""
+    back = url_for(".edit", expert_id=expert.id, _anchor=name)
+    adds = hasattr(form, "once")
     if form.validate_on_submit():
+        if adds and (answer := repeated(form, back=back)) is not None:
+            return answer
         with unit_of_work(flash_errors=False) as work:
             change()
+            if adds:
+                keep_outcome(form, back, done)
         if work.failed:
             return _page(expert, status=422, problems={name: work.error.problems}, **{name: form})
         flash(done, "success")
-        return _back(expert.id, name)
+        return redirect(back)
     return _page(expert, status=422, **{name: form})
 
 
