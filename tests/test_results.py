@@ -16,11 +16,12 @@ from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
 from workflow.core.models import AuditEntry
 from workflow.core.states import Action, AppState
+from workflow.experts.models import Exclusion
 from workflow.lifecycle.permissions import SYSTEM
 from workflow.lifecycle.transitions import transition
 from workflow.review.operations import results, scoring
 from workflow.review.ranking_sheet import to_xlsx
-from workflow.review.rules.rubric import DEFAULT_RUBRIC, items
+from workflow.review.rules.rubric import DEFAULT_RUBRIC, dimension_totals, items
 from workflow.review.settings import ReviewSettings
 
 
@@ -202,6 +203,27 @@ def test_ranking_prefers_innovation_over_industry_at_equal_scores():
     order = [r.app.id for r in results.ranking(call)]
     assert order == [innovation.app.id, industry.app.id, equal_innovation_more_industry.app.id]
     assert [r.rank for r in results.ranking(call)] == [1, 2, 3]
+
+
+def test_the_tie_break_means_are_those_of_the_counted_sheets_as_the_rubric_adds_them():
+    """The database adds each sheet's points per dimension (an item not scored counts 0) and
+    averages the counted sheets: the same means as rubric.dimension_totals in Python, with
+    fractional points, and without the sheet of an expert a rule excludes since."""
+    p = panel(3)
+    sheets = [scores_totalling(71.37), scores_totalling(64.9), scores_totalling(88.15)]
+    for index, (total, scores) in enumerate(zip((71.37, 64.9, 88.15), sheets, strict=True)):
+        submit(p, index, total, scores=scores)
+    del sheets[1]["innovation_rd"]  # not scored (an item the rubric gained later): counts 0
+    p.seats[1].sheet.scores = sheets[1]
+    db.session.add(Exclusion(expert_id=p.seats[2].expert_id, application_id=p.app.id,
+                             rule="R2", detail="新任职"))
+    results.recompute(p.app)
+    db.session.flush()
+    dimensions = ReviewSettings().tie_breaks
+    counted = [dimension_totals(DEFAULT_RUBRIC, s) for s in sheets[:2]]
+    expected = tuple(round(sum(t[d] for t in counted) / 2, 2) for d in dimensions)
+    (row,) = results.ranking(p.app.call)
+    assert row.tie_breaks == expected and expected[0] != 0
 
 
 def test_ranking_export_opens_in_order_and_keeps_formulas_out():
