@@ -233,7 +233,7 @@ def test_ranking_export_opens_in_order_and_keeps_formulas_out():
         submit_all(p, [total] * 3)
         results.confirm_panel(p.app, actor=p.chair)
     first.app.title = "=HYPERLINK(\"http://evil\")"
-    rows = results.ranking(call)
+    rows = results.hydrate(results.ranking(call))
     workbook = load_workbook(BytesIO(to_xlsx(call.title, rows)))
     sheet = workbook.active
     assert [c.value for c in sheet[2]][:3] == ["排名", "中心名称", "牵头单位"]

@@ -213,6 +213,7 @@ def board(call: Call, *, shown: set[int] | None = None, page: int = 1,
     ranked = results.ranking(call)
     found = page_of([r for r in ranked if shown is None or r.app.id in shown], page=page,
                     per_page=per_page)
+    results.hydrate(found.items)
     reasons = decision_reasons(call, [r.app.id for r in found.items])
     released, selected, taken = selection_released(call), selected_count(call), fields_taken(call)
     rows = []

@@ -5,10 +5,12 @@ Settings come from the call's ReviewSettings (workflow/review/settings.py).
 """
 import statistics
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, literal, select
+from sqlalchemy.orm import joinedload
 
 from workflow.calls.models import Call
 from workflow.core import audit
@@ -246,11 +248,23 @@ def record_stage_score(app: Application, stage: str, score: float, *, actor) -> 
     return row
 
 
+@dataclass(frozen=True)
+class RankedApp:
+    """What the ranking, and the selection's rules over the whole ranking, read of each
+    application (a row of columns, not the whole application: a call ranks thousands)."""
+
+    id: int
+    state: str
+    field_id: int | None
+    title: str
+    submitted_at: datetime | None
+
+
 @dataclass
 class RankingRow:
     rank: int
-    app: Application
-    result: PanelResult | None
+    app: RankedApp | Application  # the whole application once `hydrate`d (the rows shown)
+    result: PanelResult
     tie_breaks: tuple
 
 
@@ -287,20 +301,35 @@ def _dimension_means(call: Call, ranked, dimensions: list[str]) -> dict[int, tup
 def ranking(call: Call) -> list[RankingRow]:
     """The call's applications with a panel result, best first, vetoed ones last; ties break on the
     innovation capacity, then the industry leadership means, then the earlier submission.
-    Three statements, whatever the number of applications."""
+    Two statements, whatever the number of applications; each row's `app` is a RankedApp
+    until `hydrate` loads the rows to be shown."""
     scored = (Application.call_id == call.id, PanelResult.final_score.is_not(None))
-    pairs = db.session.execute(select(Application, PanelResult).join(
-        PanelResult, PanelResult.application_id == Application.id).where(*scored)).all()
+    pairs = db.session.execute(
+        select(PanelResult, Application.id, Application.state, Application.field_id,
+               Application.title, Application.submitted_at)
+        .join(Application, PanelResult.application_id == Application.id).where(*scored)).all()
     dimensions = review_settings_of(call).tie_breaks
     means = _dimension_means(call, select(PanelResult.application_id).join(
         Application, PanelResult.application_id == Application.id).where(*scored), dimensions)
     none = tuple(0.0 for _d in dimensions)
-    rows = [RankingRow(0, app, result, means.get(app.id, none)) for app, result in pairs]
+    rows = [RankingRow(0, RankedApp(*columns), result, means.get(columns[0], none))
+            for result, *columns in pairs]
     rows.sort(key=lambda r: (r.result.vetoed, -r.result.final_score,
                              *(-v for v in r.tie_breaks), r.app.submitted_at or now(),
                              r.app.id))
     for rank, row in enumerate(rows, start=1):
         row.rank = rank
+    return rows
+
+
+def hydrate(rows: list[RankingRow]) -> list[RankingRow]:
+    """The rows with their whole applications (with the lead unit and the field), for the
+    rows a page shows or an export writes: one statement, whatever their number."""
+    apps = {app.id: app for app in db.session.scalars(
+        select(Application).where(Application.id.in_([r.app.id for r in rows]))
+        .options(joinedload(Application.lead_org), joinedload(Application.field)))}
+    for row in rows:
+        row.app = apps[row.app.id]
     return rows
 
 

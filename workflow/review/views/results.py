@@ -54,12 +54,14 @@ def call_results(call_id: int):
     text, args = search.clean(request.args.get("q")), request.args
     ranked = results.ranking(call)
     shown = search.matching_application_ids(call.id, text) if text else None
+    ranking = page_of([r for r in ranked if shown is None or r.app.id in shown],
+                      page=args.get("page", 1, type=int), per_page=RANKING_PER_PAGE)
+    results.hydrate(ranking.items)
     return render_template(
         "review/results/call_results.html", call=call, officer=officer, q=text,
         progress=results.progress(call, text=text, page=args.get("progress_page", 1, type=int))
         if officer else None,
-        ranking=page_of([r for r in ranked if shown is None or r.app.id in shown],
-                        page=args.get("page", 1, type=int), per_page=RANKING_PER_PAGE),
+        ranking=ranking,
         stages=results.stage_columns(call, ranked), weighted=results.weighted_stages(call),
         stage_form=StageScoreForm(formdata=None))
 
@@ -99,5 +101,6 @@ def ranking_xlsx(call_id: int):
     require("call.ranking", call)
     if call.state == CallState.PLANNED:
         abort(404)
-    return send_file(BytesIO(to_xlsx(call.title, results.ranking(call))), mimetype=XLSX,
+    rows = results.hydrate(results.ranking(call))
+    return send_file(BytesIO(to_xlsx(call.title, rows)), mimetype=XLSX,
                      as_attachment=True, download_name=f"ranking-{call.id}.xlsx")
