@@ -119,6 +119,8 @@ def actions_from(source: AppState) -> list[Transition]:
 # what it means; two different sets never share a name. (EDITABLE_STATES is defined above,
 # next to the transition table.)
 
+# Live: neither withdrawn nor expired; a unit has at most one live application per call.
+LIVE_STATES = frozenset(S) - {S.WITHDRAWN, S.EXPIRED}
 # Applications never filed: drafts and expired drafts; leaders and experts never see them.
 UNFILED_STATES = frozenset({S.DRAFT, S.EXPIRED})
 # A co-builder may still confirm its share: the content can still change.

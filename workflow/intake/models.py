@@ -11,7 +11,7 @@ from workflow.core.states import AppState
 from workflow.organizations.models import Organization
 
 _NOT_DRAFT = "state NOT IN ('draft', 'expired')"
-# Live: neither withdrawn nor expired (services/intake.LIVE_STATES). A unit has at most one
+# Live: neither withdrawn nor expired (core/states.LIVE_STATES). A unit has at most one
 # live application per call; the database holds it, also against a double click.
 LIVE = text("state NOT IN ('withdrawn', 'expired')")
 

@@ -14,7 +14,7 @@ TEXT_COLUMNS = {2, 3, 5}
 
 
 def row_values(row) -> tuple:
-    """One ranking row (services.results.RankingRow) as the cells of the sheet."""
+    """One ranking row (review/operations/results.RankingRow, hydrated) as the cells of the sheet."""
     app, result = row.app, row.result
     return (row.rank, _text(app.title), _text(app.lead_org.name), city_name(app.region_code),
             _text(app.field.name if app.field else ""), result.review_score,

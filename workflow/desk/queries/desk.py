@@ -2,7 +2,7 @@
 role they hold, each group counted and its items the soonest deadline first.
 
 A section is shown to whoever holds its role (its permission); each group in it to whoever
-the permission table allows its page. The groups are read in services/desk_*.py, each in a
+the permission table allows its page. The groups are read in desk/queries/<role>.py, each in a
 fixed number of statements whatever the number of rows.
 """
 from collections.abc import Callable

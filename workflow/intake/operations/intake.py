@@ -9,15 +9,13 @@ from workflow.core import audit, creditcode
 from workflow.core.clock import now
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
-from workflow.core.states import AppState
+from workflow.core.states import LIVE_STATES, AppState
 from workflow.intake.models import Application, ApplicationSection, CoBuilder
 from workflow.intake.operations import cobuilders
 from workflow.intake.rules.sections import BY_KEY, SECTIONS, field_label, missing_fields
 from workflow.lifecycle import handoffs
 from workflow.lifecycle.permissions import Part, can
 from workflow.organizations.models import OrgStatus
-
-LIVE_STATES = frozenset(AppState) - {AppState.WITHDRAWN, AppState.EXPIRED}
 
 
 def _require(actor, permission: str, obj) -> None:
