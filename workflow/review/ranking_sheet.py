@@ -14,7 +14,7 @@ TEXT_COLUMNS = {2, 3, 5}
 
 
 def row_values(row) -> tuple:
-    """One ranking row (review/operations/results.RankingRow, hydrated) as the cells of the sheet."""
+    """One hydrated ranking row (review/operations/results.RankingRow) as the sheet's cells."""
     app, result = row.app, row.result
     return (row.rank, _text(app.title), _text(app.lead_org.name), city_name(app.region_code),
             _text(app.field.name if app.field else ""), result.review_score,
