@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from tests.factories import clock_at
 from tests.test_config import other_app
+from tests.test_jobs import redis_queue  # noqa: F401 - the `redis_queue` fixture
 from tests.timing import quickest
 from workflow.accounts.models.credentials import LoginEvent, UserSession
 from workflow.accounts.models.users import User
@@ -243,4 +244,19 @@ def test_login_is_rate_limited_per_client_address(app, person):
                               environ_base={"REMOTE_ADDR": "10.1.2.3"})
     assert other.status_code == 200
     assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_the_limits_are_kept_in_redis_and_shared_by_app_servers(app, person, redis_queue):
+    """With REDIS_URL, the counts live in Redis (RATELIMIT_STORAGE_URI): a second app server
+    (another process, here another app) refuses the client the first one counted."""
+    settings = {"RATE_LIMITS": True, "LOGIN_RATE_LIMIT": "5 per minute",
+                "RATELIMIT_STORAGE_URI": app.config["REDIS_URL"]}
+    first = other_app(app, **settings).test_client()
+    wrong = {"email": "x@example.com", "password": "wrong-password-3"}
+    assert [first.post("/login", data=wrong).status_code for _ in range(3)] == [200] * 3
+    assert redis_queue.keys("LIMITS:*")  # the counts are in Redis
+    second = other_app(app, **settings).test_client()
+    codes = [second.post("/login", data=wrong).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    other_app(app)  # the process's one limiter back on the tests' memory storage
 
