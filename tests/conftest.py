@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
+from redis import Redis
+from redis.exceptions import RedisError
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
@@ -206,6 +208,29 @@ def _seed_vocabulary() -> None:
     """The field vocabulary a new installation has (its migration inserts it), again for
     the next test: tests add, merge and retire terms."""
     vocabulary.ensure_defaults()
+
+
+# Redis (the machine's, on 127.0.0.1:6379): the queue's tests and the rate limits' shared
+# storage.
+def _redis_url() -> str:
+    """A database of Redis for each pytest-xdist worker (15, 14, ...): flushed freely."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return f"redis://127.0.0.1:6379/{15 - int(worker.removeprefix('gw') or 0) % 8}"
+
+
+@pytest.fixture
+def redis_queue(app, monkeypatch):
+    url = _redis_url()
+    client = Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except RedisError as error:
+        pytest.skip(f"Redis is not reachable at {url} ({error}): the queue is not tested")
+    client.flushdb()
+    monkeypatch.setitem(app.config, "REDIS_URL", url)
+    yield client
+    client.flushdb()
+
 
 
 @pytest.fixture

@@ -3,14 +3,11 @@ in the machine's Redis and done by `flask worker` (run here in burst mode); with
 app does them in-process as before. Each test asserts what the job changed in the database
 and on disk, and what the officer's page says meanwhile and afterwards."""
 import hashlib
-import os
 import re
 import time
 from datetime import timedelta
 
 import pytest
-from redis import Redis
-from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from tests import factories
@@ -28,26 +25,6 @@ from workflow.jobs.worker import AppWorker
 from workflow.lifecycle.permissions import notice_of
 from workflow.notices.operations import drafts as notices
 from workflow.notices.operations import issue as notice_issue
-
-
-def _redis_url() -> str:
-    """A database of Redis for each pytest-xdist worker (15, 14, ...): flushed freely."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    return f"redis://127.0.0.1:6379/{15 - int(worker.removeprefix('gw') or 0) % 8}"
-
-
-@pytest.fixture
-def redis_queue(app, monkeypatch):
-    url = _redis_url()
-    client = Redis.from_url(url, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except RedisError as error:
-        pytest.skip(f"Redis is not reachable at {url} ({error}): the queue is not tested")
-    client.flushdb()
-    monkeypatch.setitem(app.config, "REDIS_URL", url)
-    yield client
-    client.flushdb()
 
 
 @pytest.fixture(autouse=True)

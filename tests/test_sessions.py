@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from tests.factories import clock_at
 from tests.test_config import other_app
-from tests.test_jobs import redis_queue  # noqa: F401 - the `redis_queue` fixture
 from tests.timing import quickest
 from workflow.accounts.models.credentials import LoginEvent, UserSession
 from workflow.accounts.models.users import User

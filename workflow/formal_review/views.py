@@ -19,7 +19,7 @@ from workflow.web.queries import lists as queries
 from workflow.web.queries import refusals, search
 from workflow.web.views.bulk import action_form, apply_ticked, kept_args
 from workflow.web.views.helpers import load_or_404, require
-from workflow.web.views.unit_of_work import commit, unit_of_work
+from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("formal_review", __name__, url_prefix="/officer")
 BULK = (Action.PASS_FORMAL_REVIEW,)
@@ -90,11 +90,13 @@ def save_checklist(app_id: int):
     form = checklist_form(checklist.ensure_checklist(app.call), {}, formdata=request.form)
     if form.validate_on_submit():
         rest_ok = "rest_ok" in request.form
-        checklist.record_findings(app, findings_of(form, rest_ok=rest_ok), actor=current_user)
-        commit()
-        flash(_("Every item not marked “Not OK” is now OK: change the exceptions and save.")
-              if rest_ok else _("Checklist saved."), "success")
-        return redirect(url_for(".checklist_page", app_id=app.id))
+        with unit_of_work() as work:
+            checklist.record_findings(app, findings_of(form, rest_ok=rest_ok),
+                                      actor=current_user)
+        if not work.failed:
+            flash(_("Every item not marked “Not OK” is now OK: change the exceptions and "
+                    "save.") if rest_ok else _("Checklist saved."), "success")
+            return redirect(url_for(".checklist_page", app_id=app.id))
     return _page(app, form=form, status=422)
 
 

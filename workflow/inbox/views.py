@@ -10,7 +10,7 @@ from workflow.inbox.models import Notification, OutboxMail
 from workflow.lifecycle.permissions import can
 from workflow.web.queries import lists as queries
 from workflow.web.views.helpers import load_or_404, require
-from workflow.web.views.unit_of_work import commit, unit_of_work
+from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("notifications", __name__)
 
@@ -46,8 +46,8 @@ def open_note(note_id: int):
     """Follow a notification's link, marking it read on the way."""
     note = load_or_404(Notification, note_id)
     require("notifications.view")
-    notifications.mark_read(note, actor=current_user)
-    commit()
+    with unit_of_work():
+        notifications.mark_read(note, actor=current_user)
     return redirect(notifications.target_of(note))
 
 
@@ -56,8 +56,8 @@ def open_note(note_id: int):
 def mark_read(note_id: int):
     note = load_or_404(Notification, note_id)
     require("notifications.view")
-    notifications.mark_read(note, actor=current_user)
-    commit()
+    with unit_of_work():
+        notifications.mark_read(note, actor=current_user)
     return redirect(url_for(".index", page=request.args.get("page", 1, type=int)))
 
 
@@ -65,8 +65,8 @@ def mark_read(note_id: int):
 @login_required
 def mark_all_read():
     require("notifications.view")
-    notifications.mark_all_read(current_user)
-    commit()
+    with unit_of_work():
+        notifications.mark_all_read(current_user)
     return redirect(url_for(".index"))
 
 
@@ -107,7 +107,9 @@ def retry_mail(mail_id: int):
 @login_required
 def retry_given_up():
     require("outbox.retry")
-    count = mails.retry_given_up(actor=current_user)
-    commit()
+    with unit_of_work() as work:
+        count = mails.retry_given_up(actor=current_user)
+    if work.failed:
+        return redirect(url_for(".outbox"))
     flash(_("%(n)d given-up mails are due again.", n=count), "success")
     return redirect(url_for(".outbox"))

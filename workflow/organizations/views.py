@@ -9,13 +9,12 @@ from flask_login import current_user, login_required
 
 from forms.organizations import CorrectionForm, LicenceForm, RejectForm, VerifyForm
 from workflow.core.errors import ServiceError
-from workflow.core.extensions import db
 from workflow.core.storage import DamagedFile
 from workflow.lifecycle.permissions import can, claim_disputed
 from workflow.organizations.models import Licence, Organization, OrgStatus
 from workflow.organizations.operations import licences, organizations, verification
 from workflow.web.views.helpers import flash_problems, load_or_404, require
-from workflow.web.views.unit_of_work import commit, unit_of_work
+from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("organizations", __name__)
 # The licence is shown in a frame of the verification page: this site may frame it, no other.
@@ -45,10 +44,11 @@ def upload_licence():
     require("organization.upload_licence", org)
     form = LicenceForm()
     if form.validate_on_submit():
-        organizations.upload_licence(org, form.licence.checked, actor=current_user)
-        commit()
-        flash(_("The new licence is saved: the verification reads it."), "success")
-        return redirect(url_for(".own"))
+        with unit_of_work() as work:
+            organizations.upload_licence(org, form.licence.checked, actor=current_user)
+        if not work.failed:
+            flash(_("The new licence is saved: the verification reads it."), "success")
+            return redirect(url_for(".own"))
     return _own_page(org, licence_form=form, status=422)
 
 
@@ -103,7 +103,8 @@ def review(org_id: int):
 
 
 def _after_refusal(org: Organization, error: ServiceError):
-    db.session.rollback()
+    """The refusal (rolled back by the unit of work), said; back to the unit if still
+    there to review, else to the queue."""
     flash_problems(error)
     if can(current_user, "organization.review", org):
         return redirect(url_for(".review", org_id=org.id))

@@ -5,14 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forms.fields import MergeForm, NewTermForm, TermForm
-from workflow.core.errors import ServiceError
 from workflow.core.extensions import db
 from workflow.vocabulary import operations as vocabulary_edits
 from workflow.vocabulary import rules as vocabulary
 from workflow.vocabulary.models import FieldTerm
 from workflow.web.views.confirm import unconfirmed
 from workflow.web.views.helpers import load_or_404, require
-from workflow.web.views.once import repeated, sent
+from workflow.web.views.once import created, repeated
 from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("vocabulary", __name__, url_prefix="/officer/fields")
@@ -66,14 +65,13 @@ def add():
         return _index(form, status=422)
     if (answer := repeated(form, back=url_for(".index"))) is not None:
         return answer
-    try:
-        term = vocabulary_edits.add_term(name=form.name.data, parent_id=form.parent_id.data,
-                                         actor=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        return _index(form, error.problems, 422)
-    return sent(form, url_for(".index", _anchor=f"term-{term.id}"),
-                _("“%(name)s” added.", name=term.name))
+    answer, error = created(
+        form, lambda: vocabulary_edits.add_term(name=form.name.data,
+                                                parent_id=form.parent_id.data,
+                                                actor=current_user),
+        path=lambda term: url_for(".index", _anchor=f"term-{term.id}"),
+        note=lambda term: _("“%(name)s” added.", name=term.name))
+    return answer if error is None else _index(form, error.problems, 422)
 
 
 @bp.get("/<int:term_id>")

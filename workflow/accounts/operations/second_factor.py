@@ -33,6 +33,14 @@ def new_secret() -> str:
     return pyotp.random_base32()
 
 
+def secret_to_enrol(user: User) -> str:
+    """The secret `user` enrols with: kept across the enrolment page's visits, new when none
+    is pending (or the user has a second factor already and sets up another)."""
+    if user.totp_secret is None or user.has_totp:
+        user.totp_secret = new_secret()
+    return user.totp_secret
+
+
 def provisioning_uri(user: User, secret: str) -> str:
     import pyotp
 

@@ -8,7 +8,7 @@ from forms.inbox import MailDeliveryForm
 from workflow.accounts.operations import accounts, login, second_factor, sessions
 from workflow.inbox import notifications
 from workflow.web.views.helpers import require
-from workflow.web.views.unit_of_work import commit, unit_of_work
+from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -64,8 +64,8 @@ def change_mail_delivery():
     form = MailDeliveryForm()
     if not form.validate_on_submit():
         return _overview(mail_form=form, status=422)
-    notifications.set_mail_delivery(current_user, form.delivery.data, actor=current_user)
-    commit()
+    with unit_of_work():
+        notifications.set_mail_delivery(current_user, form.delivery.data, actor=current_user)
     flash(_("Your notifications now come in one digest a day.")
           if form.delivery.data == "daily" else
           _("Each notification now comes by mail at once."), "success")
@@ -77,9 +77,8 @@ def change_mail_delivery():
 def enrol():
     if current_user.has_totp:
         return redirect(url_for(".overview"))
-    if current_user.totp_secret is None:
-        current_user.totp_secret = second_factor.new_secret()
-        commit()
+    with unit_of_work():
+        second_factor.secret_to_enrol(current_user)
     form = EnrolForm()
     if form.validate_on_submit():
         with unit_of_work(flash_errors=False) as work:
@@ -131,7 +130,7 @@ def disable_second_factor():
 @bp.post("/sessions/end-others")
 @login_required
 def end_other_sessions():
-    ended = accounts.end_other_sessions(current_user, keep_token=session.get("sid"))
-    commit()
+    with unit_of_work():
+        ended = accounts.end_other_sessions(current_user, keep_token=session.get("sid"))
     flash(_("%(n)d other sessions were ended.", n=ended), "success")
     return redirect(url_for(".overview"))

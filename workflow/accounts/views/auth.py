@@ -40,7 +40,7 @@ from workflow.inbox import notifications
 from workflow.web.views import kept_forms
 from workflow.web.views.helpers import safe_next
 from workflow.web.views.once import keep_outcome, repeated
-from workflow.web.views.unit_of_work import commit, unit_of_work
+from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
@@ -92,9 +92,9 @@ def complete_login(user: User, target: str):
     session["sid"] = sessions.start_session(user, ip=attempt().ip,
                                             user_agent=attempt().user_agent)
     login_user(user)
-    logins.clear_failures(user.email)
-    logins.record("success", email=user.email, user=user, attempt=attempt())
-    commit()
+    with unit_of_work():
+        logins.clear_failures(user.email)
+        logins.record("success", email=user.email, user=user, attempt=attempt())
     return redirect(safe_next(target))
 
 
@@ -117,8 +117,9 @@ def after_password(user: User, target: str):
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        outcome = logins.check_password(form.email.data, form.password.data, attempt=attempt())
-        commit()
+        with unit_of_work():
+            outcome = logins.check_password(form.email.data, form.password.data,
+                                            attempt=attempt())
         if outcome.user is not None:
             return after_password(outcome.user, request.args.get("next"))
         form.password.errors.append(
@@ -140,10 +141,10 @@ def second_factor_step():
         elif second_factor.check_code(user, form.code.data):
             return complete_login(user, target)
         else:
-            logins.note_failure(user.email)
-            logins.record("second_factor_failure", email=user.email, user=user,
-                         attempt=attempt())
-            commit()
+            with unit_of_work():
+                logins.note_failure(user.email)
+                logins.record("second_factor_failure", email=user.email, user=user,
+                             attempt=attempt())
             form.code.errors.append(_("This code is wrong or was used already."))
     return render_template("accounts/auth/second_factor.html", form=form)
 
@@ -153,9 +154,8 @@ def second_factor_step():
 def enrol_step():
     """Officers and leaders set up the second factor before their first login completes."""
     user, target = _pending("enrol")
-    if user.totp_secret is None or user.has_totp:
-        user.totp_secret = second_factor.new_secret()
-        commit()
+    with unit_of_work():
+        second_factor.secret_to_enrol(user)
     form = EnrolForm()
     if form.validate_on_submit():
         try:
@@ -174,9 +174,10 @@ def enrol_step():
 @bp.post("/logout")
 def logout():
     if current_user.is_authenticated:
-        logins.record("logout", email=current_user.email, user=current_user, attempt=attempt())
-        sessions.end_session(session.get("sid"), "logout")
-        commit()
+        with unit_of_work():
+            logins.record("logout", email=current_user.email, user=current_user,
+                          attempt=attempt())
+            sessions.end_session(session.get("sid"), "logout")
     logout_user()
     kept_forms.carry_over(session.clear)
     return redirect(url_for("public.index"))
@@ -187,8 +188,8 @@ def logout():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        user_id = account_links.record_reset_request(form.email.data, attempt=attempt())
-        commit()
+        with unit_of_work():
+            user_id = account_links.record_reset_request(form.email.data, attempt=attempt())
         response = make_response(render_template("accounts/auth/reset_sent.html",
                                                  email=form.email.data))
         if user_id is not None:
@@ -202,10 +203,9 @@ def reset_request():
 def _send_reset_link(app, user_id: int) -> None:
     with app.app_context():
         try:
-            account_links.send_reset_link(user_id)
-            commit()
+            with unit_of_work(flash_errors=False):
+                account_links.send_reset_link(user_id)
         except Exception:  # the answer is gone; the user asks again, the log says why
-            db.session.rollback()
             log.exception("the reset link of user %s could not be made", user_id)
 
 
@@ -268,7 +268,7 @@ def set_language(code: str):
     if code in ("zh_CN", "en"):
         session["locale"] = code
         if current_user.is_authenticated:  # their mails follow the language they read
-            notifications.set_language(current_user, code)
-            commit()
+            with unit_of_work():
+                notifications.set_language(current_user, code)
     return redirect(safe_next(request.form.get("next")))
 

@@ -8,11 +8,9 @@ from forms.accounts import InviteUserForm, RoleForm
 from workflow.accounts.models.users import User
 from workflow.accounts.operations import login, second_factor, sessions, users
 from workflow.core import audit
-from workflow.core.errors import ServiceError
-from workflow.core.extensions import db
 from workflow.web.formatting import ROLE_LABELS
 from workflow.web.views.helpers import load_or_404, require
-from workflow.web.views.once import repeated, sent
+from workflow.web.views.once import created, repeated
 from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("users", __name__, url_prefix="/officer/users")
@@ -45,19 +43,18 @@ def invite():
     if form.validate_on_submit():
         if (answer := repeated(form, back=request.path)) is not None:
             return answer
-        try:
-            user = users.invite_user(
+        answer, error = created(form, lambda: users.invite_user(
                 email=form.email.data, name=form.name.data, roles=form.roles.data,
                 credit_code=form.credit_code.data or "", phone=form.phone.data or "",
                 new_unit=users.NewUnit(form.org_name.data or "", form.org_region.data or ""),
-                language=form.language.data, actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            form.email.errors.extend(error.problems)
-        else:
-            return sent(form, url_for(".detail", user_id=user.id),
-                        _("%(name)s was invited: the mail with the link to set a password is "
-                          "on its way to %(email)s.", name=user.name, email=user.email))
+                language=form.language.data, actor=current_user),
+            path=lambda user: url_for(".detail", user_id=user.id),
+            note=lambda user: _("%(name)s was invited: the mail with the link to set a "
+                                "password is on its way to %(email)s.", name=user.name,
+                                email=user.email))
+        if error is None:
+            return answer
+        form.email.errors.extend(error.problems)
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/users/user_invite.html", form=form), status
 

@@ -9,7 +9,6 @@ from workflow.calls.models import Call, PlatformType
 from workflow.calls.operations import calls
 from workflow.calls.operations.calls import DEFAULT_ATTACHMENTS
 from workflow.core.clock import from_local, local
-from workflow.core.errors import ServiceError
 from workflow.core.extensions import db
 from workflow.core.reference import CITIES
 from workflow.core.states import CALL_TRANSITIONS, AppState, CallState
@@ -22,7 +21,7 @@ from workflow.web.queries import lists as queries
 from workflow.web.views.bulk import action_form, apply_ticked, kept_args
 from workflow.web.views.confirm import unconfirmed
 from workflow.web.views.helpers import flash_problems, load_or_404, require
-from workflow.web.views.once import repeated, sent
+from workflow.web.views.once import created, repeated
 from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("officer", __name__, url_prefix="/officer")
@@ -49,8 +48,7 @@ def call_new():
     if form.validate_on_submit():
         if (answer := repeated(form, back=request.path)) is not None:
             return answer
-        try:
-            call = calls.create_call(
+        answer, error = created(form, lambda: calls.create_call(
                 platform_type=db.session.get(PlatformType, form.platform_type_id.data),
                 year=form.year.data, title=form.title.data,
                 description=form.description.data or "",
@@ -61,14 +59,12 @@ def call_new():
                 recommend_deadline=(from_local(form.recommend_deadline.data)
                                     if form.recommend_deadline.data else None),
                 correction_workdays=form.correction_workdays.data,
-                correction_rounds=form.correction_rounds.data, actor=current_user,
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            flash_problems(error)
-        else:
-            return sent(form, url_for(".call_applications", call_id=call.id),
-                        _("Call created. Open it when the filing window should start."))
+                correction_rounds=form.correction_rounds.data, actor=current_user),
+            path=lambda call: url_for(".call_applications", call_id=call.id),
+            note=lambda call: _("Call created. Open it when the filing window should start."))
+        if error is None:
+            return answer
+        flash_problems(error)
     return render_template("calls/officer/call_form.html",
                            form=form), 422 if request.method == "POST" else 200
 

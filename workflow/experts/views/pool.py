@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 
 from forms.experts import EMPLOYMENT_ROLE_LABELS, RELATION_KIND_LABELS, ExpertImportForm
 from workflow.core import clock
-from workflow.core.errors import ServiceError
 from workflow.core.reference import CITIES
 from workflow.experts.models import Expert
 from workflow.experts.operations import pool as experts
@@ -16,7 +15,7 @@ from workflow.experts.operations import profile as expert_profile
 from workflow.vocabulary import rules as vocabulary
 from workflow.web.queries import search
 from workflow.web.views.helpers import load_or_404, require
-from workflow.web.views.unit_of_work import commit, unit_of_work
+from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("expert_pool", __name__, url_prefix="/officer/experts")
 
@@ -56,16 +55,15 @@ def import_file():
     bad_rows = []
     if form.validate_on_submit():
         upload = form.file.data
-        try:
+        with unit_of_work(flash_errors=False) as work:
             added = experts.import_expert_file(upload.filename, upload.read(), actor=current_user)
-        except experts.BadRowsError as error:
-            bad_rows = error.rows
-        except ServiceError as error:
-            form.file.errors = list(error.problems)
-        else:
-            commit()
+        if not work.failed:
             flash(_("%(n)d experts added to the pool.", n=len(added)), "success")
             return redirect(url_for(".pool_list"))
+        if isinstance(work.error, experts.BadRowsError):
+            bad_rows = work.error.rows
+        else:
+            form.file.errors = list(work.error.problems)
     status = 422 if request.method == "POST" else 200
     return render_template("experts/pool_import.html", form=form, bad_rows=bad_rows,
                            headers=experts.HEADERS), status

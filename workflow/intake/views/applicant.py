@@ -24,8 +24,8 @@ from workflow.web.queries import lists as queries
 from workflow.web.queries import refusals, search
 from workflow.web.views.context import attachment_kinds, detail_context, editable_parts
 from workflow.web.views.helpers import flash_problems, load_or_404, require
-from workflow.web.views.once import repeated, sent
-from workflow.web.views.unit_of_work import commit, unit_of_work
+from workflow.web.views.once import created, repeated
+from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("applicant", __name__)
 
@@ -55,24 +55,24 @@ def start(call_id: int):
     if form.validate_on_submit():
         if (answer := repeated(form, back=request.path)) is not None:
             return answer
-        try:
-            app = intake.start_application(call, title=form.title.data,
-                                           field_id=form.field_id.data, actor=current_user)
-        except intake.AlreadyApplied as error:
+        answer, error = created(
+            form, lambda: intake.start_application(call, title=form.title.data,
+                                                   field_id=form.field_id.data,
+                                                   actor=current_user),
+            path=lambda app: url_for("applications.detail", app_id=app.id),
+            note=lambda app: _("Your draft is saved. Fill the sections in any order."))
+        if error is None:
+            return answer
+        if isinstance(error, intake.AlreadyApplied):
             return _existing(call, error)
-        except ServiceError as error:
-            db.session.rollback()
-            flash_problems(error)
-        else:
-            return sent(form, url_for("applications.detail", app_id=app.id),
-                        _("Your draft is saved. Fill the sections in any order."))
+        flash_problems(error)
     return render_template("intake/applicant/application_start.html", form=form,
                            call=call), 422 if request.method == "POST" else 200
 
 
 def _existing(call: Call, error: ServiceError):
-    """Another request started the unit's application a moment ago: open that one."""
-    db.session.rollback()
+    """Another request started the unit's application a moment ago (the unit of work rolled
+    this one back): open that one."""
     flash_problems(error)
     app_id = intake.live_application_id(call, current_user.organization_id)
     return redirect(url_for("applications.detail", app_id=app_id) if app_id
@@ -105,10 +105,11 @@ def edit_section(app_id: int, key: str):
     require("application.edit_part", Part(app, f"section:{key}"))
     form = section_form(key, app.call, data=app.section_data(key))
     if form.validate_on_submit():
-        intake.save_section(app, key, section_data(form), actor=current_user)
-        commit()
-        flash(_("Section saved."), "success")
-        return redirect(url_for("applications.detail", app_id=app.id, _anchor=f"s-{key}"))
+        with unit_of_work() as work:
+            intake.save_section(app, key, section_data(form), actor=current_user)
+        if not work.failed:
+            flash(_("Section saved."), "success")
+            return redirect(url_for("applications.detail", app_id=app.id, _anchor=f"s-{key}"))
     return render_template("intake/applicant/section_edit.html", form=form, app=app,
                            section=BY_KEY[key])
 
@@ -123,16 +124,16 @@ def add_cobuilder(app_id: int):
     if form.validate_on_submit():
         if (answer := repeated(form, back=back)) is not None:
             return answer
-        try:
-            row = intake.add_cobuilder(app, credit_code=form.credit_code.data,
-                                       name=form.name.data, division=form.division.data or "",
-                                       contact_email=form.contact_email.data or "",
-                                       actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            form.credit_code.errors.extend(error.problems)
-        else:
-            return sent(form, back, _invitation_note(row))
+        answer, error = created(
+            form, lambda: intake.add_cobuilder(app, credit_code=form.credit_code.data,
+                                               name=form.name.data,
+                                               division=form.division.data or "",
+                                               contact_email=form.contact_email.data or "",
+                                               actor=current_user),
+            path=back, note=_invitation_note)
+        if error is None:
+            return answer
+        form.credit_code.errors.extend(error.problems)
     return render_template("intake/applications/detail.html",
                            **detail_context(app, cobuilder_form=form)), 422
 
@@ -188,13 +189,13 @@ def upload_attachment(app_id: int):
         if (answer := repeated(form, back=back)) is not None:
             return answer
         upload = form.file.data
-        try:
-            attachments.store_attachment(app, kind=form.kind.data, filename=upload.filename,
-                                         stream=upload.stream, actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            form.file.errors.extend(error.problems)
-        else:
-            return sent(form, back, _("Attachment uploaded."))
+        answer, error = created(
+            form, lambda: attachments.store_attachment(
+                app, kind=form.kind.data, filename=upload.filename, stream=upload.stream,
+                actor=current_user),
+            path=back, note=lambda row: _("Attachment uploaded."))
+        if error is None:
+            return answer
+        form.file.errors.extend(error.problems)
     return render_template("intake/applications/detail.html",
                            **detail_context(app, attachment_form=form)), 422

@@ -45,8 +45,8 @@ from workflow.notices.settings import NoticeSettings, notice_settings_of
 from workflow.web.queries import consequences
 from workflow.web.views.confirm import unconfirmed
 from workflow.web.views.helpers import load_or_404, require
-from workflow.web.views.once import repeated, sent
-from workflow.web.views.unit_of_work import commit, unit_of_work
+from workflow.web.views.once import created, repeated
+from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("notices", __name__)
 # Documents rendered per request of the progress page: about a second of work.
@@ -114,9 +114,10 @@ def upload_seal(call_id: int):
 def remove_seal(call_id: int):
     call = load_or_404(Call, call_id)
     require("notice.edit", call)
-    notices.remove_seal(call, actor=current_user)
-    commit()
-    flash(_("The notice is printed without a seal now."), "success")
+    with unit_of_work() as work:
+        notices.remove_seal(call, actor=current_user)
+    if not work.failed:
+        flash(_("The notice is printed without a seal now."), "success")
     return redirect(url_for(".notice_page", call_id=call.id, _anchor="seal"))
 
 
@@ -180,12 +181,14 @@ def step(notice_id: int):
         flash(_("The documents are being made in the background; reload the page to see "
                 "how far it got."), "success")
         return redirect(url_for(".notice_page", call_id=notice.call_id, _anchor="progress"))
-    for _done in range(STEP):
-        if notice_issue.store_next_document(notice, actor=current_user) is None:
+    for _done in range(STEP):  # each document committed on its own: progress is kept
+        with unit_of_work():
+            stored = notice_issue.store_next_document(notice, actor=current_user)
+        if stored is None:
             break
-        commit()
-    if notice.state == "issuing" and notice_issue.finish_issue(notice, actor=current_user):
-        commit()
+    if notice.state == "issuing":
+        with unit_of_work():
+            notice_issue.finish_issue(notice, actor=current_user)
     stored, total = notice_issue.progress(notice)
     if request.accept_mimetypes.best == "application/json":
         return jsonify(stored=stored, total=total, done=notice.state == "issued")
@@ -286,15 +289,15 @@ def reserve():
     if form.validate_on_submit():
         if (answer := repeated(form, back=url_for(".registry"))) is not None:
             return answer
-        try:
-            row = numbers.reserve_number(form.office.data, form.year.data,
-                                         title=form.title.data, actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            form.title.errors = list(error.problems)
-        else:
-            return sent(form, url_for(".registry"),
-                        _("%(number)s is yours: %(title)s", number=row.text, title=row.title))
+        answer, error = created(
+            form, lambda: numbers.reserve_number(form.office.data, form.year.data,
+                                                 title=form.title.data, actor=current_user),
+            path=url_for(".registry"),
+            note=lambda row: _("%(number)s is yours: %(title)s", number=row.text,
+                               title=row.title))
+        if error is None:
+            return answer
+        form.title.errors = list(error.problems)
     return _registry(reserve_form=form, status=422)
 
 

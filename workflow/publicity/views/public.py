@@ -18,13 +18,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from forms.publicity import ObjectionForm
-from workflow.core.errors import ServiceError
 from workflow.core.extensions import db, limiter
 from workflow.core.filenames import download_name
 from workflow.publicity.models import Publicity
 from workflow.publicity.operations import objections, publicity
 from workflow.web.views.helpers import load_or_404, require
-from workflow.web.views.once import repeated, sent
+from workflow.web.views.once import created, repeated
 
 bp = Blueprint("public_publicity", __name__)
 CONTACT_LIMITED = _l("Too many objections were filed with this phone number or email address "
@@ -87,15 +86,15 @@ def file_objection(publicity_id: int):
     if form.validate_on_submit():
         if (answer := repeated(form, back=back)) is not None:
             return answer
-        try:
-            row = objections.file_objection(announcement, form.filing(), actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            problems = error.problems
-        else:
-            return sent(form, back, _("Your objection is received. Receipt number: "
-                                      "%(receipt)s. Keep it to ask about its handling.",
-                                      receipt=row.receipt_no))
+        answer, error = created(
+            form, lambda: objections.file_objection(announcement, form.filing(),
+                                                    actor=current_user),
+            path=back, note=lambda row: _("Your objection is received. Receipt number: "
+                                          "%(receipt)s. Keep it to ask about its handling.",
+                                          receipt=row.receipt_no))
+        if error is None:
+            return answer
+        problems = error.problems
     return _page(announcement, form=form, problems=problems, status=422)
 
 

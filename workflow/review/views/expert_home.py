@@ -8,8 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forms.review import ReasonForm
-from workflow.core.errors import PermissionDenied, ServiceError
-from workflow.core.extensions import db
+from workflow.core.errors import ServiceError
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import can
 from workflow.review.models import PanelSeat
@@ -17,7 +16,7 @@ from workflow.review.operations import assignment
 from workflow.review.queries import expert_desk
 from workflow.web.queries import refusals, search
 from workflow.web.views.helpers import flash_problems, load_or_404, require
-from workflow.web.views.unit_of_work import commit
+from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("expert_home", __name__, url_prefix="/expert")
 
@@ -41,17 +40,11 @@ def _answer(change, done: str):
     """Make the change and commit, or, when the service refuses (the call's lock not obtained
     in time, a refill of the seat refused), roll back so nothing of it stays and say why.
     Back to the home page either way."""
-    try:
+    with unit_of_work(denied=_("Your answer could not be recorded because the panel could "
+                               "not be refilled. Please try again later or contact the "
+                               "department.")) as work:
         change()
-    except ServiceError as error:
-        db.session.rollback()
-        flash_problems(error)
-    except PermissionDenied:
-        db.session.rollback()
-        flash(_("Your answer could not be recorded because the panel could not be refilled. "
-                "Please try again later or contact the department."), "danger")
-    else:
-        commit()
+    if not work.failed:
         flash(done, "success")
     return redirect(url_for(".home"))
 

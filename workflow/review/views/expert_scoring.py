@@ -13,7 +13,7 @@ from workflow.review.queries import panel_seats
 from workflow.review.rules.rubric import rubric_of
 from workflow.web.queries import refusals
 from workflow.web.views.helpers import load_or_404, require
-from workflow.web.views.unit_of_work import commit, unit_of_work
+from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("expert_scoring", __name__, url_prefix="/expert")
 
@@ -84,8 +84,10 @@ def reopen(seat_id: int):
     form = ReopenForm()
     if not form.validate_on_submit():
         return _panel_page(seat.application, reopen_form=form, status=422)
-    scoring.reopen_sheet(seat, reason=form.reason.data, actor=current_user)
-    commit()
+    with unit_of_work() as work:
+        scoring.reopen_sheet(seat, reason=form.reason.data, actor=current_user)
+    if work.failed:
+        return _panel_page(seat.application, reopen_form=form, status=422)
     flash(_("The sheet is reopened; the expert was notified."), "success")
     return redirect(url_for(".panel", app_id=seat.application_id))
 

@@ -21,7 +21,7 @@ from workflow.web.queries import consequences, search
 from workflow.web.queries import lists as queries
 from workflow.web.views.confirm import unconfirmed
 from workflow.web.views.helpers import flash_outcome, load_or_404, require
-from workflow.web.views.unit_of_work import commit, unit_of_work
+from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("panels", __name__, url_prefix="/officer")
 
@@ -116,8 +116,10 @@ def compute_exclusions(call_id: int):
 def open_review(call_id: int):
     call = load_or_404(Call, call_id)
     require("call.assign", call)
-    opened, refused = assignment.open_ready_reviews(call, actor=current_user)
-    commit()
+    done = _attempt(assignment.open_ready_reviews, call)
+    if done is None:
+        return _back(call.id)
+    opened, refused = done
     flash(_("Expert review opened for %(n)d applications.", n=len(opened)), "success")
     for app, problems in refused.items():
         flash(_("Not opened: %(title)s: %(problems)s", title=app.title,
@@ -158,8 +160,9 @@ def add_seat(app_id: int):
         form.expert_id.errors = form.expert_id.errors or [
             _("Tick experts of the list who may still be invited.")]
         return _chooser(app, form, 422)
-    outcome = bulk.invite_experts(app, experts, actor=current_user)
-    commit()
+    outcome = _attempt(bulk.invite_experts, app, experts)
+    if outcome is None:
+        return _chooser(app, form, 422)
     flash_outcome(outcome, done=lambda names: _("Invited: %(names)s.", names=names),
                   refused=lambda name, why: _("Not invited: %(name)s: %(reasons)s", name=name,
                                               reasons=why), name=lambda expert: expert.name)

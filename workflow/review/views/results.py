@@ -29,7 +29,7 @@ from workflow.review.ranking_sheet import to_xlsx
 from workflow.web.queries import search
 from workflow.web.queries.lists import page_of
 from workflow.web.views.helpers import flash_problems, load_or_404, require
-from workflow.web.views.unit_of_work import commit, unit_of_work
+from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("review_results", __name__)
 RANKING_PER_PAGE = 50
@@ -71,8 +71,10 @@ def call_results(call_id: int):
 def remind(call_id: int):
     call = load_or_404(Call, call_id)
     require("call.review_progress", call)
-    sent = results.remind_missing(call, actor=current_user)
-    commit()
+    with unit_of_work() as work:
+        sent = results.remind_missing(call, actor=current_user)
+    if work.failed:
+        return redirect(url_for(".call_results", call_id=call.id))
     flash(_("%(n)d reminder(s) sent.", n=sent), "success")
     return redirect(url_for(".call_results", call_id=call.id))
 

@@ -1,20 +1,24 @@
 """Create forms are done once whatever the clicks (web/operations/once.py). A view that creates
-something calls `repeated(form, back)` once the form is valid and before it acts, and ends a
-success with `sent(form, path, note)`:
+something calls `repeated(form, back)` once the form is valid and before it acts, then runs
+the operation through `created`, the request's unit of work for such forms:
 
     if (answer := repeated(form, back=url_for(...))) is not None:
         return answer
-    try: ... operation ...
-    except ServiceError: db.session.rollback(); ...   # gives the token back
-    else: return sent(form, url_for(...), _("Done."))
+    answer, error = created(form, lambda: operation(..., actor=current_user),
+                            path=url_for(...), note=lambda row: _("Done."))
+    if error is None:
+        return answer
+    form.field.errors.extend(error.problems)   # refused: nothing stays, the token is given back
 """
+from collections.abc import Callable
+
 from flask import flash, redirect
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from workflow.core.extensions import db
 from workflow.web.operations import once
-from workflow.web.views.unit_of_work import commit
+from workflow.web.views.unit_of_work import unit_of_work
 
 
 def repeated(form, *, back: str):
@@ -40,10 +44,16 @@ def keep_outcome(form, path: str, note: str) -> None:
         once.record(form.once.data, path=path, note=note)
 
 
-def sent(form, path: str, note: str):
-    """Commit what the form did, keep its outcome for a repeated submission, and answer
-    with `note` and a redirect to `path`."""
-    keep_outcome(form, path, note)
-    commit()
-    flash(note, "success")
-    return redirect(path)
+def created(form, operation: Callable, *, path: str | Callable, note: Callable):
+    """Run `operation` (it creates what `form` asks) as the request's unit of work, keeping
+    its outcome for a repeated submission: (a redirect to `path` with `note`, None), both
+    given the operation's result; or, when the operation refuses, (None, its ServiceError),
+    with nothing of it kept and the form's token given back (the view shows the problems)."""
+    with unit_of_work(flash_errors=False) as work:
+        row = operation()
+        where, said = (path(row) if callable(path) else path), note(row)
+        keep_outcome(form, where, said)
+    if work.failed:
+        return None, work.error
+    flash(said, "success")
+    return redirect(where), None

@@ -9,13 +9,14 @@
 
 Leaving the block normally commits. A ServiceError raised inside rolls back, flashes each of
 its problems (as "danger") and is not raised further: `work.failed` says so, and the view
-renders or redirects as it would. PermissionDenied rolls back and answers 403. Anything else
-rolls back and propagates.
+renders or redirects as it would. PermissionDenied rolls back and answers 403 (or, given
+`denied`, flashes that message and fails like a ServiceError: for a refusal that an earlier
+check could not foresee). Anything else rolls back and propagates.
 """
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from flask import abort
+from flask import abort, flash
 
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
@@ -35,7 +36,7 @@ def commit() -> None:
 
 
 @contextmanager
-def unit_of_work(*, flash_errors: bool = True):
+def unit_of_work(*, flash_errors: bool = True, denied: str | None = None):
     """Run the block as the request's unit of work (see the module). With
     `flash_errors=False` the problems are not flashed: the view shows `work.error` itself."""
     work = Work()
@@ -49,7 +50,11 @@ def unit_of_work(*, flash_errors: bool = True):
         return
     except PermissionDenied:
         db.session.rollback()
-        abort(403)
+        if denied is None:
+            abort(403)
+        work.failed = True
+        flash(denied, "danger")
+        return
     except BaseException:
         db.session.rollback()
         raise
