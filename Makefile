@@ -67,17 +67,17 @@ system-run:
 system-test:
 	@sh scripts/system-packages.sh $(TEST_PACKAGES)
 
-# axe-core from npm, which tests/test_accessibility.py injects into the pages; that test is
+# axe-core from npm, which tests/web/test_accessibility.py injects into the pages; that test is
 # skipped, saying why, where node and npm are missing.
 axe:
 	@if command -v npm >/dev/null; then npm ci --prefix tests/js --no-audit --no-fund --silent; \
-	else echo "npm not found: tests/test_accessibility.py will be skipped (apt-get install npm)"; fi
+	else echo "npm not found: tests/web/test_accessibility.py will be skipped (apt-get install npm)"; fi
 
 translations: install
 	$(VENV)/bin/pybabel -q compile -d workflow/translations
 
 # After changing user-facing strings: refresh the catalogs, then translate the new entries in
-# workflow/translations/zh_Hans_CN/LC_MESSAGES/messages.po (tests/test_i18n.py lists them).
+# workflow/translations/zh_Hans_CN/LC_MESSAGES/messages.po (tests/web/test_i18n.py lists them).
 i18n-update: install
 	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs='.*' \
 		--project=Centerflow -o workflow/translations/messages.pot workflow forms templates

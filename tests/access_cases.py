@@ -1,5 +1,5 @@
-"""The (URL, role) table of tests/test_views_access.py: every route with the status each role
-gets, and the form data a POST needs."""
+"""The (URL, role) table of tests/lifecycle/test_views_access.py: every route with the status
+each role gets, and the form data a POST needs."""
 import io
 from dataclasses import dataclass, field
 
@@ -292,7 +292,8 @@ CASES = [
       "302 403 403 403 403 403 403 422 403", lambda ids: {"expert_id": "999999"}),
     C("panels.remove_seat", "POST", "/officer/seats/999999/remove", None,
       "302 404 404 404 404 404 404 404 404"),
-    # Releasing an excluded expert's seat (issue 4): with a real seat, tests/test_seat_release.py.
+    # Releasing an excluded expert's seat (issue 4): with a real seat,
+    # tests/review/test_seat_release.py.
     C("panels.release_seat", "POST", "/officer/seats/999999/release/refill", None,
       "302 404 404 404 404 404 404 404 404"),
     C("panels.release_seat", "POST", "/officer/seats/999999/release/by_hand", None,
@@ -497,7 +498,7 @@ CASES = [
     C("notices.step", "POST", "/officer/notices/{notice}/step", S.APPROVED,
       "302 403 403 403 403 403 403 302 403"),
     # Without a reason (a revocation would approve a second center of the field when the
-    # world is built again for the next role; tests/test_notices.py revokes for real).
+    # world is built again for the next role; tests/notices/test_notices.py revokes for real).
     C("notices.revoke", "POST", "/officer/documents/{letter}/revoke", S.APPROVED,
       "302 403 403 403 403 403 403 302 403", lambda ids: {"reason": ""}),
     C("notices.download", "GET", "/documents/{letter}", S.APPROVED,
@@ -562,7 +563,8 @@ CASES = [
       None, "302 403 403 403 403 403 403 302 403"),
     # Verified organizations (issue 9). The unverified Qingdao unit ("pending_org") waits with
     # its licence; nobody disputes its code, so the Qingdao recommender decides it too. No
-    # unit here is rejected, so nobody corrects one (tests/test_organization_verification.py).
+    # unit here is rejected, so nobody corrects one
+    # (tests/organizations/test_organization_verification.py).
     C("organizations.own", "GET", "/my/organization", None,
       "302 200 200 200 200 200 200 403 403"),
     C("organizations.upload_licence", "POST", "/my/organization/licence", None,

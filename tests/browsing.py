@@ -1,6 +1,6 @@
-"""Shared by the browser tests of the pages (tests/test_accessibility.py, tests/test_top_bar.py):
-Debian's chromium, the test app served on a free port, a page logged in and reading a language.
-The fixtures live as long as their module."""
+"""Shared by the browser tests of the pages (tests/web/test_accessibility.py,
+tests/web/test_top_bar.py): Debian's chromium, the test app served on a free port, a page
+logged in and reading a language. The fixtures live as long as their module."""
 import os
 import shutil
 import threading

@@ -84,16 +84,16 @@ def app():
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
-        # Like the CSRF token: tests/test_double_submission.py sends and requires them.
+        # Like the CSRF token: tests/lifecycle/test_double_submission.py sends and requires them.
         "FORM_TOKEN_REQUIRED": False,
         "UPLOAD_DIR": str(tmp / "uploads"),
         "MAX_ATTACHMENT_MB": 1,
         # Tests of the second factor and of the rate limits turn them on for themselves
-        # (tests/test_accounts_*.py); the rest log in with a password, many times a second.
+        # (tests/accounts/); the rest log in with a password, many times a second.
         "MFA_REQUIRED_ROLES": (),
         "RATE_LIMITS": False,
         # Many tests move the clock by days while a client stays logged in; the session
-        # timeouts are tested with their real defaults in tests/test_sessions.py.
+        # timeouts are tested with their real defaults in tests/accounts/test_sessions.py.
         "SESSION_IDLE_MINUTES": 60 * 24 * 3650,
         "SESSION_MAX_HOURS": 24 * 3650,
         "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(url),

@@ -6,7 +6,7 @@ with the tests' password.
 then inserts applications in bulk, the state cycling through ORDER (the states desks list
 first), and with each the rows its state has. Half of the rounds of ORDER are in Jinan, the
 city of `recommender`; `applicant`'s unit co-builds many of them; `expert` sits on many
-panels. Used by tests/test_desk_statements.py and bench/desks.py.
+panels. Used by tests/desk/test_desk_statements.py and bench/desks.py.
 """
 from itertools import count
 

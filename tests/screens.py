@@ -1,4 +1,4 @@
-"""Shared by the tests of the screens (tests/test_screens_*.py): a logged-in client that
+"""Shared by the tests of the screens (tests/<feature>/test_screens_*.py): a logged-in client that
 reads pages in English, so assertions hold whatever the Chinese catalog says."""
 import pytest
 from flask_babel import refresh

@@ -179,7 +179,7 @@ def render_pdf(html: str, *, base_url: str | None = None, setup: PdfSetup | None
     font_config = _font_config()
     fonts = css_class(string=font_css(dict(setup.fonts)), url_fetcher=fetcher,
                       font_config=font_config)
-    # pikepdf and cffi load with the first PDF, as WeasyPrint does (tests/test_startup.py).
+    # pikepdf and cffi load with the first PDF, as WeasyPrint does (tests/platform/test_startup.py).
     from workflow.core.pdf_fonts import compact_fonts
 
     return compact_fonts(document.write_pdf(stylesheets=[fonts], font_config=font_config))

@@ -6,7 +6,8 @@ HEADER = """# Lifecycle
 
 Generated from the action registry (`workflow/<feature>/actions.py`) by `make lifecycle-doc`
 (`flask --app wsgi lifecycle-doc`).
-Do not edit by hand: `tests/test_lifecycle_doc.py` fails when this file and the code differ.
+Do not edit by hand: `tests/lifecycle/test_lifecycle_doc.py` fails when this file and the code
+differ.
 """
 
 
