@@ -12,6 +12,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.core.clock import now
@@ -92,7 +93,10 @@ class ScoreSheet(Base):
     seat_id: Mapped[int] = mapped_column(ForeignKey("panel_seats.id", ondelete="CASCADE"),
                                          unique=True)
     stage: Mapped[str] = mapped_column(String(20), default="review")
-    scores: Mapped[dict] = mapped_column(JSON, default=dict)      # item code -> points
+    # item code -> points; jsonb on PostgreSQL, where the ranking reads the points (migration
+    # d12a0a0a0a01)
+    scores: Mapped[dict] = mapped_column(JSON().with_variant(JSONB(), "postgresql"),
+                                         default=dict)
     comments: Mapped[dict] = mapped_column(JSON, default=dict)    # item code -> text
     vetoes: Mapped[list] = mapped_column(JSON, default=list)      # veto item codes raised
     overall_comment: Mapped[str] = mapped_column(String(4000), default="")
