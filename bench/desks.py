@@ -112,7 +112,8 @@ def measure(url: str, args) -> dict:
                 add(world, min(BATCH, args.apps - done))
             built = time.perf_counter() - started
             if db.engine.dialect.name == "postgresql":  # as autovacuum would by now
-                with db.engine.connect() as conn:
+                # (committed: in a transaction rolled back, the statistics would be lost)
+                with db.engine.begin() as conn:
                     conn.execute(text("ANALYZE"))
             desks = {}
             for role, person in world.people.items():

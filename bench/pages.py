@@ -91,7 +91,8 @@ def _world(app, args, saved: Path) -> tuple[dict, float | None]:
         for done in range(0, args.applications, BATCH):
             add(world, min(BATCH, args.applications - done))
         if db.engine.dialect.name == "postgresql":  # as autovacuum would by now
-            with db.engine.connect() as conn:
+            # (committed: in a transaction rolled back, the statistics would be lost)
+            with db.engine.begin() as conn:
                 conn.execute(text("ANALYZE"))
         detail = db.session.scalar(select(Application.id).filter_by(
             call_id=world.calls["review"].id, state=AppState.EXPERT_REVIEW).limit(1))
