@@ -111,6 +111,16 @@ def test_cli_create_user_invites_by_mail_and_prints_the_link(app, client):
                                "--language", "fr"]).exit_code != 0
 
 
+@pytest.mark.postgres_only
+def test_postgresql_connections_compile_no_query_with_jit(app, is_postgres):
+    """A page's queries are short: JIT compiling them cost more than running them."""
+    if not is_postgres:
+        pytest.skip("JIT is PostgreSQL's: set TEST_DATABASE_URL to a PostgreSQL database")
+    db.session.remove()
+    db.engine.dispose()  # new connections, each through the connect hook
+    assert db.session.scalar(text("SHOW jit")) == "off"
+
+
 def test_sqlite_uses_wal_and_a_busy_timeout(app, tmp_path):
     sqlite_app = other_app(app, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'wal.db'}")
     with sqlite_app.app_context():
