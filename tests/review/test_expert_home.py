@@ -209,7 +209,9 @@ def test_the_search_finds_by_title_unit_or_code_and_stays_with_the_pages(desk, l
     by_code = sections(client.get(f"/expert?q={code[:9]} {code[9:].lower()}")
                        .get_data(as_text=True))
     assert "山东省待答复技术创新中心" in by_code["invitations"]
-    assert client.get("/expert?q=回避后").get_data(as_text=True).count('class="card ') == 0
+    hidden = client.get("/expert?q=回避后").get_data(as_text=True)
+    assert hidden.count('class="card ') == 0
+    assert hidden.count("Nothing here matches “回避后”.") == 3  # not "nothing to score"
     paged = sections(client.get("/expert?q=技术创新中心").get_data(as_text=True))
     assert "q=%E6%8A%80%E6%9C%AF%E5%88%9B%E6%96%B0%E4%B8%AD%E5%BF%83" in paged["to_score"]
     hostile = client.get("/expert?q=<script>x</script>%25_")
