@@ -44,6 +44,7 @@ def test_action_matches_the_table(world, login_as, action):
     assert spec.role == row["role"]
     assert spec.needs_comment is (row["reasons"] == "yes")
     assert spec.own_form == (row["own form"] or None)
+    assert spec.in_bulk is (row["bulk"] == "yes")
     allowed = set(names(row["who"]))
     for source in sources:
         assert find_transition(source, action).target == spec.target

@@ -11,7 +11,7 @@ from workflow.formal_review.operations import checklist
 from workflow.intake.actions import record_version
 from workflow.intake.models import Application
 from workflow.intake.operations.intake import submission_problems
-from workflow.lifecycle.handoffs import to_formal_review
+from workflow.lifecycle.handoffs import beijing_time, to_formal_review
 from workflow.lifecycle.permissions import is_lead_member, is_officer, is_system
 from workflow.lifecycle.registry import ActionSpec, register
 
@@ -48,6 +48,17 @@ def expire_correction_problems(app: Application, actor) -> list[str]:
     return []
 
 
+def correct_by(app: Application) -> str:
+    """The lead unit's next step after a correction request: correct before its deadline."""
+    deadline = db.session.scalar(select(CorrectionRequest.deadline_at).where(
+        CorrectionRequest.application_id == app.id, CorrectionRequest.answered_at.is_(None))
+        .order_by(CorrectionRequest.round.desc()).limit(1))
+    if deadline is None:
+        return ""
+    return _("Correct every listed item and submit the correction before %(when)s (Beijing "
+             "time); after that the application is closed.", when=beijing_time(deadline))
+
+
 def answer_correction(app: Application, actor) -> None:
     """Effect of resubmitting corrections: the request is answered and a version recorded."""
     correction = db.session.scalar(select(CorrectionRequest).where(
@@ -61,7 +72,7 @@ register(ActionSpec(
     Action.REQUEST_CORRECTION, (S.RECOMMENDED,), S.CORRECTION_REQUESTED, Role.OFFICER,
     is_officer, _l("Request corrections"), guard=request_correction_problems,
     needs_comment=True, own_form="formal_review.request_correction",
-    tells_lead=_l("asked for corrections")))
+    tells_lead=_l("asked for corrections"), next_step=correct_by))
 register(ActionSpec(
     Action.RESUBMIT_CORRECTION, (S.CORRECTION_REQUESTED,), S.RECOMMENDED, Role.APPLICANT,
     is_lead_member, _l("Resubmit corrections"), guard=resubmit_correction_problems,
@@ -73,7 +84,7 @@ register(ActionSpec(
 register(ActionSpec(
     Action.PASS_FORMAL_REVIEW, (S.RECOMMENDED,), S.FORMAL_PASSED, Role.OFFICER, is_officer,
     _l("Pass formal review"), guard=pass_problems,
-    tells_lead=_l("passed the formal review")))
+    tells_lead=_l("passed the formal review"), in_bulk=True))
 register(ActionSpec(
     Action.FAIL_FORMAL_REVIEW, (S.RECOMMENDED,), S.FORMAL_REJECTED, Role.OFFICER, is_officer,
     _l("Fail formal review"), needs_comment=True,

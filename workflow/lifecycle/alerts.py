@@ -6,37 +6,12 @@ told by lifecycle/handoffs.py. Each text is composed in its recipient's language
 with an absolute link; where the lead unit has something to do, it says what and by when.
 """
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from workflow.accounts.operations import account_links
 from workflow.core.clock import local
-from workflow.core.extensions import db
-from workflow.core.states import Action
-from workflow.formal_review.models import CorrectionRequest
 from workflow.inbox.notifications import lead_users, notify
 from workflow.lifecycle import registry
 from workflow.lifecycle.handoffs import beijing_time
-
-
-def _correction_deadline(app):
-    return db.session.scalar(select(CorrectionRequest.deadline_at).where(
-        CorrectionRequest.application_id == app.id, CorrectionRequest.answered_at.is_(None))
-        .order_by(CorrectionRequest.round.desc()).limit(1))
-
-
-def _next_step(app, action) -> str:
-    """What the lead unit has to do now, and by when; empty when nothing."""
-    if action == Action.RETURN:
-        deadline = app.call.recommend_deadline
-        if deadline is None:
-            return _("Revise the application and submit it again.")
-        return _("Revise the application and submit it again before %(when)s (Beijing time), "
-                 "while the recommender can still recommend it.", when=beijing_time(deadline))
-    if action == Action.REQUEST_CORRECTION and (deadline := _correction_deadline(app)):
-        return _("Correct every listed item and submit the correction before %(when)s "
-                 "(Beijing time); after that the application is closed.",
-                 when=beijing_time(deadline))
-    return ""
 
 
 def after_transition(app, action, actor, comment: str) -> None:
@@ -54,7 +29,7 @@ def after_transition(app, action, actor, comment: str) -> None:
         body = _("Your application “%(title)s” was %(what)s.", title=app.title, what=str(what))
         if comment:
             body += "\n\n" + _("Reasons or remarks:") + "\n" + comment
-        if step := _next_step(app, action):
+        if spec.next_step is not None and (step := spec.next_step(app)):
             body += "\n\n" + step
         return subject, body
 

@@ -4,11 +4,11 @@ notifications), several experts invited to one panel (each through `assignment.a
 Each one either happens whole or not at all (a savepoint), and the result says which
 happened and why the others were refused. Flushed; the caller commits.
 
-Only actions that need nothing but an optional shared reason are offered in bulk:
-passing the formal review (the checklist says the rest), opening the expert review (the
-panel says the rest), and a recommender's return or decline with one reason for all.
-Recommending needs a rank and an opinion each, a correction request its own list; they
-stay one by one."""
+Only actions that need nothing but an optional shared reason are offered in bulk, those
+declared `in_bulk` (registry.bulk_actions): passing the formal review (the checklist says
+the rest), opening the expert review (the panel says the rest), and a recommender's return
+or decline with one reason for all. Recommending needs a rank and an opinion each, a
+correction request its own list; they stay one by one."""
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -21,8 +21,6 @@ from workflow.intake.models import Application
 from workflow.lifecycle.transitions import transition
 from workflow.review.operations import assignment
 
-OFFICER_ACTIONS = (Action.PASS_FORMAL_REVIEW, Action.OPEN_REVIEW)
-RECOMMENDER_ACTIONS = (Action.RETURN, Action.DECLINE)
 MAX_AT_ONCE = 100
 
 

@@ -29,6 +29,11 @@ class ActionSpec:
     own_form: str | None = None  # endpoint of the page that takes it; no generic button
     tells_lead: object | None = None  # lazy text "Your application was ..."; None: silent
     hands_over: Callable | None = None  # (app, actor): tells whoever acts next (handoffs.py)
+    # (app) -> what the lead unit has to do now and by when, added to `tells_lead`'s mail
+    next_step: Callable | None = None
+    # Offered on its role's lists for several applications at once (lifecycle/bulk.py): for
+    # an action that needs nothing but an optional reason shared by all.
+    in_bulk: bool = False
 
 
 _SPECS: dict[Action, ActionSpec] = {}
@@ -45,6 +50,12 @@ def register(spec: ActionSpec) -> ActionSpec:
 
 def spec_of(action) -> ActionSpec | None:
     return _SPECS.get(action)
+
+
+def bulk_actions(role: Role) -> tuple[Action, ...]:
+    """The actions `role` is offered on its lists for several applications at once, in the
+    order the features declared them."""
+    return tuple(s.action for s in _SPECS.values() if s.in_bulk and s.role == role)
 
 
 def specs() -> list[ActionSpec]:

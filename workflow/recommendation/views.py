@@ -9,10 +9,10 @@ from flask_login import current_user, login_required
 from forms.recommendation import RecommendForm
 from workflow.calls.models import Call
 from workflow.core.filenames import download_name
-from workflow.core.states import Action, AppState
+from workflow.core.states import Action, AppState, Role
 from workflow.intake.models import Application
 from workflow.intake.rules import eligibility
-from workflow.lifecycle import bulk
+from workflow.lifecycle import registry
 from workflow.lifecycle.permissions import can, visible_states
 from workflow.recommendation import operations as recommendation
 from workflow.recommendation.sheet import to_pdf, to_xlsx
@@ -65,7 +65,7 @@ def _queue_page(call: Call, form=None, status: int = 200):
     return render_template(
         "recommendation/queue.html", call=call, state=state, q=text, page=page,
         rows=_rows(page.items),
-        form=form or action_form(bulk.RECOMMENDER_ACTIONS, blank=True),
+        form=form or action_form(registry.bulk_actions(Role.RECOMMENDER), blank=True),
         counts=queries.states_of_region(call, org.region_code, decisions_shown=shown),
         quota_left=recommendation.quota_left(call, org.id),
         free_ranks=recommendation.free_ranks(call, org.id)), status
@@ -83,7 +83,7 @@ def bulk_action(call_id: int):
     """Return or decline the applications ticked, with one text of reasons for all."""
     call = _announced_call(call_id)
     return apply_ticked(
-        action_form(bulk.RECOMMENDER_ACTIONS),
+        action_form(registry.bulk_actions(Role.RECOMMENDER)),
         queries.region_applications(call, current_user.organization.region_code),
         relist=lambda form: _queue_page(call, form, 422),
         back=url_for(".queue", call_id=call.id, **kept_args(*QUEUE_FILTERS)))

@@ -24,7 +24,7 @@ S = AppState
 register(ActionSpec(
     Action.OPEN_REVIEW, (S.FORMAL_PASSED,), S.EXPERT_REVIEW, Role.OFFICER, is_officer,
     _l("Open expert review"), guard=open_review_problems,
-    tells_lead=_l("sent to the expert review"), hands_over=to_panel))
+    tells_lead=_l("sent to the expert review"), hands_over=to_panel, in_bulk=True))
 register(ActionSpec(
     Action.CLOSE_REVIEW, (S.EXPERT_REVIEW,), S.REVIEWED, Role.SYSTEM, is_system,
     _l("Close expert review"), guard=close_review_problems, hands_over=review_complete))

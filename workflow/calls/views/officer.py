@@ -11,9 +11,9 @@ from workflow.calls.operations.calls import DEFAULT_ATTACHMENTS
 from workflow.core.clock import from_local, local
 from workflow.core.extensions import db
 from workflow.core.reference import CITIES
-from workflow.core.states import CALL_TRANSITIONS, AppState, CallState
+from workflow.core.states import CALL_TRANSITIONS, AppState, CallState, Role
 from workflow.intake.models import Application
-from workflow.lifecycle import bulk
+from workflow.lifecycle import registry
 from workflow.vocabulary import rules as vocabulary
 from workflow.web.formatting import STATE_LABELS
 from workflow.web.queries import consequences, search
@@ -119,7 +119,8 @@ def _applications_page(call: Call, form=None, status: int = 200):
     return render_template("calls/officer/call_applications.html", call=call, page=page,
                            stats=queries.call_stats(call), filters=filters,
                            states=list(AppState),
-                           form=form or action_form(bulk.OFFICER_ACTIONS, blank=True),
+                           form=form or action_form(registry.bulk_actions(Role.OFFICER),
+                                                    blank=True),
                            next_state=CALL_TRANSITIONS.get(CallState(call.state))), status
 
 
@@ -138,7 +139,7 @@ def bulk_action(call_id: int):
     call = load_or_404(Call, call_id)
     require("call.list_applications", call)
     return apply_ticked(
-        action_form(bulk.OFFICER_ACTIONS),
+        action_form(registry.bulk_actions(Role.OFFICER)),
         select(Application).where(Application.call_id == call.id),
         relist=lambda form: _applications_page(call, form, 422),
         back=url_for(".call_applications", call_id=call.id, **kept_args(*LIST_FILTERS)))
