@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from workflow.accounts.operations import sessions
 from workflow.core import clock, extensions, reference
-from workflow.core.config import ROOT, is_loopback_url
+from workflow.core.config import ROOT, links_lead_nowhere
 from workflow.core.extensions import babel, csrf, db, limiter, login_manager
 from workflow.inbox import outbox
 from workflow.lifecycle.permissions import can
@@ -195,12 +195,12 @@ def init_extensions(app: Flask) -> None:
 def check_environment(app: Flask) -> None:
     """Warn at start-up about what makes PDFs slow or wrong and, in production, links that
     lead nowhere; never changes the database."""
-    base = app.config["PUBLIC_BASE_URL"]
-    if app.config["ENV_NAME"] == "production" and is_loopback_url(base):
+    if links_lead_nowhere(app.config):
         log.warning(
             "PUBLIC_BASE_URL is %s, a loopback address: the links in invitation, reset and "
             "reminder mails lead nowhere and notices cannot be issued. Set PUBLIC_BASE_URL to "
-            "the address people reach this site at (docs/deployment.md).", base)
+            "the address people reach this site at (docs/deployment.md).",
+            app.config["PUBLIC_BASE_URL"])
     if not ctypes.util.find_library("harfbuzz-subset"):
         log.warning(
             "libharfbuzz-subset0 is missing: WeasyPrint cannot subset fonts and Chinese PDFs "

@@ -10,7 +10,8 @@ tick (or a person) changed meanwhile is skipped, so ticks may run twice or at th
 without harm. `run` is what `flask tick` does, and the job `flask worker --queue-tick` queues.
 """
 from flask import current_app
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from workflow.calendar import queries as calendar
 from workflow.calls.models import Call
@@ -28,10 +29,12 @@ from workflow.core.states import (
     CallState,
     Role,
 )
+from workflow.experts.models import Expert
 from workflow.formal_review.models import CorrectionRequest
 from workflow.inbox import digest, outbox
 from workflow.inbox.notifications import lead_users, region_recommenders, staff
 from workflow.intake.models import Application, CoBuilder
+from workflow.intake.queries import lead_deadline, open_correction
 from workflow.lifecycle import alerts
 from workflow.lifecycle.permissions import SYSTEM, can, notice_of
 from workflow.lifecycle.transitions import transition
@@ -177,18 +180,13 @@ def _cobuilding() -> int:
     """The applicants of each co-builder unit yet to confirm, two working days before the
     application's own deadline (the call's close for a draft, the recommenders' deadline for
     a returned one, the corrections' for a correction), once per co-builder and deadline."""
-    state = Application.state
-    deadline = case((state == AppState.DRAFT, Call.closes_at),
-                    (state == AppState.RETURNED, Call.recommend_deadline),
-                    else_=CorrectionRequest.deadline_at)
     rows = db.session.execute(
-        select(CoBuilder, deadline.label("deadline"))
+        select(CoBuilder, lead_deadline().label("deadline"))
         .join(Application, CoBuilder.application_id == Application.id)
         .join(Call, Application.call_id == Call.id)
-        .outerjoin(CorrectionRequest, (CorrectionRequest.application_id == Application.id)
-                   & CorrectionRequest.answered_at.is_(None))
+        .outerjoin(CorrectionRequest, open_correction())
         .where(CoBuilder.confirmed_at.is_(None), CoBuilder.organization_id.is_not(None),
-               state.in_(COBUILDING_CONFIRMABLE_STATES))
+               Application.state.in_(COBUILDING_CONFIRMABLE_STATES))
         .order_by(CoBuilder.id)).all()
     sent = 0
     for cobuilder, due in rows:
@@ -282,6 +280,8 @@ def _waiting_answers() -> int:
         select(PanelSeat).join(Application, PanelSeat.application_id == Application.id)
         .where(PanelSeat.status == SeatStatus.INVITED,
                Application.state.in_(PANEL_FORMING_STATES))
+        .options(joinedload(PanelSeat.expert).joinedload(Expert.user),
+                 joinedload(PanelSeat.application))
         .order_by(PanelSeat.assigned_at, PanelSeat.id))
     oldest: dict[tuple, tuple] = {}
     for seat in seats:
@@ -302,12 +302,14 @@ def _waiting_answers() -> int:
 def _waiting_verifications() -> int:
     """Units whose registration waits for its verification: the recommenders of its city and
     the officers (those who verify it: handoffs.to_verifiers), once per registration."""
-    sent = 0
+    sent, officers, recommenders = 0, staff(Role.OFFICER), {}
     for org in db.session.scalars(select(Organization).where(
             Organization.status == OrgStatus.UNVERIFIED).order_by(Organization.id)):
         if not _waited_long(org.created_at):
             continue
-        users = region_recommenders(org.region_code) + staff(Role.OFFICER)
+        if org.region_code not in recommenders:
+            recommenders[org.region_code] = region_recommenders(org.region_code)
+        users = recommenders[org.region_code] + officers
         sent += alerts.recall(users, task="verify", since=org.created_at, what=org.name,
                               key=f"waiting:verify:{org.id}:{org.created_at:%Y%m%d%H%M%S}",
                               path=f"/verification/{org.id}")

@@ -104,6 +104,12 @@ def is_loopback_url(url: str) -> bool:
         return False
 
 
+def links_lead_nowhere(config) -> bool:
+    """Whether, in production, PUBLIC_BASE_URL is still a loopback address: every link in a
+    mail and under an issued PDF's QR code would lead back to its reader's own computer."""
+    return config["ENV_NAME"] == "production" and is_loopback_url(config["PUBLIC_BASE_URL"])
+
+
 def _public_base_url() -> str:
     """The address in mails and under the QR code of issued PDFs: http(s)://host[:port]."""
     url = (os.environ.get("PUBLIC_BASE_URL") or DEFAULT_BASE_URL).strip().rstrip("/")

@@ -50,13 +50,12 @@ def expire_correction_problems(app: Application, actor) -> list[str]:
 
 def correct_by(app: Application) -> str:
     """The lead unit's next step after a correction request: correct before its deadline."""
-    deadline = db.session.scalar(select(CorrectionRequest.deadline_at).where(
-        CorrectionRequest.application_id == app.id, CorrectionRequest.answered_at.is_(None))
-        .order_by(CorrectionRequest.round.desc()).limit(1))
-    if deadline is None:
+    correction = checklist.open_correction(app)
+    if correction is None:
         return ""
     return _("Correct every listed item and submit the correction before %(when)s (Beijing "
-             "time); after that the application is closed.", when=beijing_time(deadline))
+             "time); after that the application is closed.",
+             when=beijing_time(correction.deadline_at))
 
 
 def answer_correction(app: Application, actor) -> None:

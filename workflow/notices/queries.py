@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from workflow.calls.models import Call
-from workflow.core.config import is_loopback_url
+from workflow.core.config import links_lead_nowhere
 from workflow.core.errors import ServiceError
 from workflow.core.extensions import db
 from workflow.core.reference import city_name
@@ -155,9 +155,9 @@ def signature_current(call: Call, notice: Notice | None) -> bool:
 def base_url_problems() -> list[str]:
     """In production, a PUBLIC_BASE_URL that is still a loopback address: the QR code and
     link of every issued PDF would lead nowhere, and an issued PDF can never be changed."""
-    base = current_app.config["PUBLIC_BASE_URL"]
-    if current_app.config["ENV_NAME"] != "production" or not is_loopback_url(base):
+    if not links_lead_nowhere(current_app.config):
         return []
+    base = current_app.config["PUBLIC_BASE_URL"]
     return [_("The public address of this site (PUBLIC_BASE_URL) is still %(url)s, which only "
               "leads back to the reader's own computer. The QR code and link printed on every "
               "issued document would not work, and an issued document can never be changed. "

@@ -6,7 +6,7 @@ Only states the unit sees: a decided application stays "reviewed" for it until t
 announcement (permissions.visible_state), and none of these groups lists a decided one.
 """
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, or_, select
+from sqlalchemy import or_, select
 
 from workflow.calls.models import Call
 from workflow.core.clock import now
@@ -14,17 +14,13 @@ from workflow.core.states import COBUILDING_CONFIRMABLE_STATES, AppState, CallSt
 from workflow.desk.queries.items import Group, Item, Link, capped
 from workflow.formal_review.models import CorrectionRequest
 from workflow.intake.models import Application, CoBuilder
+from workflow.intake.queries import lead_deadline, open_correction
 from workflow.notices.models import DocumentNumber, Notice, OfficialDocument, number_text
 from workflow.organizations.models import Organization, OrgStatus
 
 
 def _detail(row) -> Link:
     return Link("applications.detail", {"app_id": row.id})
-
-
-def _open_correction():
-    return and_(CorrectionRequest.application_id == Application.id,
-                CorrectionRequest.answered_at.is_(None))
 
 
 def drafts(user) -> Group:
@@ -62,7 +58,7 @@ def corrections(user) -> Group:
         select(Application.id, Application.title, Call.title.label("call"),
                CorrectionRequest.deadline_at.label("deadline"))
         .join(Call, Application.call_id == Call.id)
-        .join(CorrectionRequest, _open_correction())
+        .join(CorrectionRequest, open_correction())
         .where(Application.lead_org_id == user.organization_id,
                Application.state == AppState.CORRECTION_REQUESTED,
                CorrectionRequest.deadline_at >= now())
@@ -78,17 +74,14 @@ def confirmations(user) -> Group:
     Only a verified unit is ever a co-builder (permissions.is_cobuilder_member)."""
     if not user.organization.is_verified:
         return Group("confirmations", 0, [])
-    state = Application.state
-    deadline = case((state == AppState.DRAFT, Call.closes_at),
-                    (state == AppState.RETURNED, Call.recommend_deadline),
-                    else_=CorrectionRequest.deadline_at)
+    state, deadline = Application.state, lead_deadline()
     rows, total, partial = capped(
         select(Application.id, Application.title, Organization.name.label("lead"),
                deadline.label("deadline"))
         .join(CoBuilder, CoBuilder.application_id == Application.id)
         .join(Call, Application.call_id == Call.id)
         .join(Organization, Application.lead_org_id == Organization.id)
-        .outerjoin(CorrectionRequest, _open_correction())
+        .outerjoin(CorrectionRequest, open_correction())
         .where(CoBuilder.organization_id == user.organization_id,
                CoBuilder.confirmed_at.is_(None), state.in_(COBUILDING_CONFIRMABLE_STATES))
         .order_by(deadline.asc().nulls_last(), Application.id))

@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from sqlalchemy import and_, case, exists, func, select
 
 from workflow.calls.models import Call
-from workflow.core.config import is_loopback_url
+from workflow.core.config import links_lead_nowhere
 from workflow.core.extensions import db
 from workflow.core.states import AppState
 from workflow.desk.queries.items import CAP, Group, Item, Link, More, capped, capped_groups
@@ -20,6 +20,7 @@ from workflow.formal_review.models import CorrectionRequest
 from workflow.inbox import outbox
 from workflow.inbox.models import OutboxMail
 from workflow.intake.models import Application
+from workflow.intake.queries import open_correction
 from workflow.notices.models import Notice
 from workflow.publicity.models import Objection, Publicity
 from workflow.recommendation.models import Recommendation
@@ -51,13 +52,11 @@ def formal_reviews(user) -> Group:
 def corrections(user) -> Group:
     """Corrections the lead units owe, the nearest deadline first, with a link per call to
     the formal-review queue of those waiting."""
-    open_request = and_(CorrectionRequest.application_id == Application.id,
-                        CorrectionRequest.answered_at.is_(None))
     waiting = (Application.state == AppState.CORRECTION_REQUESTED)
     rows, total, partial = capped(
         select(Application.id, Application.title, Application.call_id, Call.title.label("call"),
                CorrectionRequest.deadline_at)
-        .join(Call, Application.call_id == Call.id).join(CorrectionRequest, open_request)
+        .join(Call, Application.call_id == Call.id).join(CorrectionRequest, open_correction())
         .where(waiting).order_by(CorrectionRequest.deadline_at, Application.id))
     calls = db.session.execute(
         select(Call.id, Call.title, func.count(Application.id).label("n"))
@@ -178,9 +177,9 @@ def notices(user) -> Group:
 def _links_lead_nowhere() -> list[Item]:
     """In production, a PUBLIC_BASE_URL that is a loopback address: every mail's link would
     lead back to its reader's own computer (notices refuse to be issued meanwhile)."""
-    base = current_app.config["PUBLIC_BASE_URL"]
-    if current_app.config["ENV_NAME"] != "production" or not is_loopback_url(base):
+    if not links_lead_nowhere(current_app.config):
         return []
+    base = current_app.config["PUBLIC_BASE_URL"]
     return [Item(_("Links in mails lead nowhere"), Link("notifications.outbox"),
                  detail=_("Mails link to %(url)s, which leads back to each reader's own "
                           "computer. Ask the administrator to set PUBLIC_BASE_URL to this "
