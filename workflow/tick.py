@@ -31,10 +31,10 @@ from workflow.core.states import (
 )
 from workflow.experts.models import Expert
 from workflow.formal_review.models import CorrectionRequest
+from workflow.formal_review.queries import lead_deadline, open_correction
 from workflow.inbox import digest, outbox
 from workflow.inbox.notifications import lead_users, region_recommenders, staff
 from workflow.intake.models import Application, CoBuilder
-from workflow.intake.queries import lead_deadline, open_correction
 from workflow.lifecycle import alerts
 from workflow.lifecycle.permissions import SYSTEM, can, notice_of
 from workflow.lifecycle.transitions import transition

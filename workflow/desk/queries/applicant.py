@@ -13,8 +13,8 @@ from workflow.core.clock import now
 from workflow.core.states import COBUILDING_CONFIRMABLE_STATES, AppState, CallState
 from workflow.desk.queries.items import Group, Item, Link, capped
 from workflow.formal_review.models import CorrectionRequest
+from workflow.formal_review.queries import lead_deadline, open_correction
 from workflow.intake.models import Application, CoBuilder
-from workflow.intake.queries import lead_deadline, open_correction
 from workflow.notices.models import DocumentNumber, Notice, OfficialDocument, number_text
 from workflow.organizations.models import Organization, OrgStatus
 

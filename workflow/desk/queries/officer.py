@@ -17,10 +17,10 @@ from workflow.desk.queries.items import CAP, Group, Item, Link, More, capped, ca
 from workflow.desk.queries.organizations import waiting_units
 from workflow.experts.models import Exclusion
 from workflow.formal_review.models import CorrectionRequest
+from workflow.formal_review.queries import open_correction
 from workflow.inbox import outbox
 from workflow.inbox.models import OutboxMail
 from workflow.intake.models import Application
-from workflow.intake.queries import open_correction
 from workflow.notices.models import Notice
 from workflow.publicity.models import Objection, Publicity
 from workflow.recommendation.models import Recommendation

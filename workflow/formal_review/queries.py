@@ -1,4 +1,4 @@
-"""What lists and reminders read of applications the lead unit can still change.
+"""When the lead unit must act on an application it can still change, and its open correction.
 
 `lead_deadline()` is when the lead unit must act on such an application
 (COBUILDING_CONFIRMABLE_STATES): the call's close for a draft, the recommenders' deadline for
