@@ -9,6 +9,7 @@ from workflow.accounts.models.credentials import (
 from workflow.accounts.models.users import User, UserRole
 from workflow.calendar.models import CalendarDay
 from workflow.calls.models import Call, CallField, PlatformType, RequiredAttachment
+from workflow.centers.models import Center
 from workflow.core.db import Base
 from workflow.core.models import AuditEntry
 from workflow.experts.models import (
@@ -37,6 +38,7 @@ from workflow.vocabulary.models import FieldTerm
 from workflow.web.models import FormSubmission, KeptForm
 
 __all__ = [
+    "Center",
     "AccountToken", "Licence", "LoginEvent", "LoginThrottle", "OrgStatus", "RecoveryCode",
     "UserSession",
     "AssignmentRun", "PanelResult", "PanelSeat", "ScoreSheet",

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from workflow import schema  # noqa: F401  (every table in the metadata, for Alembic)
 from workflow.accounts.operations import sessions
 from workflow.core import clock, extensions, reference
 from workflow.core.config import ROOT, links_lead_nowhere

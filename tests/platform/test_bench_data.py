@@ -12,14 +12,14 @@ from workflow.calls.models import CallField
 from workflow.core.extensions import db
 from workflow.core.reference import CITIES
 from workflow.core.states import AppState, Role
-from workflow.demo.bench_data import SCORED, K
+from workflow.demo.bench_data import ORDER, SCORED, K
 from workflow.demo.data import FIELDS
 from workflow.intake.models import Application
 from workflow.review.models import PanelResult, PanelSeat, ScoreSheet
 
 ROLES = ("officer", "leader", "recommender", "expert", "applicant")
 # 30 rounds of the 19 states: the odd rounds go through the 15 cities other than Jinan.
-ENOUGH = 30 * 19
+ENOUGH = 30 * len(ORDER)  # 30 rounds of the states: Jinan and the 15 other cities
 
 
 def bench_data(app, *args: str):

@@ -43,6 +43,8 @@ class Call(Base):
     recommender_quota: Mapped[int] = mapped_column(default=5)
     # Recommenders act, and returned applications are resubmitted, before this moment.
     recommend_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Years a center approved by this call has to build itself before acceptance.
+    construction_years: Mapped[int] = mapped_column(default=3, server_default="3")
     correction_workdays: Mapped[int] = mapped_column(default=5, server_default="5")
     correction_rounds: Mapped[int] = mapped_column(default=1, server_default="1")
     # Eligibility settings (DOMAIN.md section 4): evaluated by the eligibility rules.

@@ -48,6 +48,12 @@ class AppState(StrEnum):
     APPROVAL_PENDING = "approval_pending"
     REJECTED_AFTER_PUBLICITY = "rejected_after_publicity"
     APPROVED = "approved"
+    # After the notice (DOMAIN.md section 11): the years of a center.
+    UNDER_CONSTRUCTION = "under_construction"  # task book signed, construction period runs
+    OPERATING = "operating"  # passed acceptance
+    RECTIFICATION = "rectification"  # graded unqualified, rectifying for a set period
+    NOT_ACCEPTED = "not_accepted"  # failed acceptance
+    REVOKED = "revoked"  # a leader's decision with a numbered document
 
 
 class Role(StrEnum):
@@ -85,6 +91,12 @@ class Action(StrEnum):
     DISMISS_OBJECTION = "dismiss_objection"
     UPHOLD_OBJECTION = "uphold_objection"
     ISSUE_NOTICE = "issue_notice"
+    SIGN_TASK_BOOK = "sign_task_book"
+    PASS_ACCEPTANCE = "pass_acceptance"
+    FAIL_ACCEPTANCE = "fail_acceptance"
+    START_RECTIFICATION = "start_rectification"
+    END_RECTIFICATION = "end_rectification"
+    REVOKE = "revoke"
 
 
 @dataclass(frozen=True)
@@ -142,8 +154,15 @@ UNANNOUNCED_DECISION_STATES = frozenset({S.PROPOSED, S.NOT_SELECTED})
 # Under public announcement: the notice and the approval wait for its outcome.
 IN_PUBLICITY_STATES = frozenset({S.PUBLICITY, S.OBJECTION_REVIEW})
 # Shortlisted and on: these count against the quota and take their field.
+# A center (DOMAIN.md section 11): approved and neither failed nor revoked. It holds its
+# field, is on the public list of centers and files annual reports.
+CENTER_STATES = frozenset({S.APPROVED, S.UNDER_CONSTRUCTION, S.OPERATING, S.RECTIFICATION})
+# The approval notice was issued for these: the lead unit keeps its notice and letter.
+NOTICE_ISSUED_STATES = CENTER_STATES | {S.NOT_ACCEPTED, S.REVOKED}
+# Past the task book: reporting every year against it.
+REPORTING_STATES = frozenset({S.UNDER_CONSTRUCTION, S.OPERATING, S.RECTIFICATION})
 SELECTED_STATES = frozenset({S.PROPOSED, *IN_PUBLICITY_STATES, S.APPROVAL_PENDING,
-                             S.APPROVED})
+                             *NOTICE_ISSUED_STATES})
 
 # Calls before their announcement: the department may still edit the review settings.
 CALLS_BEFORE_PUBLICITY = frozenset({CallState.PLANNED, CallState.OPEN, CallState.CLOSED,

@@ -24,7 +24,7 @@ from workflow.calls.operations import calls as call_operations
 from workflow.core import clock, creditcode
 from workflow.core.extensions import db
 from workflow.core.reference import CITIES
-from workflow.core.states import AppState, CallState, Role
+from workflow.core.states import NOTICE_ISSUED_STATES, AppState, CallState, Role
 from workflow.demo.data import FIELDS
 from workflow.experts.models import Exclusion, Expert, ExpertField
 from workflow.formal_review.models import CorrectionRequest
@@ -42,14 +42,15 @@ S = AppState
 ORDER = (S.DRAFT, S.SUBMITTED, S.RETURNED, S.RECOMMENDED, S.CORRECTION_REQUESTED,
          S.FORMAL_PASSED, S.EXPERT_REVIEW, S.REVIEWED, S.OBJECTION_REVIEW, S.APPROVAL_PENDING,
          S.APPROVED, S.PUBLICITY, S.PROPOSED, S.NOT_SELECTED, S.EXPIRED, S.WITHDRAWN,
-         S.NOT_RECOMMENDED, S.FORMAL_REJECTED, S.REJECTED_AFTER_PUBLICITY)
+         S.NOT_RECOMMENDED, S.FORMAL_REJECTED, S.REJECTED_AFTER_PUBLICITY,
+         *sorted(NOTICE_ISSUED_STATES - {S.APPROVED}))
 CALL_OF = {S.DRAFT: "open", S.SUBMITTED: "open", S.RETURNED: "open", S.EXPIRED: "open",
            S.WITHDRAWN: "open", S.NOT_RECOMMENDED: "open", S.PUBLICITY: "publicity",
            S.OBJECTION_REVIEW: "publicity", S.REJECTED_AFTER_PUBLICITY: "publicity",
-           S.APPROVED: "done"}
+           **{state: "done" for state in NOTICE_ISSUED_STATES}}
 K = 5  # experts per panel, the default
 # Reviewed and beyond: a panel (without `expert`) whose every sheet is in, its result confirmed.
-SCORED = frozenset({S.REVIEWED, S.OBJECTION_REVIEW, S.APPROVAL_PENDING, S.APPROVED,
+SCORED = frozenset({S.REVIEWED, S.OBJECTION_REVIEW, S.APPROVAL_PENDING, *NOTICE_ISSUED_STATES,
                     S.PUBLICITY, S.PROPOSED, S.NOT_SELECTED, S.REJECTED_AFTER_PUBLICITY})
 MAXIMA = item_maxima(rubric_of(None))  # the calls keep the default rubric
 JINAN, ZIBO = "370100", "370300"
@@ -289,7 +290,7 @@ def _state_rows(world: World, apps: list) -> None:
                                          "application_id": app_id, "position": next(_serial),
                                          "center_name": row["title"], "lead_unit": "企业",
                                          "city": CITIES[row["region_code"]]})
-        if state == S.APPROVED:
+        if state in NOTICE_ISSUED_STATES:
             rows[OfficialDocument].append(_letter(world, app_id))
             if r % 2 == 0:
                 rows[CoBuilder].append({**mine, "confirmed_at": clock.now(),

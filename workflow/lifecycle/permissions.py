@@ -553,6 +553,19 @@ PERMISSIONS: dict[str, Predicate] = {
 }
 
 
+def grant(name: str, predicate: Predicate, *, public: bool = False) -> None:
+    """Declare the permission `name` from a feature's own module (the features after the
+    approval notice keep their rows beside their pages, as their actions are declared beside
+    them); `can()` reads it like the rows above. `public`: asked by anonymous visitors too."""
+    if name in PERMISSIONS:
+        raise ValueError(f"permission {name} is declared twice")
+    PERMISSIONS[name] = predicate
+    if public:
+        _PUBLIC_GRANTS.add(name)
+
+
+_PUBLIC_GRANTS: set[str] = set()
+
 # Actions an anonymous visitor may ask for; every other one needs a login.
 PUBLIC_ACTIONS = frozenset({"call.view", "document.verify", "publicity.view",
                             "publicity.object"})
@@ -568,7 +581,8 @@ def can(user: User | SystemActor | None, action: str, obj=None) -> bool:
     # The user itself, not Flask-Login's proxy of it: a predicate reads it several times, and
     # a page of 700 seats asked the proxy 90,000 times (a third of the expert home's time).
     user = getattr(user, "_get_current_object", lambda: user)()
-    if action not in PUBLIC_ACTIONS and not getattr(user, "is_authenticated", False):
+    if (action not in PUBLIC_ACTIONS and action not in _PUBLIC_GRANTS
+            and not getattr(user, "is_authenticated", False)):
         return False
     return bool(predicate(user, obj))
 

@@ -24,6 +24,9 @@ STATE_LABELS = {
     "publicity": _l("Public announcement"), "objection_review": _l("Objection review"),
     "approval_pending": _l("Approval pending"),
     "rejected_after_publicity": _l("Rejected after announcement"), "approved": _l("Approved"),
+    "under_construction": _l("Under construction"), "operating": _l("Operating"),
+    "rectification": _l("Rectification"), "not_accepted": _l("Failed acceptance"),
+    "revoked": _l("Revoked"),
     "planned": _l("Planned"), "open": _l("Open"), "closed": _l("Closed"),
     "reviewing": _l("Reviewing"), "decided": _l("Decided"), "archived": _l("Archived"),
 }

@@ -10,7 +10,12 @@ from sqlalchemy import or_, select
 
 from workflow.calls.models import Call
 from workflow.core.clock import now
-from workflow.core.states import COBUILDING_CONFIRMABLE_STATES, AppState, CallState
+from workflow.core.states import (
+    COBUILDING_CONFIRMABLE_STATES,
+    NOTICE_ISSUED_STATES,
+    AppState,
+    CallState,
+)
 from workflow.desk.queries.items import Group, Item, Link, capped
 from workflow.formal_review.models import CorrectionRequest
 from workflow.formal_review.queries import lead_deadline, open_correction
@@ -105,7 +110,7 @@ def documents(user) -> Group:
         .join(OfficialDocument, OfficialDocument.application_id == Application.id)
         .join(Notice, OfficialDocument.notice_id == Notice.id)
         .join(DocumentNumber, Notice.number_id == DocumentNumber.id)
-        .where(Application.state == AppState.APPROVED, OfficialDocument.stored_at.is_not(None),
+        .where(Application.state.in_(NOTICE_ISSUED_STATES), OfficialDocument.stored_at.is_not(None),
                OfficialDocument.revoked_at.is_(None), readable)
         .order_by(OfficialDocument.stored_at.desc(), OfficialDocument.id.desc()))
     return Group("documents", total, [

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from workflow.calls.models import Call, CallField, PlatformType
 from workflow.core.extensions import db
 from workflow.core.reference import CITIES, city_name
-from workflow.core.states import AppState
+from workflow.core.states import CENTER_STATES
 from workflow.intake.models import Application
 
 
@@ -103,7 +103,7 @@ def _approved(key_columns, joins, where) -> dict[tuple, _Approved]:
     stmt = select(*key_columns, func.count(), func.min(Application.id)).select_from(Application)
     for target, on in joins:
         stmt = stmt.join(target, on)
-    rows = db.session.execute(stmt.where(Application.state == AppState.APPROVED, *where)
+    rows = db.session.execute(stmt.where(Application.state.in_(CENTER_STATES), *where)
                               .group_by(*key_columns))
     return {tuple(row[:-2]): _Approved(row[-2], row[-1]) for row in rows}
 

@@ -1,0 +1,16 @@
+"""The outcome of acceptance: passing makes the center an operating one."""
+from flask_babel import lazy_gettext as _l
+
+from workflow.core.states import Action, AppState, Role
+from workflow.lifecycle.permissions import is_officer
+from workflow.lifecycle.registry import ActionSpec, register
+
+S = AppState
+register(ActionSpec(
+    Action.PASS_ACCEPTANCE, (S.UNDER_CONSTRUCTION,), S.OPERATING, Role.OFFICER, is_officer,
+    _l("Pass acceptance"), reads_comment=True,
+    tells_lead=_l("Your center passed acceptance and is now operating.")))
+register(ActionSpec(
+    Action.FAIL_ACCEPTANCE, (S.UNDER_CONSTRUCTION,), S.NOT_ACCEPTED, Role.OFFICER, is_officer,
+    _l("Fail acceptance"), needs_comment=True,
+    tells_lead=_l("Your center did not pass acceptance.")))

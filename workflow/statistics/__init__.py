@@ -1,0 +1,1 @@
+"""The department's statistics of its platforms and the public list of centers."""
