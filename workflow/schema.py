@@ -34,10 +34,12 @@ from workflow.organizations.models import Licence, Organization, OrgKind, OrgSta
 from workflow.publicity.models import Objection, Publicity, PublicityEntry
 from workflow.recommendation.models import Recommendation
 from workflow.review.models import AssignmentRun, PanelResult, PanelSeat, ScoreSheet
+from workflow.task_books.models import TaskBook
 from workflow.vocabulary.models import FieldTerm
 from workflow.web.models import FormSubmission, KeptForm
 
 __all__ = [
+    "TaskBook",
     "Center",
     "AccountToken", "Licence", "LoginEvent", "LoginThrottle", "OrgStatus", "RecoveryCode",
     "UserSession",
