@@ -32,7 +32,7 @@ from workflow.core.clock import LOCAL, freeze, now
 from workflow.core.extensions import db
 from workflow.core.reference import CITIES, PROVINCE_CODE, city_of
 from workflow.core.states import Action, AppState, CallState, Role
-from workflow.demo import data, review
+from workflow.demo import after_approval, data, review
 from workflow.demo.steps import (
     act,
     answer_correction,
@@ -335,6 +335,9 @@ def _run_call_2022(people: _People) -> None:
 
     _announce_2022(call, officer, leader, having(data.OBJECTION_THEN_APPROVED)[0])
     _issue_notice_2022(call, officer, leader)
+    after_approval.run(after_approval.World(
+        call=call, centers=having(*data.APPROVED_OUTCOMES), lead_of=lead_of, officer=officer,
+        leader=leader, recommenders=people.recommenders))
 
 
 def _issue_notice_2022(call, officer: User, leader: User) -> None:
