@@ -1,7 +1,10 @@
 """The (URL, role) table of tests/lifecycle/test_views_access.py: every route with the status
 each role gets, and the form data a POST needs."""
+import importlib
 import io
+import pkgutil
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -97,6 +100,17 @@ class Case:
 
 
 C = Case
+
+
+def feature_routes() -> set[tuple[str, str]]:
+    """The (endpoint, method) pairs the features after the approval notice check in their own
+    (URL, role) tables: `ROUTES` of each `tests/<feature>/access.py`, whose own test asks
+    every route of it as every role of its world."""
+    routes = set()
+    for package in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if package.ispkg and (Path(__file__).parent / package.name / "access.py").exists():
+            routes |= set(importlib.import_module(f"tests.{package.name}.access").ROUTES)
+    return routes
 CASES = [
     # statuses for: anonymous lead cobuilder other_org unverified rec_jinan rec_qingdao officer
     # leader
