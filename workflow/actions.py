@@ -10,6 +10,7 @@ from workflow.intake import actions as intake
 from workflow.notices import actions as notices
 from workflow.publicity import actions as publicity
 from workflow.recommendation import actions as recommendation
+from workflow.reports import actions as reports  # noqa: F401  (its permissions; no app action)
 from workflow.review import actions as review
 from workflow.selection import actions as selection
 from workflow.task_books import actions as task_books

@@ -15,6 +15,7 @@ from workflow.organizations import views as organizations
 from workflow.publicity.views import public as public_publicity
 from workflow.publicity.views import publicity
 from workflow.recommendation import views as recommender
+from workflow.reports import views as reports
 from workflow.review.views import expert_home, expert_scoring, panels
 from workflow.review.views import results as review_results
 from workflow.selection import views as selection
@@ -29,4 +30,5 @@ def register(app: Flask) -> None:
                    selection, publicity, public_publicity, notices, verify, review_settings,
                    account, users, organizations, vocabulary, desk):
         app.register_blueprint(module.bp)
+    app.register_blueprint(reports.bp)
     errors.register(app)

@@ -33,12 +33,14 @@ from workflow.notices.models import DocumentNumber, Notice, NumberSeries, Offici
 from workflow.organizations.models import Licence, Organization, OrgKind, OrgStatus
 from workflow.publicity.models import Objection, Publicity, PublicityEntry
 from workflow.recommendation.models import Recommendation
+from workflow.reports.models import AnnualReport, ReportAttachment, ReportRound, ReportValue
 from workflow.review.models import AssignmentRun, PanelResult, PanelSeat, ScoreSheet
 from workflow.task_books.models import TaskBook
 from workflow.vocabulary.models import FieldTerm
 from workflow.web.models import FormSubmission, KeptForm
 
 __all__ = [
+    "AnnualReport", "ReportAttachment", "ReportRound", "ReportValue",
     "TaskBook",
     "Center",
     "AccountToken", "Licence", "LoginEvent", "LoginThrottle", "OrgStatus", "RecoveryCode",

@@ -42,6 +42,7 @@ from workflow.organizations.models import Organization, OrgStatus
 from workflow.organizations.operations.organizations import unit_users
 from workflow.publicity.operations import publicity
 from workflow.publicity.queries import publicity_of
+from workflow.reports.operations import rounds as report_rounds
 from workflow.review.models import PanelSeat, ScoreSheet, SeatStatus
 from workflow.review.operations import results
 
@@ -73,6 +74,9 @@ def run() -> dict:
     done["publicities_ended"] = publicity.close_ended_periods()
     db.session.commit()
     done["reminders"] = send_reminders()
+    db.session.commit()
+    done["report_reminders"] = report_rounds.remind_due_reports()
+    done["reports_late"] = report_rounds.flag_late_reports()
     db.session.commit()
     done["digests"] = digest.queue_digests()
     done["mails_sent"] = outbox.send_outbox()
