@@ -21,6 +21,7 @@ from workflow.jobs.worker import worker_command
 from workflow.lifecycle.doc import render
 from workflow.lifecycle.permissions import SYSTEM
 from workflow.notices.operations import issue as notice_issue
+from workflow.statistics import queries as center_stats
 from workflow.web.queries import lists as queries
 
 LOGIN_ROLES = [r.value for r in Role if r != Role.SYSTEM]
@@ -62,15 +63,19 @@ def create_user_command(email, roles, name, credit_code, language):
 @click.command("stats")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def stats_command(as_json):
-    """Per call: the number of applications by state, by city and by technical field."""
+    """Per call: the number of applications by state, by city and by technical field; then
+    the centers after their notice (workflow/statistics/queries.py summary())."""
     data = [queries.call_stats(call) for call in queries.all_calls()]
     if as_json:
-        click.echo(json.dumps({"calls": data}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"calls": data, "centers": center_stats.summary()},
+                              ensure_ascii=False, indent=2))
         return
     for call in data:
         click.echo(f"{call['year']} {call['title']} ({call['state']}): {call['total']}")
         for group in ("by_state", "by_city", "by_field"):
             click.echo("  " + group + ": " + ", ".join(f"{k} {v}" for k, v in call[group].items()))
+    click.echo("centers: " + ", ".join(
+        f"{k} {v}" for k, v in center_stats.summary()["by_status"].items()))
 
 
 @click.command("seed-demo")
