@@ -13,6 +13,7 @@ from workflow.accounts.models.users import User, UserRole
 from workflow.calendar import queries as calendar
 from workflow.calls.models import PlatformType
 from workflow.calls.operations import calls
+from workflow.centers.indicators import INDICATORS
 from workflow.core import clock, creditcode, pdf_check, workdays
 from workflow.core.extensions import db
 from workflow.core.reference import PRIORITY_INDUSTRIES
@@ -43,6 +44,9 @@ from workflow.review.operations import assignment, results, scoring
 from workflow.review.queries import panel_seats
 from workflow.review.rules.rubric import items, rubric_of
 from workflow.review.settings import review_settings_of
+from workflow.task_books import operations as task_books
+from workflow.task_books.queries import years_of
+from workflow.task_books.rules import read_content
 from workflow.vocabulary.models import FieldTerm
 
 PASSWORD = "correct-horse-battery"
@@ -244,8 +248,62 @@ def step_through(app, action: Action, actor) -> None:
             transition(app, action, actor=actor, comment="测试意见")
     elif action == Action.ISSUE_NOTICE:
         issue_notice(app.call, actor)
+    elif action == Action.SIGN_TASK_BOOK:
+        sign_task_book(app, actor)
     else:
         transition(app, action, actor=actor, comment="测试意见")
+
+
+def task_book_form(app, **changes) -> dict:
+    """The task book's edit form filled in: every indicator with its baseline, a target for
+    each construction year and a final target, two tasks, the budget, the liability."""
+    form = {"liability": "未完成目标的，按管理办法处理。", "budget-own_funds": "500",
+            "budget-provincial_funds": "300", "budget-local_match": "200",
+            "task-0-title": "关键技术攻关", "task-0-content": "突破核心工艺",
+            "task-1-title": "成果转化", "task-1-content": "转化成果5项"}
+    years = years_of(app)
+    for n, ind in enumerate(INDICATORS, start=1):
+        form[f"ind-{ind.code}-baseline"] = str(n * 10)
+        for k, year in enumerate(years, start=1):
+            form[f"ind-{ind.code}-{year}"] = str(n * 10 + k * 5)
+        form[f"ind-{ind.code}-final"] = str(n * 10 + len(years) * 5)
+    form.update(changes)
+    return form
+
+
+def task_book(app, *, until: str = "signed", officer_user=None):
+    """`app`'s task book started by its lead unit, filled in, and taken on to `until`
+    (drafting, submitted, city_passed, agreed, unit_signed or signed: the department's
+    signature is SIGN_TASK_BOOK, approved -> under_construction)."""
+    lead = user(Role.APPLICANT, organization=app.lead_org)
+    book = task_books.start_task_book(app, actor=lead)
+    task_books.save_task_book(book, read_content(task_book_form(app), years_of(app)), actor=lead)
+    steps = (("submitted", lambda: task_books.submit_task_book(book, actor=lead)),
+             ("city_passed", lambda: task_books.city_pass(
+                 book, actor=recommender(app.region_code), comment="同意")),
+             ("agreed", lambda: task_books.department_agree(book, actor=officer_user or officer())),
+             ("unit_signed", lambda: task_books.unit_sign(book, actor=lead)),
+             ("signed", lambda: task_books.department_sign(book,
+                                                           actor=officer_user or officer())))
+    for _state, step in steps:
+        if book.state == until:
+            break
+        step()
+    return book
+
+
+def sign_task_book(app, officer_user):
+    """SIGN_TASK_BOOK the way it happens: the book drafted, passed by the city, agreed, and
+    signed by both sides."""
+    task_book(app, officer_user=officer_user)
+
+
+def revoke(app, leader_user, reason_kind: str = "fraud"):
+    """REVOKE the way it happens: the leadership's decision recorded on the center's
+    revocation page, with its ground and reasons."""
+    center = center_operations.open_center(app, actor=leader_user)
+    return center_operations.revoke_center(center, reason_kind=reason_kind,
+                                           reason="测试意见：提供虚假材料", actor=leader_user)
 
 
 def issue_notice(call_row, officer_user):

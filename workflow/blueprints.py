@@ -19,6 +19,7 @@ from workflow.reports import views as reports
 from workflow.review.views import expert_home, expert_scoring, panels
 from workflow.review.views import results as review_results
 from workflow.selection import views as selection
+from workflow.task_books import views as task_books
 from workflow.statistics import views as statistics
 from workflow.vocabulary import views as vocabulary
 from workflow.web.views import errors
@@ -32,5 +33,6 @@ def register(app: Flask) -> None:
                    account, users, organizations, vocabulary, desk):
         app.register_blueprint(module.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(task_books.bp)
     app.register_blueprint(statistics.bp)
     errors.register(app)

@@ -11,7 +11,7 @@ from tests.desk_pages import card
 from tests.desk_world import ORDER, Person, add, build
 from tests.web.test_queries import counted_statements
 from workflow.core.extensions import db
-from workflow.core.states import AppState, Role
+from workflow.core.states import NOTICE_ISSUED_STATES, AppState, Role
 
 S = AppState
 
@@ -34,7 +34,7 @@ def expected(n: int) -> dict[str, dict[str, int]]:
         "applicant": {"drafts": 1, "returned": 1, "corrections": 1,
                       "confirmations": many(S.DRAFT) + many(S.RETURNED)
                       + many(S.CORRECTION_REQUESTED, lambda r: r % 2 == 1),
-                      "documents": many(S.APPROVED, jinan)},
+                      "documents": sum(many(s, jinan) for s in NOTICE_ISSUED_STATES)},
         "recommender": {"to_decide": many(S.SUBMITTED, jinan),
                         "units": sum(1 for r in rounds if r % 2 == 0 and r % 3 != 0)},
         "expert": {"invitations": many(S.FORMAL_PASSED, lambda r: r % 3 == 1),

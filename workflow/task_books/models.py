@@ -52,6 +52,8 @@ class TaskBook(Base):
     frozen: Mapped[dict | None] = mapped_column(JSON)
     sha256: Mapped[str] = mapped_column(String(64), default="")
     stored_name: Mapped[str] = mapped_column(String(80), default="")
+    # The SHA-256 of the stored PDF (`sha256` is the digest of the frozen content).
+    pdf_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
     lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, onupdate=now)
