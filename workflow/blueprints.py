@@ -1,6 +1,7 @@
 """Blueprints by audience."""
 from flask import Flask
 
+from workflow.acceptance import views as acceptance
 from workflow.accounts.views import account, auth, users
 from workflow.calendar import views as calendar
 from workflow.calls.views import call_settings, officer, public, review_settings
@@ -35,4 +36,5 @@ def register(app: Flask) -> None:
     app.register_blueprint(reports.bp)
     app.register_blueprint(task_books.bp)
     app.register_blueprint(statistics.bp)
+    app.register_blueprint(acceptance.bp)
     errors.register(app)
