@@ -9,6 +9,12 @@ from itertools import count
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from workflow.acceptance import queries as acceptance_queries
+from workflow.acceptance import rules as acceptance_rules
+from workflow.acceptance.operations import outcomes as acceptance_outcomes
+from workflow.acceptance.operations import panels as acceptance_panels
+from workflow.acceptance.operations import requests as acceptance_requests
+from workflow.acceptance.operations import scoring as acceptance_scoring
 from workflow.accounts.models.users import User, UserRole
 from workflow.calendar import queries as calendar
 from workflow.calls.models import PlatformType
@@ -250,8 +256,72 @@ def step_through(app, action: Action, actor) -> None:
         issue_notice(app.call, actor)
     elif action == Action.SIGN_TASK_BOOK:
         sign_task_book(app, actor)
+    elif action in (Action.PASS_ACCEPTANCE, Action.FAIL_ACCEPTANCE):
+        acceptance_decided(app, "pass" if action == Action.PASS_ACCEPTANCE else "fail", actor)
     else:
         transition(app, action, actor=actor, comment="测试意见")
+
+
+def acceptance_request(app, *, submit: bool = True):
+    """The center's acceptance request drafted by its lead unit: every final target of its
+    task book reached, a narrative and one PDF; submitted when `submit`."""
+    lead = user(Role.APPLICANT, organization=app.lead_org)
+    row = acceptance_requests.start_request(app, actor=lead)
+    book = acceptance_queries.signed_task_book(app)
+    targets = {code: f"{v:g}" for code, v in acceptance_rules.final_targets(
+        book.indicators).items()}
+    acceptance_requests.save_self_assessment(row, targets, "建设任务全面完成。", actor=lead)
+    acceptance_requests.add_attachment(row, filename="验收报告.pdf", stream=io.BytesIO(PDF),
+                                       actor=lead)
+    if submit:
+        acceptance_requests.submit_request(row, actor=lead)
+    return row
+
+
+def acceptance_panel(row, officer_user=None, *, accept: bool = True):
+    """k experts of the center's field invited to the request's panel by the optimal
+    assignment, each accepting when `accept`."""
+    officer_user = officer_user or officer()
+    app = row.application
+    for _ in range(review_settings_of(app.call).k):
+        expert(app.field.name)
+    acceptance_panels.assign_panels(app.call, method="optimal", actor=officer_user)
+    if accept:
+        for seat in row.seats:
+            acceptance_panels.respond(seat, accept=True, actor=seat.expert.user)
+    return row
+
+
+def score_acceptance(row, share: float = 0.9, *, confirm: bool = True):
+    """Every accepted expert scores `share` of each item's maximum and submits; the chair
+    confirms when `confirm`."""
+    rubric = acceptance_queries.rubric_of(row.application.call)
+    for seat in row.seats:
+        if seat.status != "accepted":
+            continue
+        user_ = seat.expert.user
+        acceptance_scoring.save_sheet(
+            seat, {i["code"]: round(i["max"] * share * 2) / 2 for _d, i in items(rubric)}, {},
+            [], "同意通过验收。", actor=user_)
+        acceptance_scoring.submit_sheet(seat, actor=user_)
+    if confirm:
+        chair = next(s for s in row.seats if s.is_chair)
+        acceptance_scoring.confirm_result(row, note="意见一致" if row.dispersion_alarm else "",
+                                          actor=chair.expert.user)
+    return row
+
+
+def acceptance_decided(app, outcome: str, officer_user=None):
+    """The center applied, its panel scored it (well for a pass, poorly otherwise) and
+    confirmed, and an officer recorded `outcome`."""
+    officer_user = officer_user or officer()
+    row = acceptance_panel(acceptance_request(app), officer_user)
+    score_acceptance(row, 0.9 if outcome in ("pass", "pass_with_conditions") else 0.5)
+    acceptance_outcomes.record_outcome(
+        row, outcome, conditions="一年内补齐人才指标" if outcome == "pass_with_conditions" else "",
+        rectify_by=clock.local(clock.now()).date() + timedelta(days=180)
+        if outcome == "defer" else None, opinion="测试意见", actor=officer_user)
+    return row
 
 
 def task_book_form(app, **changes) -> dict:

@@ -1,4 +1,12 @@
 """All models, imported here so Alembic and the app see one metadata."""
+from workflow.acceptance.models import (
+    AcceptanceAttachment,
+    AcceptanceExclusion,
+    AcceptanceRequest,
+    AcceptanceRubric,
+    AcceptanceSeat,
+    AcceptanceSheet,
+)
 from workflow.accounts.models.credentials import (
     AccountToken,
     LoginEvent,
@@ -40,6 +48,8 @@ from workflow.vocabulary.models import FieldTerm
 from workflow.web.models import FormSubmission, KeptForm
 
 __all__ = [
+    "AcceptanceAttachment", "AcceptanceExclusion", "AcceptanceRequest", "AcceptanceRubric",
+    "AcceptanceSeat", "AcceptanceSheet",
     "AnnualReport", "ReportAttachment", "ReportRound", "ReportValue",
     "TaskBook",
     "Center",

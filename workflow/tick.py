@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from workflow.acceptance.operations import outcomes as acceptance_due
 from workflow.calendar import queries as calendar
 from workflow.calls.models import Call
 from workflow.core.clock import now
@@ -114,7 +115,7 @@ def send_reminders() -> int:
     some working days after its hand-off; each is sent once."""
     return (_filing() + _recommending() + _corrections() + _scoring() + _cobuilding()
             + _waiting_selections() + _waiting_objection_reviews() + _waiting_notices()
-            + _waiting_answers() + _waiting_verifications())
+            + _waiting_answers() + _waiting_verifications() + acceptance_due.remind_ending())
 
 
 def _filing() -> int:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from workflow.desk.queries import acceptance as desk_acceptance
 from workflow.desk.queries import applicant as desk_applicant
 from workflow.desk.queries import calls as desk_calls
 from workflow.desk.queries import expert as desk_expert
@@ -73,6 +74,18 @@ GROUPS: dict[str, Texts] = {
                         _l("Waiting since"), "selection.index"),
     "objection_reviews": Texts(_l("Objection reviews to decide"), _l("Decide"),
                                _l("Waiting since")),
+    "acceptance_to_apply": Texts(_l("Centers to apply for acceptance"), _l("Apply"),
+                                 _l("Construction ends")),
+    "acceptance_panels": Texts(_l("Acceptance requests: panels to form and follow"),
+                               _l("Open"), _l("Submitted"), "acceptance.index"),
+    "acceptance_outcomes": Texts(_l("Acceptance results to decide"), _l("Record the outcome"),
+                                 _l("Confirmed"), "acceptance.index"),
+    "acceptance_invitations": Texts(_l("Acceptance panels to answer"), _l("Answer"),
+                                    _l("Invited"), "acceptance.expert_seats"),
+    "acceptance_sheets": Texts(_l("Acceptance sheets to submit"), _l("Score"), _l("Invited"),
+                               "acceptance.expert_seats"),
+    "acceptance_confirmations": Texts(_l("Acceptance results to confirm as chair"),
+                                      _l("Confirm"), _l("Invited"), "acceptance.expert_seats"),
     "notices_to_sign": Texts(_l("Approval notices to sign"), _l("Sign"), _l("Waiting since"),
                              "notices.index"),
 }
@@ -88,7 +101,8 @@ SECTIONS: tuple[tuple[str, str, tuple[tuple[str, Builder], ...]], ...] = (
         ("application.list_own", desk_applicant.returned),
         ("application.list_own", desk_applicant.corrections),
         ("application.list_own", desk_applicant.confirmations),
-        ("application.list_own", desk_applicant.documents))),
+        ("application.list_own", desk_applicant.documents),
+        ("application.list_own", desk_acceptance.to_apply))),
     ("recommender", "recommender.queue", (
         ("recommender.queue", desk_recommender.to_decide),
         ("organization.queue", desk_recommender.units))),
@@ -96,7 +110,8 @@ SECTIONS: tuple[tuple[str, str, tuple[tuple[str, Builder], ...]], ...] = (
         ("expert.home", desk_expert.invitations),
         ("expert.home", desk_expert.sheets),
         ("expert.home", desk_expert.alarms),
-        ("expert.home", desk_expert.confirmations))),
+        ("expert.home", desk_expert.confirmations),
+        ("acceptance.panels", desk_acceptance.to_expert))),
     ("officer", "call.list_applications", (
         ("call.formal_review_queue", desk_officer.formal_reviews),
         ("call.formal_review_queue", desk_officer.corrections),
@@ -106,7 +121,8 @@ SECTIONS: tuple[tuple[str, str, tuple[tuple[str, Builder], ...]], ...] = (
         ("objection.handle", desk_officer.objections),
         ("notice.issue", desk_officer.notices),
         ("outbox.view", desk_officer.mails),
-        ("call.manage", desk_calls.running_calls))),
+        ("call.manage", desk_calls.running_calls),
+        ("acceptance.manage", desk_acceptance.to_officer))),
     ("leader", "call.select", (
         ("call.select", desk_leader.selections),
         ("publicity.objections", desk_leader.objection_reviews),

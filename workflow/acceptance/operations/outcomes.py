@@ -1,0 +1,142 @@
+"""The department's outcome of an acceptance, recorded by an officer from the panel's
+confirmed result: pass or pass with conditions (PASS_ACCEPTANCE: the center operates, its
+name drops "（筹）"), defer (the center stays under construction and may apply again until
+`rectify_by`), or fail (FAIL_ACCEPTANCE). The guard and effect of the two actions live here.
+Functions flush; the caller commits."""
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from workflow.acceptance import queries
+from workflow.acceptance.models import (
+    OUTCOME_LABELS,
+    PASSING,
+    REQUEST_MACHINE,
+    AcceptanceRequest,
+    Outcome,
+    RequestState,
+)
+from workflow.acceptance.rules import suggested_outcome
+from workflow.centers.operations import open_center
+from workflow.core import clock
+from workflow.core.errors import PermissionDenied, ServiceError
+from workflow.core.extensions import db
+from workflow.core.states import Action
+from workflow.inbox.notifications import lead_users, notify
+from workflow.lifecycle.permissions import can
+from workflow.lifecycle.transitions import transition
+
+LONGEST_DEFERRAL = timedelta(days=2 * 366)
+
+
+def _today() -> date:
+    return clock.local(clock.now()).date()
+
+
+def confirmed_request(app) -> AcceptanceRequest | None:
+    """The center's submitted request whose panel result the chair confirmed."""
+    return db.session.scalar(select(AcceptanceRequest).where(
+        AcceptanceRequest.application_id == app.id,
+        AcceptanceRequest.state == RequestState.SUBMITTED,
+        AcceptanceRequest.chair_confirmed_at.is_not(None)))
+
+
+def outcome_problems(app, actor, comment: str = "") -> list[str]:
+    """The guard of PASS_ACCEPTANCE and FAIL_ACCEPTANCE: an outcome rests on a confirmed
+    panel result."""
+    if confirmed_request(app) is None:
+        return [_("The center's acceptance panel has not confirmed a result.")]
+    return []
+
+
+def start_operating(app, actor, comment: str = "") -> None:
+    """The effect of PASS_ACCEPTANCE: the center operates from today."""
+    open_center(app, actor=actor).operating_since = _today()
+
+
+def _checked(request, outcome: str, conditions: str, rectify_by: date | None,
+             opinion: str) -> Outcome:
+    if outcome not in tuple(Outcome):
+        raise ServiceError(_("Choose the outcome."))
+    outcome = Outcome(outcome)
+    problems = []
+    if outcome == Outcome.PASS_WITH_CONDITIONS and not conditions:
+        problems.append(_("Write the conditions the center must meet."))
+    if outcome == Outcome.DEFER:
+        today = _today()
+        if rectify_by is None or not today < rectify_by <= today + LONGEST_DEFERRAL:
+            problems.append(_("Set the date by which the center applies again, within two "
+                              "years."))
+    suggested = suggested_outcome(request.score, vetoed=request.vetoed)
+    if not opinion and (outcome != suggested or outcome == Outcome.FAIL):
+        problems.append(_("Give the reasons: the outcome fails the center or departs from "
+                          "the panel's result (%(suggested)s).",
+                          suggested=OUTCOME_LABELS[suggested] if suggested else "-"))
+    if problems:
+        raise ServiceError(*problems)
+    return outcome
+
+
+def record_outcome(request: AcceptanceRequest, outcome: str, *, conditions: str = "",
+                   rectify_by: date | None = None, opinion: str = "",
+                   actor) -> AcceptanceRequest:
+    """Decide the request: the center's transition for pass and fail (its audit row and the
+    lead unit's notification), an audit row and a notification for a deferral; the request
+    is decided, the conditions or the deadline kept."""
+    if not can(actor, "acceptance.manage", request):
+        raise PermissionDenied("acceptance.manage")
+    if request.state != RequestState.SUBMITTED or request.chair_confirmed_at is None:
+        raise ServiceError(_("Record the outcome once the panel's chair has confirmed the "
+                             "result."))
+    conditions, opinion = (conditions or "").strip()[:4000], (opinion or "").strip()[:4000]
+    outcome = _checked(request, outcome, conditions, rectify_by, opinion)
+    app = request.application
+    comment = "; ".join(part for part in (str(OUTCOME_LABELS[outcome]), conditions, opinion)
+                        if part)
+    if outcome in PASSING:
+        transition(app, Action.PASS_ACCEPTANCE, actor=actor, comment=comment)
+    elif outcome == Outcome.FAIL:
+        transition(app, Action.FAIL_ACCEPTANCE, actor=actor, comment=opinion)
+    REQUEST_MACHINE.move(
+        request, "decide", actor=actor, application=app, comment=comment, outcome=outcome,
+        conditions=conditions if outcome == Outcome.PASS_WITH_CONDITIONS else "",
+        rectify_by=rectify_by if outcome == Outcome.DEFER else None, opinion=opinion,
+        decided_at=clock.now(), decided_by_id=actor.id)
+    if outcome == Outcome.DEFER:
+        _tell_deferred(request)
+    return request
+
+
+def _tell_deferred(request: AcceptanceRequest) -> None:
+    day, reasons = request.rectify_by.isoformat(), request.opinion
+
+    def compose(user):
+        return (_("Your center's acceptance was deferred"),
+                _("The department deferred the acceptance of your center: rectify what the "
+                  "panel found and apply again by %(day)s.", day=day)
+                + ("\n\n" + _("Reasons:") + "\n" + reasons if reasons else ""))
+
+    notify(lead_users(request.application), kind="acceptance_deferred", compose=compose,
+           application=request.application,
+           link=f"/acceptance/centers/{request.application_id}")
+
+
+def remind_ending(*, days: int = 90) -> int:
+    """Tell the lead unit of each center whose construction period ends within `days` and
+    that has not applied yet to apply for acceptance (once per center). Returns how many
+    were queued."""
+    sent = 0
+    for app, center in queries.ending_soon(_today(), days):
+        day = center.construction_ends_on.isoformat()
+
+        def compose(user, day=day):
+            return (_("Apply for acceptance"),
+                    _("The construction period of your center ends on %(day)s. Write its "
+                      "self-assessment and apply for acceptance.", day=day))
+
+        sent += notify(lead_users(app), kind="acceptance_due", compose=compose, application=app,
+                       dedupe_key=f"acceptance_due:{app.id}",
+                       link=f"/acceptance/centers/{app.id}")
+    return sent
+
