@@ -6,13 +6,15 @@ a bad scope is refused with a message and nothing counted."""
 import io
 import re
 from collections import Counter
+from decimal import Decimal
+from html import unescape
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests import factories
-from tests.statistics.world import build
+from tests.statistics.world import REPORTS, build
 from tests.web.test_queries import counted_statements
 from workflow.calls.models import Call
 from workflow.centers.models import Center
@@ -162,7 +164,7 @@ def test_the_platform_type_and_the_range_narrow_every_chart(world):
         "approved": 1, "under_construction": 0, "operating": 1, "rectification": 0,
         "not_accepted": 0, "revoked": 0}
     assert [f.year for f in queries.committed_funds(tech_2024)] == [2024]
-    assert queries.funnel_calls(lab) == [world.calls["lab2026"]]
+    assert [c.id for c in queries.funnel_calls(lab)] == [world.calls["lab2026"].id]
 
 
 @pytest.fixture
@@ -176,7 +178,7 @@ def tables(html: str) -> dict[str, list[list[str]]]:
     """Each chart's table as rows of cell texts, by chart key."""
     found = {}
     for key, body in re.findall(r'data-chart="(\w+)">.*?<tbody>(.*?)</tbody>', html, re.S):
-        found[key] = [[re.sub(r"<[^>]+>", "", cell).strip() for cell in
+        found[key] = [[unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in
                        re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
                       for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
     return found
@@ -187,7 +189,7 @@ def test_the_page_draws_each_chart_with_its_text_and_its_table(officer_client):
     shown = tables(html)
 
     assert set(shown) == {"approvals", "cities", "fields", "lead_kinds", "funds", "funnel",
-                          "statuses"}
+                          "statuses", "indicators"}
     assert shown["approvals"][0] == ["2022", "2022年技术创新中心", "6", "6"]
     assert ["1", "济南市", "3", "3"] in shown["cities"]
     assert shown["statuses"][-1] == ["Revoked", "1"]
@@ -246,7 +248,8 @@ def test_the_page_issues_the_same_statements_for_a_province_twice_as_big(officer
     small = measured()
     build()
 
-    assert measured() == small <= 16
+    # The session, the user, its roles and the bell; 3 for the form; 1 per chart.
+    assert measured() == small <= 15
 
 
 def test_a_bad_scope_is_refused_with_a_message_and_keeps_what_was_typed(officer_client):
@@ -274,3 +277,41 @@ def test_hostile_names_stay_text_in_the_page_and_the_workbook(officer_client, wo
                 if isinstance(c.value, str) and "HYPERLINK" in c.value)
     assert cell.data_type == "s" and cell.quotePrefix
 
+
+
+def test_indicators_are_summed_from_accepted_reports_with_their_change_on_the_year(world):
+    expected: dict[int, Counter] = {}
+    for year, _row, state, values in REPORTS:
+        if state == "accepted":
+            sums = expected.setdefault(year, Counter())
+            for code, value in values.items():
+                sums[code] += Decimal(value)
+
+    years, rows = queries.indicator_changes(Scope(2023, 2024))
+
+    assert years == [2023, 2024]
+    assert {r.code: r.totals for r in rows} == {
+        code: {y: expected[y].get(code) for y in years}
+        for code in ("rd_spending", "patents_applied", "standards")}
+    by_code = {r.code: r for r in rows}
+    assert by_code["rd_spending"].change == Decimal("100.5")
+    assert by_code["rd_spending"].percent == 100.5
+    assert by_code["patents_applied"].percent == 66.7
+    assert by_code["standards"].change is None  # nothing reported on 2023 to compare with
+
+
+def test_a_range_of_one_year_compares_with_the_year_before_it(world):
+    years, rows = queries.indicator_changes(Scope(2024, 2025))
+
+    assert years == [2024]  # 2025's report is not accepted yet
+    assert {r.code: r.change for r in rows}["rd_spending"] == Decimal("100.5")
+
+
+def test_the_indicators_chart_shows_the_changes(officer_client):
+    html = officer_client.get("/officer/statistics?year_from=2022&year_to=2024").get_data(
+        as_text=True)
+
+    rows = tables(html)["indicators"]
+    assert rows[0] == ["R&D spending", "10,000 yuan", "100.00", "200.50", "100.50", "+100.5%"]
+    assert ["Standards drafted", "items", "—", "2", "—", "—"] in rows
+    assert "+66.7%" in html.split('id="chart-indicators"', 1)[1].split("</svg>", 1)[0]

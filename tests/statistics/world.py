@@ -5,6 +5,7 @@ and a planned call of 2027. Budgets come from the application's section, or from
 task book; one center changed its name and lead unit."""
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy import insert, select
 
@@ -15,6 +16,7 @@ from workflow.core import clock
 from workflow.core.extensions import db
 from workflow.core.states import UNFILED_STATES, AppState, CallState
 from workflow.intake.models import Application, ApplicationSection
+from workflow.reports.models import AnnualReport, ReportRound, ReportValue
 from workflow.task_books.models import TaskBook, TaskBookState
 
 S = AppState
@@ -96,5 +98,39 @@ def build() -> World:
     db.session.add(Center(application_id=first, name=RENAMED,
                           lead_org_id=factories.org(ZIBO, kind="university").id))
     world.renamed_app_id = first
+    _reports(world, officer)
     db.session.commit()
     return world
+
+
+# Annual reports of the two operating technology centers (rows 1 and 10 of ROWS):
+# (year reported on, row, state, {indicator: value}). Only accepted reports count.
+REPORTS = (
+    (2023, 1, "accepted", {"rd_spending": "100", "patents_applied": "3"}),
+    (2024, 1, "accepted", {"rd_spending": "150.5", "patents_applied": "4"}),
+    (2024, 10, "accepted", {"rd_spending": "50", "patents_applied": "1", "standards": "2"}),
+    (2025, 10, "submitted", {"rd_spending": "9999", "patents_applied": "99"}),
+)
+
+
+def _reports(world: World, officer) -> None:
+    tech = world.calls["c2022"].platform_type_id
+    rounds = {r.year: r for r in db.session.scalars(select(ReportRound))}  # a second world
+    for year in {r[0] for r in REPORTS} - set(rounds):
+        rounds[year] = ReportRound(year=year, platform_type_id=tech, opened_by_id=officer.id,
+                                   due_at=clock.now())
+        db.session.add(rounds[year])
+    centers = {}
+    for year, row, state, values in REPORTS:
+        app_id = world.apps[row][1]
+        if app_id not in centers:
+            centers[app_id] = Center(application_id=app_id, name=f"中心{row}",
+                                     lead_org_id=db.session.get(Application, app_id).lead_org_id)
+            db.session.add(centers[app_id])
+            db.session.flush()
+        report = AnnualReport(round=rounds[year], application_id=app_id,
+                              center_id=centers[app_id].id, state=state,
+                              first_filed_at=clock.now())
+        report.values = [ReportValue(code=code, value=Decimal(v)) for code, v in values.items()]
+        db.session.add(report)
+    db.session.flush()

@@ -113,3 +113,35 @@ def columns_with_line(key: str, title: str, desc: str, items: list[tuple[str, fl
                 + " ".join(f"{x},{y}" for x, y in points) + '"/>')
     body.extend(f'<circle cx="{x}" cy="{y}" r="3.5" fill="{LINE}"/>' for x, y in points)
     return _frame(key, title, desc, height, body)
+
+
+def diverging_bars(key: str, title: str, desc: str, items: list[tuple[str, float | None]], *,
+                   empty: str, suffix: str = "%") -> Markup:
+    """Horizontal bars left (negative) or right (positive) of a zero line: a change per item.
+    An item without a value (None: nothing to compare with) shows a dash."""
+    if not any(value is not None for _label, value in items):
+        return _empty(key, title, desc, empty)
+    label_w, row_h = 190, 24
+    half = (WIDTH - label_w - 20) / 2
+    zero = label_w + half
+    top = max(abs(value) for _label, value in items if value is not None) or 1
+    body = [f'<line x1="{zero}" y1="2" x2="{zero}" y2="{10 + len(items) * row_h}" '
+            f'stroke="{MUTED}"/>']
+    for i, (label, value) in enumerate(items):
+        y = 6 + i * row_h
+        shown = "—" if value is None else f"{value:+,.1f}{suffix}"
+        body.append(f'<g><title>{escape(label)}: {escape(shown)}</title>'
+                    f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">'
+                    f'{escape(_short(label))}</text>')
+        if value is None:
+            body.append(f'<text x="{zero + 6}" y="{y + 16}" fill="{MUTED}">—</text></g>')
+            continue
+        width = round((half - 50) * abs(value) / top, 1)
+        x = zero if value >= 0 else zero - width
+        colour = BAR if value >= 0 else LINE
+        text_x = zero + width + 4 if value >= 0 else zero - width - 4
+        anchor = "start" if value >= 0 else "end"
+        body.append(f'<rect x="{round(x, 1)}" y="{y + 4}" width="{width}" height="16" '
+                    f'fill="{colour}"/><text x="{round(text_x, 1)}" y="{y + 16}" '
+                    f'text-anchor="{anchor}">{escape(shown)}</text></g>')
+    return _frame(key, title, desc, 12 + len(items) * row_h, body)

@@ -3,7 +3,7 @@ labels: the drawing, the text alternative and the table (which the Excel downloa
 share the same numbers."""
 from flask_babel import gettext as _
 
-from workflow.calls.models import Call
+from workflow.centers.indicators import BY_CODE
 from workflow.statistics import charts, queries
 from workflow.statistics.charts import Chart
 from workflow.statistics.rules import Scope
@@ -92,7 +92,8 @@ def funds(scope: Scope) -> Chart:
                         "budget section of the application."))
 
 
-def funnel(call: Call | None) -> Chart:
+def funnel(call) -> Chart:
+    """`call`: a row of queries.funnel_calls(), or None."""
     labels = {"applied": _("Filed"), "recommended": _("Recommended"),
               "formal_passed": _("Passed the formal review"), "reviewed": _("Reviewed by experts"),
               "announced": _("Announced"), "approved": _("Approved")}
@@ -120,10 +121,40 @@ def statuses(scope: Scope) -> Chart:
                  charts.bars("statuses", title, summary, items, empty=_("No approvals.")))
 
 
-def all_charts(scope: Scope, call: Call | None) -> list[Chart]:
+def _figure(value, money: bool):
+    """A summed indicator for the table: money with its decimals, a count as a whole number."""
+    if value is None:
+        return "—"
+    return float(value) if money or value != value.to_integral_value() else int(value)
+
+
+def indicators(scope: Scope) -> Chart:
+    years, rows = queries.indicator_changes(scope)
+    last = years[-1] if years else scope.year_to
+    title = _("Indicators reported by the centers, and their change in %(year)d", year=last)
+    items = [(str(BY_CODE[r.code].label), r.percent) for r in rows]
+    summary = _("Sums of the accepted annual reports for %(years)s.",
+                years=", ".join(map(str, years))) + " " + "; ".join(
+        f"{label}: {'—' if p is None else f'{p:+.1f}%'}" for label, p in items) \
+        if rows else _("No accepted annual report in these years.")
+    return Chart("indicators", title, summary,
+                 (_("Indicator"), _("Unit"), *map(str, years),
+                  _("Change on %(year)d", year=last - 1), _("Change (%)")),
+                 [(str(BY_CODE[r.code].label), str(BY_CODE[r.code].unit),
+                   *(_figure(r.totals[y], BY_CODE[r.code].money) for y in years),
+                   _figure(r.change, BY_CODE[r.code].money),
+                   "—" if r.percent is None else f"{r.percent:+.1f}%") for r in rows],
+                 charts.diverging_bars("indicators", title, summary, items,
+                                       empty=_("No year before to compare with.")),
+                 note=_("Years reported on (an annual report of 2024 is filed in 2025); only "
+                        "reports the department accepted count."))
+
+
+def all_charts(scope: Scope, call) -> list[Chart]:
     return [approvals(scope), cities(scope), fields(scope), lead_kinds(scope), funds(scope),
-            funnel(call), statuses(scope)]
+            funnel(call), statuses(scope), indicators(scope)]
 
 
 BUILDERS = {"approvals": approvals, "cities": cities, "fields": fields,
-            "lead_kinds": lead_kinds, "funds": funds, "statuses": statuses}
+            "lead_kinds": lead_kinds, "funds": funds, "statuses": statuses,
+            "indicators": indicators}

@@ -5,17 +5,20 @@ and the public list of centers.
 Every count is of applications whose approval notice was issued (NOTICE_ISSUED_STATES) in
 calls of the reader's Scope, unless a function says otherwise."""
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import Float, and_, case, cast, func, literal, select
 from sqlalchemy.orm import aliased
 
 from workflow.calls.models import Call, CallField, PlatformType
+from workflow.centers.indicators import INDICATORS
 from workflow.centers.models import PREPARATORY_MARK, PREPARATORY_STATES, Center
 from workflow.core.extensions import db
 from workflow.core.reference import CITIES
 from workflow.core.states import CENTER_STATES, NOTICE_ISSUED_STATES, CallState
 from workflow.intake.models import Application, ApplicationSection
 from workflow.organizations.models import Organization
+from workflow.reports.queries import totals_by_year
 from workflow.statistics.rules import (
     ACADEMIC_KINDS,
     CENTER_STATUS_ORDER,
@@ -202,16 +205,17 @@ def by_status(scope: Scope) -> list[tuple[str, int]]:
     return [(state.value, counted.get(state.value, 0)) for state in CENTER_STATUS_ORDER]
 
 
-def funnel_calls(scope: Scope) -> list[Call]:
-    """The calls whose funnel can be shown, newest first: announced calls of the scope's
-    platform type (every year: the current call may be younger than the range)."""
-    stmt = select(Call).where(Call.state != CallState.PLANNED)
+def funnel_calls(scope: Scope) -> list:
+    """The calls whose funnel can be shown, newest first, as rows (id, year, title): the
+    announced calls of the scope's platform type (of every year: the current call may be
+    younger than the range)."""
+    stmt = select(Call.id, Call.year, Call.title).where(Call.state != CallState.PLANNED)
     if scope.platform_type_id:
         stmt = stmt.where(Call.platform_type_id == scope.platform_type_id)
-    return list(db.session.scalars(stmt.order_by(Call.year.desc(), Call.id.desc())))
+    return db.session.execute(stmt.order_by(Call.year.desc(), Call.id.desc())).all()
 
 
-def funnel(call: Call) -> list[tuple[str, int]]:
+def funnel(call) -> list[tuple[str, int]]:
     """How many of the call's applications reached each stage, from filing to approval."""
     counted = dict(db.session.execute(
         select(Application.state, func.count()).where(Application.call_id == call.id)
@@ -273,7 +277,8 @@ def summary(scope: Scope | None = None) -> dict:
     """The centers as `flask stats --json` prints them, from the queries of the statistics
     page (every year and type unless `scope` says otherwise): by status after the notice
     (every state, 0 included), approvals per year, by city (with rank), field and kind of
-    lead unit, and the committed funds per year."""
+    lead unit, the committed funds per year, and the indicators of the accepted annual reports
+    summed per year reported on."""
     if scope is None:
         first, last = year_span() or (0, 0)
         scope = Scope(first, last)
@@ -290,4 +295,37 @@ def summary(scope: Scope | None = None) -> dict:
         "funds": {str(r.year): {"centers": r.centers, "own": r.own, "provincial": r.provincial,
                                 "local": r.local, "total": round(r.total, 2)}
                   for r in committed_funds(scope)},
+        "indicators": {str(year): {code: float(total) for code, total in sorted(codes.items())}
+                       for year, codes in sorted(totals_by_year(
+                           platform_type_id=scope.platform_type_id).items())},
     }
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    code: str
+    totals: dict  # {year: Decimal} for the years shown that have accepted reports
+    change: Decimal | None  # the last year shown against the year before it
+    percent: float | None
+
+
+def indicator_changes(scope: Scope) -> tuple[list[int], list[IndicatorRow]]:
+    """The indicators of the accepted annual reports summed per year reported on (the years
+    of the scope; workflow/reports/queries.py, one aggregate statement), and the change of
+    the last of those years on the year before. Returns (years shown, one row per indicator
+    that has a value)."""
+    totals = totals_by_year(first_year=scope.year_from - 1, last_year=scope.year_to,
+                            platform_type_id=scope.platform_type_id)
+    years = sorted(y for y in totals if y >= scope.year_from)
+    rows = []
+    for indicator in INDICATORS:
+        if not any(indicator.code in totals[y] for y in years):
+            continue
+        last = totals[years[-1]].get(indicator.code)
+        before = totals.get(years[-1] - 1, {}).get(indicator.code)
+        change = None if last is None or before is None else last - before
+        percent = (None if change is None or not before
+                   else round(float(change) * 100 / float(before), 1))
+        rows.append(IndicatorRow(indicator.code, {y: totals[y].get(indicator.code)
+                                                  for y in years}, change, percent))
+    return years, rows
