@@ -65,7 +65,8 @@ def open_round():
 def round_page(round_id: int):
     round_ = load_or_404(ReportRound, round_id)
     require("report_round.view", round_)
-    state = request.args.get("state") if request.args.get("state") in ReportState else None
+    state = request.args.get("state", "")
+    state = state if state in {str(s) for s in ReportState} else None
     late = request.args.get("late") == "1"
     found = queries.round_reports(round_, state=state, late=late,
                                   page=request.args.get("page", 1, type=int))

@@ -17,6 +17,7 @@ from workflow.desk.queries import expert as desk_expert
 from workflow.desk.queries import leader as desk_leader
 from workflow.desk.queries import officer as desk_officer
 from workflow.desk.queries import recommender as desk_recommender
+from workflow.desk.queries import reports as desk_reports
 from workflow.desk.queries.items import Group, Section, by_urgency
 from workflow.lifecycle.permissions import can
 
@@ -86,6 +87,12 @@ GROUPS: dict[str, Texts] = {
                                "acceptance.expert_seats"),
     "acceptance_confirmations": Texts(_l("Acceptance results to confirm as chair"),
                                       _l("Confirm"), _l("Invited"), "acceptance.expert_seats"),
+    "reports_to_file": Texts(_l("Annual reports to file"), _l("Open"), _l("Due"),
+                             "reports.mine"),
+    "reports_city": Texts(_l("Annual reports to review"), _l("Review"), _l("Filed"),
+                          "reports.city"),
+    "reports_department": Texts(_l("Annual reports to accept or return"), _l("Review"),
+                                _l("Passed on"), "reports.rounds_index"),
     "notices_to_sign": Texts(_l("Approval notices to sign"), _l("Sign"), _l("Waiting since"),
                              "notices.index"),
 }
@@ -102,9 +109,11 @@ SECTIONS: tuple[tuple[str, str, tuple[tuple[str, Builder], ...]], ...] = (
         ("application.list_own", desk_applicant.corrections),
         ("application.list_own", desk_applicant.confirmations),
         ("application.list_own", desk_applicant.documents),
+        ("report.list_own", desk_reports.to_file),
         ("application.list_own", desk_acceptance.to_apply))),
     ("recommender", "recommender.queue", (
         ("recommender.queue", desk_recommender.to_decide),
+        ("report.list_city", desk_reports.to_city),
         ("organization.queue", desk_recommender.units))),
     ("expert", "expert.home", (
         ("expert.home", desk_expert.invitations),
@@ -120,6 +129,7 @@ SECTIONS: tuple[tuple[str, str, tuple[tuple[str, Builder], ...]], ...] = (
         ("call.review_progress", desk_officer.alarms),
         ("objection.handle", desk_officer.objections),
         ("notice.issue", desk_officer.notices),
+        ("report_round.open", desk_reports.to_officer),
         ("outbox.view", desk_officer.mails),
         ("call.manage", desk_calls.running_calls),
         ("acceptance.manage", desk_acceptance.to_officer))),
