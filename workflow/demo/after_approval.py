@@ -12,6 +12,7 @@ from workflow.accounts.models.users import User
 from workflow.calls.models import Call
 from workflow.core.clock import LOCAL
 from workflow.core.reference import city_of
+from workflow.demo import reports as report_demo
 from workflow.intake.models import Application
 
 
@@ -35,7 +36,7 @@ def at(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datet
 
 
 # The steps in order; each feature adds its own `seed` here.
-STEPS: tuple[Callable[[World], None], ...] = ()
+STEPS: tuple[Callable[[World], None], ...] = (report_demo.seed,)
 
 
 def run(world: World) -> None:
