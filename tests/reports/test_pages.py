@@ -142,3 +142,24 @@ def test_the_city_then_the_officer_find_it_on_their_desk_and_decide_on_its_page(
     assert report_of(world, "a").state == ReportState.RETURNED
     lead = login_as(world.users["lead_a"])
     assert "请补充说明。" in lead.get(f"/reports/{report.id}").text
+
+
+def test_the_city_and_unit_lists_issue_the_same_statements_for_more_reports(world, login_as):
+    open_2023(world)
+    db.session.commit()
+    city = login_as(world.users["rec_jinan"])
+
+    def counted(client, path):
+        with counted_statements() as statements:
+            html = client.get(path).text
+        return len(statements), html.split('id="reports"', 1)[1].count("<tr>")
+
+    few = counted(city, "/recommender/reports")
+    with factories.clock_at(MARCH):
+        rounds.open_round(year=2022, platform_type=world.platform_type,
+                          due_on=date(2024, 6, 30), actor=world.users["officer"])
+    db.session.commit()
+    more = counted(city, "/recommender/reports")
+    assert (few[1], more[1]) == (1 + 2, 1 + 4) and few[0] == more[0]
+    lead = login_as(world.users["lead_a"])
+    assert counted(lead, "/reports")[1] == 1 + 2
