@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forms.task_books import DecisionForm, StepForm, TaskBookForm
+from forms.task_books import ConfirmForm, DecisionForm, StepForm, TaskBookForm
 from workflow.centers.indicators import INDICATORS
 from workflow.core.storage import DamagedFile
 from workflow.intake.models import Application
@@ -59,12 +59,12 @@ def start(app_id: int):
     return redirect(url_for(".edit", book_id=book.id))
 
 
-def _page(book: TaskBook, status: int = 200, decision_form=None):
+def _page(book: TaskBook, status: int = 200, decision_form=None, confirm_form=None):
     return render_template(
         "task_books/view.html", book=book, years=queries.years_of(book.application),
         indicators=INDICATORS, budget_sources=BUDGET_SOURCES, history=queries.history(book),
-        step_form=StepForm(), decision_form=decision_form or DecisionForm(formdata=None)
-    ), status
+        confirm_form=confirm_form or ConfirmForm(formdata=None),
+        decision_form=decision_form or DecisionForm(formdata=None)), status
 
 
 @bp.get("/task-books/<int:book_id>")
@@ -107,7 +107,7 @@ def edit(book_id: int):
         if form.validate_on_submit():
             checked = read_content(request.form, years)
             problems = checked.problems
-            submit = request.form.get("then") == "submit"
+            submit = form.then.data == "submit"
             with unit_of_work() as work:
                 task_books.save_task_book(book, checked, actor=current_user)
                 if submit:
@@ -119,6 +119,9 @@ def edit(book_id: int):
                                 else url_for(".edit", book_id=book.id))
             if submit and not problems:
                 flash(_("Nothing was saved: complete the task book first."), "warning")
+        else:
+            flash(_("The form could not be sent; what you typed is shown again. Please send "
+                    "it once more."), "danger")
     tasks = max(len(book.tasks or []), sum(1 for k in values if k.endswith("-title")
                                            and k.startswith("task-"))) + 3
     return render_template(
@@ -129,9 +132,10 @@ def edit(book_id: int):
 
 def _step(book: TaskBook, permission: str, run, done: str):
     require(permission, book)
-    if not StepForm().validate_on_submit():
-        flash(_("This form was open for too long. Please try again."), "danger")
-        return redirect(url_for(".view", book_id=book.id))
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash(_("Tick the box to confirm that you have read the task book."), "danger")
+        return _page(book, 422, confirm_form=form)
     with unit_of_work() as work:
         run()
     if not work.failed:

@@ -17,6 +17,7 @@ from workflow.desk.queries import expert as desk_expert
 from workflow.desk.queries import leader as desk_leader
 from workflow.desk.queries import officer as desk_officer
 from workflow.desk.queries import recommender as desk_recommender
+from workflow.desk.queries import task_books as desk_task_books
 from workflow.desk.queries import reports as desk_reports
 from workflow.desk.queries.items import Group, Section, by_urgency
 from workflow.lifecycle.permissions import can
@@ -93,6 +94,17 @@ GROUPS: dict[str, Texts] = {
                           "reports.city"),
     "reports_department": Texts(_l("Annual reports to accept or return"), _l("Review"),
                                 _l("Passed on"), "reports.rounds_index"),
+    "task_books_to_draft": Texts(_l("Task books to draft and submit"), _l("Open"),
+                                 _l("Waiting since"), "task_books.index"),
+    "task_books_to_sign_unit": Texts(_l("Task books to sign for your unit"), _l("Sign"),
+                                     _l("Agreed"), "task_books.index"),
+    "task_books_city": Texts(_l("Task books to review"), _l("Review"), _l("Submitted"),
+                             "task_books.index"),
+    "task_books_department": Texts(_l("Task books to agree or return"), _l("Review"),
+                                   _l("Passed on"), "task_books.index"),
+    "task_books_department_sign": Texts(_l("Task books to sign for the department"),
+                                        _l("Sign"), _l("Signed by the unit"),
+                                        "task_books.index"),
     "notices_to_sign": Texts(_l("Approval notices to sign"), _l("Sign"), _l("Waiting since"),
                              "notices.index"),
 }
@@ -110,9 +122,11 @@ SECTIONS: tuple[tuple[str, str, tuple[tuple[str, Builder], ...]], ...] = (
         ("application.list_own", desk_applicant.confirmations),
         ("application.list_own", desk_applicant.documents),
         ("report.list_own", desk_reports.to_file),
-        ("application.list_own", desk_acceptance.to_apply))),
+        ("application.list_own", desk_acceptance.to_apply),
+        ("application.list_own", desk_task_books.to_lead))),
     ("recommender", "recommender.queue", (
         ("recommender.queue", desk_recommender.to_decide),
+        ("recommender.queue", desk_task_books.to_city),
         ("report.list_city", desk_reports.to_city),
         ("organization.queue", desk_recommender.units))),
     ("expert", "expert.home", (
@@ -132,7 +146,8 @@ SECTIONS: tuple[tuple[str, str, tuple[tuple[str, Builder], ...]], ...] = (
         ("report_round.open", desk_reports.to_officer),
         ("outbox.view", desk_officer.mails),
         ("call.manage", desk_calls.running_calls),
-        ("acceptance.manage", desk_acceptance.to_officer))),
+        ("acceptance.manage", desk_acceptance.to_officer),
+        ("taskbook.list", desk_task_books.to_officer))),
     ("leader", "call.select", (
         ("call.select", desk_leader.selections),
         ("publicity.objections", desk_leader.objection_reviews),
