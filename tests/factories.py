@@ -19,6 +19,7 @@ from workflow.accounts.models.users import User, UserRole
 from workflow.calendar import queries as calendar
 from workflow.calls.models import PlatformType
 from workflow.calls.operations import calls
+from workflow.centers import operations as center_operations
 from workflow.centers.indicators import INDICATORS
 from workflow.core import clock, creditcode, pdf_check, workdays
 from workflow.core.extensions import db
@@ -258,6 +259,8 @@ def step_through(app, action: Action, actor) -> None:
         sign_task_book(app, actor)
     elif action in (Action.PASS_ACCEPTANCE, Action.FAIL_ACCEPTANCE):
         acceptance_decided(app, "pass" if action == Action.PASS_ACCEPTANCE else "fail", actor)
+    elif action == Action.REVOKE:
+        revoke(app, actor)
     else:
         transition(app, action, actor=actor, comment="测试意见")
 
@@ -366,6 +369,14 @@ def sign_task_book(app, officer_user):
     """SIGN_TASK_BOOK the way it happens: the book drafted, passed by the city, agreed, and
     signed by both sides."""
     task_book(app, officer_user=officer_user)
+
+
+def revoke(app, leader_user, reason_kind: str = "fraud"):
+    """REVOKE the way it happens: the leadership's decision recorded on the center's
+    revocation page, with its ground and reasons."""
+    center = center_operations.open_center(app, actor=leader_user)
+    return center_operations.revoke_center(center, reason_kind=reason_kind,
+                                           reason="测试意见：提供虚假材料", actor=leader_user)
 
 
 def revoke(app, leader_user, reason_kind: str = "fraud"):

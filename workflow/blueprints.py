@@ -5,6 +5,7 @@ from workflow.acceptance import views as acceptance
 from workflow.accounts.views import account, auth, users
 from workflow.calendar import views as calendar
 from workflow.calls.views import call_settings, officer, public, review_settings
+from workflow.centers import views as centers
 from workflow.desk import views as desk
 from workflow.experts.views import pool as expert_pool
 from workflow.experts.views import profile as expert_profile
@@ -37,4 +38,5 @@ def register(app: Flask) -> None:
     app.register_blueprint(task_books.bp)
     app.register_blueprint(statistics.bp)
     app.register_blueprint(acceptance.bp)
+    app.register_blueprint(centers.bp)
     errors.register(app)

@@ -17,7 +17,7 @@ from workflow.accounts.models.credentials import (
 from workflow.accounts.models.users import User, UserRole
 from workflow.calendar.models import CalendarDay
 from workflow.calls.models import Call, CallField, PlatformType, RequiredAttachment
-from workflow.centers.models import Center
+from workflow.centers.models import Center, CenterChange, CenterCoBuilder, Revocation
 from workflow.core.db import Base
 from workflow.core.models import AuditEntry
 from workflow.experts.models import (
@@ -52,7 +52,7 @@ __all__ = [
     "AcceptanceSeat", "AcceptanceSheet",
     "AnnualReport", "ReportAttachment", "ReportRound", "ReportValue",
     "TaskBook",
-    "Center",
+    "Center", "CenterChange", "CenterCoBuilder", "Revocation",
     "AccountToken", "Licence", "LoginEvent", "LoginThrottle", "OrgStatus", "RecoveryCode",
     "UserSession",
     "AssignmentRun", "PanelResult", "PanelSeat", "ScoreSheet",
