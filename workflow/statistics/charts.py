@@ -1,6 +1,7 @@
 """Charts drawn on the server as plain SVG: no script, no CDN, no style attribute (the
 pages' Content-Security-Policy allows none). Each chart carries its title and a text
 alternative (<title>, <desc>) and scales with its box (viewBox). Numbers in, markup out."""
+import unicodedata
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
@@ -10,7 +11,7 @@ BAR = "#2f6fb3"
 LINE = "#d9480f"
 MUTED = "#6c757d"
 FONT = 'font-family="sans-serif" font-size="12"'
-LABEL_CHARS = 14
+LABEL_WIDTH = 22  # half-widths of a label (a Chinese character is two)
 
 
 @dataclass
@@ -26,10 +27,25 @@ class Chart:
     svg: Markup = Markup("")
     note: str = ""
 
+    @property
+    def wide(self) -> bool:
+        """A table of many columns stands below its chart rather than beside it."""
+        return len(self.headers) > 4
+
+
+def _width(ch: str) -> int:
+    """Half-widths a character takes: 2 for Chinese (and other wide) characters."""
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
 
 def _short(label: str) -> str:
-    label = str(label)
-    return label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…"
+    """`label` cut to fit the label column (LABEL_WIDTH half-widths), with "…"."""
+    label, used = str(label), 0
+    for i, ch in enumerate(label):
+        used += _width(ch)
+        if used > LABEL_WIDTH:
+            return label[:max(i - 1, 1)] + "…"
+    return label
 
 
 def number(value) -> str:
@@ -90,7 +106,6 @@ def columns_with_line(key: str, title: str, desc: str, items: list[tuple[str, fl
 
     body = [f'<line x1="{left}" y1="{top + plot_h}" x2="{WIDTH - right}" y2="{top + plot_h}" '
             f'stroke="{MUTED}"/>',
-            f'<text x="{left}" y="{top - 10}" text-anchor="start">{number(peak)}</text>',
             f'<rect x="{WIDTH - 290}" y="6" width="12" height="12" fill="{BAR}"/>'
             f'<text x="{WIDTH - 273}" y="16">{escape(bar_label)}</text>'
             f'<line x1="{WIDTH - 150}" y1="12" x2="{WIDTH - 130}" y2="12" stroke="{LINE}" '

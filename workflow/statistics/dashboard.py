@@ -100,7 +100,7 @@ def funnel(call) -> Chart:
     stages = queries.funnel(call) if call else []
     filed = stages[0][1] if stages else 0
     shares = [f"{n} ({round(100 * n / filed)}%)" if filed else str(n) for _s, n in stages]
-    title = _("Funnel of the call %(call)s", call=f"{call.year} {call.title}") if call else \
+    title = _("Funnel of the call %(call)s", call=call.title) if call else \
         _("Funnel of the current call")
     items = [(labels[stage], n) for stage, n in stages]
     summary = _said(items) if call else _("No call.")

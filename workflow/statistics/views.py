@@ -39,11 +39,11 @@ def _scope_form():
     form.offer(queries.platform_types(), calls, english=str(get_locale()) == "en")
     if request.args and not form.validate():
         return form, calls, None
-    scope = Scope(form.year_from.data or span[0], form.year_to.data or span[1],
-                  form.platform_type.data or None)
-    if scope.year_from > scope.year_to:
-        scope = Scope(scope.year_to, scope.year_from, scope.platform_type_id)
-    return form, calls, scope
+    # A year left empty is the first or last year of the calls (one given alone may lie
+    # beyond the other end: the two are then taken in their order).
+    first, last = sorted((form.year_from.data or span[0], form.year_to.data or span[1]))
+    form.year_from.data, form.year_to.data = first, last
+    return form, calls, Scope(first, last, form.platform_type.data or None)
 
 
 def _funnel_call(form, calls):
