@@ -298,20 +298,23 @@ def acceptance_panel(row, officer_user=None, *, accept: bool = True):
 def score_acceptance(row, share: float = 0.9, *, confirm: bool = True):
     """Every accepted expert scores `share` of each item's maximum and submits; the chair
     confirms when `confirm`."""
-    rubric = acceptance_queries.rubric_of(row.application.call)
     for seat in row.seats:
-        if seat.status != "accepted":
-            continue
-        user_ = seat.expert.user
-        acceptance_scoring.save_sheet(
-            seat, {i["code"]: round(i["max"] * share * 2) / 2 for _d, i in items(rubric)}, {},
-            [], "同意通过验收。", actor=user_)
-        acceptance_scoring.submit_sheet(seat, actor=user_)
+        if seat.status == "accepted":
+            score_acceptance_seat(seat, share)
     if confirm:
         chair = next(s for s in row.seats if s.is_chair)
         acceptance_scoring.confirm_result(row, note="意见一致" if row.dispersion_alarm else "",
                                           actor=chair.expert.user)
     return row
+
+
+def score_acceptance_seat(seat, share: float = 0.9):
+    """The seat's expert scores `share` of each item's maximum and submits."""
+    rubric = acceptance_queries.rubric_of(seat.request.application.call)
+    acceptance_scoring.save_sheet(
+        seat, {i["code"]: round(i["max"] * share * 2) / 2 for _d, i in items(rubric)}, {}, [],
+        "同意通过验收。", actor=seat.expert.user)
+    acceptance_scoring.submit_sheet(seat, actor=seat.expert.user)
 
 
 def acceptance_decided(app, outcome: str, officer_user=None):
