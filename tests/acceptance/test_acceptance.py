@@ -20,6 +20,8 @@ from workflow.core.states import Action, AppState
 from workflow.experts.operations import conflicts
 from workflow.inbox.models import Notification
 from workflow.lifecycle.transitions import transition
+from workflow.notices.models import DecisionDocument
+from workflow.notices.operations.decisions import decision_bytes
 from workflow.review.rules.rubric import items
 
 S = AppState
@@ -98,7 +100,14 @@ def test_a_center_applies_is_scored_by_a_sealed_panel_and_passes(center):
     assert book_center.operating_since == clock.local(clock.now()).date()
     assert "（筹）" not in book_center.display_name
     trail = actions_of(center)
-    assert trail[-2:] == [Action.PASS_ACCEPTANCE, "decide_acceptance"]
+    assert trail[-3:] == [Action.PASS_ACCEPTANCE, "decide_acceptance",
+                          "issue_acceptance_result"]
+    doc = db.session.get(DecisionDocument, row.document_id)
+    assert doc.kind == "acceptance_result" and doc.number.text.endswith("号")
+    assert [a.id for a in doc.applications] == [center.id]
+    assert "（筹）建设验收结果的通知" in doc.content["title"]
+    assert "通过验收" in doc.content["paragraphs"][1]
+    assert decision_bytes(doc).startswith(b"%PDF")
     assert {"start_acceptance", "edit_acceptance", "upload_acceptance_attachment",
             "submit_acceptance", "accept_acceptance_seat", "submit_acceptance_sheet",
             "confirm_acceptance_panel"} <= set(trail)
@@ -117,7 +126,10 @@ def test_pass_with_conditions_keeps_the_conditions(center):
     outcomes.record_outcome(row, "pass_with_conditions", conditions="一年内引进高层次人才3名",
                             actor=officer)
     assert center.state == S.OPERATING
-    assert db.session.get(AcceptanceRequest, row.id).conditions == "一年内引进高层次人才3名"
+    row = db.session.get(AcceptanceRequest, row.id)
+    assert row.conditions == "一年内引进高层次人才3名"
+    doc = db.session.get(DecisionDocument, row.document_id)
+    assert "一年内引进高层次人才3名" in doc.content["paragraphs"][1]
 
 
 def test_a_deferred_center_stays_under_construction_and_applies_again_in_time(center):
@@ -132,6 +144,8 @@ def test_a_deferred_center_stays_under_construction_and_applies_again_in_time(ce
                             actor=officer)
     assert center.state == S.UNDER_CONSTRUCTION
     assert "acceptance_deferred" in kinds_told(lead)
+    doc = db.session.get(DecisionDocument, row.document_id)
+    assert "暂缓通过验收" in doc.content["paragraphs"][1]
     again = requests.start_request(center, actor=lead)
     assert again.attempt == 2
     db.session.delete(again)
@@ -155,6 +169,9 @@ def test_a_failed_center_fails_acceptance_with_reasons(center):
         AuditEntry.application_id == center.id,
         AuditEntry.action == Action.FAIL_ACCEPTANCE)).one()
     assert entry.comment == "主要指标完成不足六成" and entry.role == "officer"
+    doc = db.session.get(DecisionDocument, row.document_id)
+    assert "未通过验收" in doc.content["paragraphs"][1]
+    assert "主要指标完成不足六成" in doc.content["paragraphs"]
 
 
 def test_departing_from_the_panel_needs_reasons(center):
@@ -271,3 +288,4 @@ def test_the_lead_unit_is_reminded_when_construction_nears_its_end(center):
         assert outcomes.remind_ending() >= 1
         assert outcomes.remind_ending() == 0  # once
     assert "acceptance_due" in kinds_told(lead)
+

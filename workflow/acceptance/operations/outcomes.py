@@ -1,5 +1,6 @@
 """The department's outcome of an acceptance, recorded by an officer from the panel's
-confirmed result: pass or pass with conditions (PASS_ACCEPTANCE: the center operates, its
+confirmed result and issued as a numbered decision document (notices/operations/decisions.py):
+pass or pass with conditions (PASS_ACCEPTANCE: the center operates, its
 name drops "（筹）"), defer (the center stays under construction and may apply again until
 `rectify_by`), or fail (FAIL_ACCEPTANCE). The guard and effect of the two actions live here.
 Functions flush; the caller commits."""
@@ -22,10 +23,13 @@ from workflow.centers.operations import open_center
 from workflow.core import clock
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
+from workflow.core.reference import city_name
 from workflow.core.states import Action
 from workflow.inbox.notifications import lead_users, notify
 from workflow.lifecycle.permissions import can
 from workflow.lifecycle.transitions import transition
+from workflow.notices.models import DecisionKind
+from workflow.notices.operations.decisions import issue_decision
 
 LONGEST_DEFERRAL = timedelta(days=2 * 366)
 
@@ -83,7 +87,8 @@ def record_outcome(request: AcceptanceRequest, outcome: str, *, conditions: str 
                    actor) -> AcceptanceRequest:
     """Decide the request: the center's transition for pass and fail (its audit row and the
     lead unit's notification), an audit row and a notification for a deferral; the request
-    is decided, the conditions or the deadline kept."""
+    is decided, the conditions or the deadline kept; the result issued as a numbered
+    decision document about the center (its number, PDF and audit row)."""
     if not can(actor, "acceptance.manage", request):
         raise PermissionDenied("acceptance.manage")
     if request.state != RequestState.SUBMITTED or request.chair_confirmed_at is None:
@@ -92,6 +97,8 @@ def record_outcome(request: AcceptanceRequest, outcome: str, *, conditions: str 
     conditions, opinion = (conditions or "").strip()[:4000], (opinion or "").strip()[:4000]
     outcome = _checked(request, outcome, conditions, rectify_by, opinion)
     app = request.application
+    center = queries.center_of(app)
+    preparatory_name = center.display_name if center else app.title
     comment = "; ".join(part for part in (str(OUTCOME_LABELS[outcome]), conditions, opinion)
                         if part)
     if outcome in PASSING:
@@ -103,9 +110,45 @@ def record_outcome(request: AcceptanceRequest, outcome: str, *, conditions: str 
         conditions=conditions if outcome == Outcome.PASS_WITH_CONDITIONS else "",
         rectify_by=rectify_by if outcome == Outcome.DEFER else None, opinion=opinion,
         decided_at=clock.now(), decided_by_id=actor.id)
+    request.document_id = issue_decision(
+        DecisionKind.ACCEPTANCE_RESULT, applications=[app], actor=actor,
+        **result_text(request, preparatory_name)).id
+    db.session.flush()
     if outcome == Outcome.DEFER:
         _tell_deferred(request)
     return request
+
+
+def result_text(request: AcceptanceRequest, name: str) -> dict:
+    """The title, addressee, paragraphs and copy line of the acceptance result: the center
+    (by its name under construction), the panel's score, the outcome with its conditions or
+    deadline, the department's opinion."""
+    app, center = request.application, queries.center_of(request.application)
+    lead = center.lead_org.name if center else app.lead_org.name
+    plain = center.name if center else app.title
+    outcome = Outcome(request.outcome)
+    decided = {
+        Outcome.PASS: f"经研究，{name}通过验收，自本通知印发之日起转为运行，名称为“{plain}”。",
+        Outcome.PASS_WITH_CONDITIONS: f"经研究，{name}有条件通过验收，自本通知印发之日起转为"
+                                      f"运行，名称为“{plain}”。请{lead}按以下要求落实整改："
+                                      f"{request.conditions.rstrip('。')}。",
+        Outcome.DEFER: f"经研究，{name}暂缓通过验收。请{lead}对照专家意见认真整改，于"
+                       f"{chinese_day(request.rectify_by)}前重新提出验收申请。",
+        Outcome.FAIL: f"经研究，{name}未通过验收，自本通知印发之日起不得再以“{plain}”名义开展"
+                      "活动。",
+    }[outcome]
+    paragraphs = [f"根据省级创新平台管理有关规定，我厅组织专家对{lead}牵头建设的{name}进行了"
+                  f"建设期满验收，专家组综合评分{request.score:g}分。", decided]
+    if request.opinion:
+        paragraphs.append(request.opinion)
+    paragraphs.append("特此通知。")
+    return {"title": f"关于{name}建设验收结果的通知", "addressee": lead,
+            "paragraphs": paragraphs, "cc": f"{city_name(app.region_code)}科学技术局",
+            "note": "（此件依申请公开）"}
+
+
+def chinese_day(day: date | None) -> str:
+    return "" if day is None else f"{day.year}年{day.month}月{day.day}日"
 
 
 def _tell_deferred(request: AcceptanceRequest) -> None:
