@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from workflow.centers.indicators import INDICATORS
 from workflow.core.clock import LOCAL, freeze
 from workflow.task_books import operations as task_books
-from workflow.task_books.queries import years_of
+from workflow.task_books.queries import prefilled, years_of
 from workflow.task_books.rules import read_content
 
 if TYPE_CHECKING:  # after_approval lists this step: it is imported from there
@@ -39,20 +39,24 @@ def _form(book, n: int, *, low: bool = False) -> dict:
     form = {"liability": book.liability}
     for ind in INDICATORS:
         baseline = (book.indicators.get(ind.code) or {}).get("baseline")
-        baseline = float(baseline if baseline else BASELINES[ind.code] * (1 + n % 4 * 0.25))
+        if not baseline:
+            baseline = BASELINES[ind.code] * (1 + n % 4 * 0.25)
+            baseline = round(baseline, 2) if ind.money else round(baseline)
+        baseline = float(baseline)
         form[f"ind-{ind.code}-baseline"] = f"{baseline:g}"
         rate = 0.02 if low and ind.code.startswith("patents") else growth
         for k, year in enumerate(years, start=1):
             value = baseline * (1 + rate) ** k
             form[f"ind-{ind.code}-{year}"] = f"{value:.2f}" if ind.money else f"{round(value)}"
         form[f"ind-{ind.code}-final"] = form[f"ind-{ind.code}-{years[-1]}"]
-    for i, task in enumerate(book.tasks or [{"title": "关键共性技术攻关", "content": "",
-                                             "year": ""}]):
+    tasks = prefilled(book.application)["tasks"] or [
+        {"title": "关键共性技术攻关", "content": "", "year": ""}]
+    for i, task in enumerate(tasks):
         form[f"task-{i}-title"] = task["title"]
         form[f"task-{i}-content"] = task["content"] or "按年度目标组织实施，形成阶段性成果。"
     for t, (title, year) in enumerate((("中试验证平台建设", years[0]),
                                        ("成果转移转化与企业服务", years[1])),
-                                      start=len(book.tasks or [1])):
+                                      start=len(tasks)):
         form[f"task-{t}-title"], form[f"task-{t}-year"] = title, str(year)
         form[f"task-{t}-content"] = "建成并对外开放服务。" if t % 2 else "转化成果不少于3项。"
     for key, value in book.budget.items():

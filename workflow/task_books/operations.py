@@ -7,7 +7,6 @@ through `MACHINE` (an audit row each) and tells whoever acts next."""
 import base64
 import secrets
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -36,6 +35,8 @@ from workflow.task_books.queries import (
 )
 from workflow.task_books.rules import (
     BUDGET_SOURCES,
+    DOCUMENT_NAMES,
+    DOCUMENT_SOURCES,
     Checked,
     construction_dates,
     submission_problems,
@@ -223,15 +224,15 @@ def render_pdf(book: TaskBook, center: Center, frozen: dict, content_digest: str
     """The signed book as a PDF, in Chinese whatever the signer's language."""
     app = book.application
     years = frozen["years"]
-    with force_locale("zh_CN"):
-        rows = []
-        for ind in INDICATORS:
-            row = frozen["indicators"].get(ind.code) or {}
-            rows.append({"label": str(ind.label), "unit": str(ind.unit),
-                         "baseline": shown(row.get("baseline")),
-                         "yearly": [shown((row.get("yearly") or {}).get(str(y))) for y in years],
-                         "final": shown(row.get("final"))})
-        budget = [(str(label), shown(frozen["budget"].get(key))) for key, label in BUDGET_SOURCES]
+    rows = []
+    for ind in INDICATORS:
+        row = frozen["indicators"].get(ind.code) or {}
+        label, unit = DOCUMENT_NAMES[ind.code]
+        rows.append({"label": label, "unit": unit, "baseline": shown(row.get("baseline")),
+                     "yearly": [shown((row.get("yearly") or {}).get(str(y))) for y in years],
+                     "final": shown(row.get("final"))})
+    budget = [(DOCUMENT_SOURCES[key], shown(frozen["budget"].get(key)))
+              for key, _label in BUDGET_SOURCES]
     total = shown(sum(frozen["budget"].get(key) or 0 for key, _label in BUDGET_SOURCES))
     return render_document(
         "task_books/pdf/task_book.html", book=frozen, rows=rows, budget=budget, total=total,

@@ -28,13 +28,25 @@ BUDGET_SOURCES: tuple[tuple[str, object], ...] = (
     ("local_match", _l("Local government match")),
 )
 BUDGET_LABELS = dict(BUDGET_SOURCES)
+# The signed document is Chinese whatever the signer's language (official content is data,
+# as the notice's texts are): the indicators' and sources' names as the book prints them.
+DOCUMENT_NAMES = {
+    "rd_spending": ("研发经费支出", "万元"), "rd_staff": ("研发人员", "人"),
+    "patents_applied": ("发明专利申请", "件"), "patents_granted": ("发明专利授权", "件"),
+    "standards": ("制定标准", "项"), "projects_national": ("承担国家级项目", "项"),
+    "projects_provincial": ("承担省级项目", "项"), "funds_received": ("获得项目经费", "万元"),
+    "transfer_revenue": ("成果转化收入", "万元"), "transfer_profit": ("成果转化利润", "万元"),
+    "incubated_enterprises": ("孵化企业", "家"), "sme_services": ("服务中小企业", "次"),
+}
+DOCUMENT_SOURCES = {"own_funds": "自筹资金", "provincial_funds": "省级财政资金",
+                    "local_match": "地方配套资金"}
 BOOK_STATE_LABELS = {
     TaskBookState.DRAFTING: _l("Being drafted by the lead unit"),
     TaskBookState.SUBMITTED: _l("With the city"),
     TaskBookState.CITY_PASSED: _l("With the department"),
     TaskBookState.AGREED: _l("Agreed: the lead unit signs"),
     TaskBookState.UNIT_SIGNED: _l("Signed by the lead unit: the department signs"),
-    TaskBookState.SIGNED: _l("Signed"),
+    TaskBookState.SIGNED: _l("Signed by both sides"),
 }
 STEP_LABELS = {
     "task_book_start": _l("Started from the application"),
