@@ -1,7 +1,8 @@
 """center changes and revocations (issue 13, item 5): the changes a center's lead unit asks
 for (name, lead unit, director, co-builders) with the values before and after, the supporting
 PDF and the department's decision, one open per kind; the center's own record of its
-co-builders once they changed; and the leadership's revocation decisions
+co-builders once they changed; and the leadership's revocation decisions, each with its
+numbered decision document
 
 Revision ID: d13f0f0f0f06
 Revises: d13a1a1a1a07
@@ -62,12 +63,15 @@ def upgrade():
     sa.Column('reason', sa.String(length=4000), nullable=False),
     sa.Column('decided_by_id', sa.Integer(), nullable=False),
     sa.Column('decided_at', workflow.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('decision_id', sa.Integer(), nullable=False),
     sa.CheckConstraint("reason != ''", name=op.f('ck_center_revocations_has_reason')),
     sa.CheckConstraint("reason_kind IN ('failed_rectification', 'fraud', 'on_request')", name=op.f('ck_center_revocations_reason_kind_known')),
     sa.ForeignKeyConstraint(['center_id'], ['centers.id'], name=op.f('fk_center_revocations_center_id_centers'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_center_revocations_decided_by_id_users')),
+    sa.ForeignKeyConstraint(['decision_id'], ['decision_documents.id'], name=op.f('fk_center_revocations_decision_id_decision_documents')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_center_revocations')),
-    sa.UniqueConstraint('center_id', name=op.f('uq_center_revocations_center_id'))
+    sa.UniqueConstraint('center_id', name=op.f('uq_center_revocations_center_id')),
+    sa.UniqueConstraint('decision_id', name=op.f('uq_center_revocations_decision_id'))
     )
     op.create_table('center_cobuilders',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -4,6 +4,7 @@ refuses with reasons; the center's record changes on approval and the history ke
 values before and after. One open request per kind; a revoked or failed center asks
 nothing. Every step writes an audit row and tells the other side."""
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from tests import factories
@@ -20,6 +21,12 @@ from workflow.inbox.models import Notification
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import can
 
+
+@pytest.fixture(autouse=True)
+def english():
+    """The problems are asserted in the source texts (the default language is Chinese)."""
+    with force_locale("en"):
+        yield
 
 def audit_actions(app) -> list[str]:
     return list(db.session.scalars(select(AuditEntry.action).where(

@@ -14,6 +14,7 @@ from workflow.core.db import Base, UTCDateTime
 from workflow.core.machine import Machine, Move
 from workflow.core.states import AppState
 from workflow.intake.models import Application
+from workflow.notices.models import DecisionDocument
 from workflow.organizations.models import Organization
 
 # While a center is being built its name carries "（筹）" (DOMAIN.md section 11).
@@ -165,7 +166,8 @@ REASON_LABELS = {
 
 class Revocation(Base):
     """The leadership's decision to revoke (撤销) a center: the kind of reason, the reason,
-    who decided and when. Written just before the REVOKE action, whose guard asks for it."""
+    who decided and when, and the decision document issued for it. Written just before the
+    REVOKE action, whose guard asks for it."""
 
     __tablename__ = "center_revocations"
     __table_args__ = (
@@ -182,9 +184,12 @@ class Revocation(Base):
     reason: Mapped[str] = mapped_column(String(4000))
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    # The numbered revocation decision (notices/operations/decisions.py), issued with it.
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decision_documents.id"), unique=True)
 
     center: Mapped[Center] = relationship()
     decided_by: Mapped[User] = relationship()
+    decision: Mapped[DecisionDocument] = relationship()
 
 
 CHANGE_MACHINE = Machine(_l("change request"), CenterChange, "state", (

@@ -37,10 +37,13 @@ from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
 from workflow.core.filenames import download_name
 from workflow.core.pdf_check import CheckedPdf
-from workflow.core.states import CENTER_STATES, Action, AppState, Role
-from workflow.inbox.notifications import notify, region_recommenders, staff
-from workflow.lifecycle.permissions import can
+from workflow.core.reference import city_name
+from workflow.core.states import CENTER_STATES, Action, AppState, Role, find_transition
+from workflow.inbox.notifications import absolute_url, notify, region_recommenders, staff
+from workflow.lifecycle.permissions import can, notice_of
 from workflow.lifecycle.transitions import transition
+from workflow.notices.models import DecisionKind
+from workflow.notices.operations.decisions import issue_decision
 from workflow.organizations.operations.organizations import unit_users
 
 
@@ -317,13 +320,15 @@ def document_download_name(change: CenterChange) -> str:
 
 
 def revoke_center(center: Center, *, reason_kind: str, reason: str, actor) -> Revocation:
-    """The leadership revokes the center: the decision with its ground and reasons is
-    recorded, REVOKE applied (under construction, operating or rectifying -> revoked; its
-    effect dates the center's revocation), the change requests still open refused with it,
-    and the city's bureau told besides the lead unit.
+    """The leadership revokes the center: the numbered revocation decision is issued
+    (notices/operations/decisions.py), the decision recorded with its ground and reasons,
+    REVOKE applied (under construction, operating or rectifying -> revoked; its effect dates
+    the center's revocation), the change requests still open refused with it, and the
+    city's bureau told besides the lead unit.
 
-    Side effects: the revocation, the application's state and audit row, the center's
-    revoked_at, the open requests closed (an audit row each), notifications."""
+    Side effects: a number and the stored PDF, the revocation, the application's state and
+    audit rows, the center's revoked_at, the open requests closed (an audit row each),
+    notifications."""
     app = center.application
     if not can(actor, Action.REVOKE, app):
         raise PermissionDenied(Action.REVOKE)
@@ -339,13 +344,15 @@ def revoke_center(center: Center, *, reason_kind: str, reason: str, actor) -> Re
                           "rectification."))
     if problems:
         raise ServiceError(*problems)
-    if revocation_of(center) is not None:
-        raise ServiceError(_("This center was revoked already."))
+    if revocation_of(center) is not None or find_transition(app.state, Action.REVOKE) is None:
+        raise ServiceError(_("This center cannot be revoked now."))
+    document = issue_decision(DecisionKind.REVOCATION, applications=[app], actor=actor,
+                              **revocation_text(center, reason_kind, reason))
     revocation = Revocation(center_id=center.id, reason_kind=reason_kind, reason=reason,
-                            decided_by_id=actor.id, decided_at=now())
+                            decided_by_id=actor.id, decided_at=now(), decision=document)
     db.session.add(revocation)
     db.session.flush()
-    transition(app, Action.REVOKE, actor=actor, comment=reason)
+    transition(app, Action.REVOKE, actor=actor, comment=f"{document.number.text} {reason}")
     for change in queries.open_changes(center):
         CHANGE_MACHINE.move(
             change, "refuse", actor=actor, application=app, decided_by_id=actor.id,
@@ -353,6 +360,45 @@ def revoke_center(center: Center, *, reason_kind: str, reason: str, actor) -> Re
             comment=f"{change.kind}: {summary(change, change.after)}. revoked")
     _tell_city(center, revocation)
     return revocation
+
+
+# The ground of a revocation as the decision document states it (documents are in Chinese).
+_GROUNDS = {
+    RevocationReason.FAILED_RECTIFICATION:
+        "该中心在运行评估中被评为不合格，整改期满后经复评仍未达到要求。",
+    RevocationReason.FRAUD: "经核查，该中心在建设运行中存在弄虚作假、提供虚假材料等问题。",
+    RevocationReason.ON_REQUEST: "{unit}向我厅提出撤销该中心的申请。",
+}
+
+
+def revocation_text(center: Center, reason_kind: str, reason: str) -> dict:
+    """The title, addressee, paragraphs and copy line of the revocation decision: the
+    center as approved (the notice's number), the ground, the leadership's reasons, the
+    decision, and for fraud the recovery of the funds."""
+    app = center.application
+    notice = notice_of(app.call)
+    approved = (f"经{notice.number.text}文件批复建设" if notice and notice.number
+                else f"于{app.call.year}年批复建设")
+    decided = (f"根据省级创新平台管理有关规定，经研究，决定撤销{center.display_name}，"
+               f"自本决定印发之日起不得再以“{center.name}”名义开展活动。")
+    if reason_kind == RevocationReason.FRAUD:
+        decided += "对已拨付的省级财政资金，依规予以追回。"
+    city = city_name(app.region_code)
+    return {
+        "title": f"关于撤销{center.name}的决定",
+        "addressee": center.lead_org.name,
+        "paragraphs": [f"{center.display_name}由{center.lead_org.name}牵头，{approved}。",
+                       _GROUNDS[reason_kind].format(unit=center.lead_org.name) + reason,
+                       decided, "特此决定。"],
+        "cc": f"{city}科学技术局", "note": "（此件公开发布）"}
+
+
+def revocation_step(app) -> str:
+    """What the lead unit reads after the revocation: where the decision document is."""
+    revocation = revocation_of(queries.center_of(app))
+    return _("The revocation decision %(number)s is on the center's page: %(url)s",
+             number=revocation.decision.number.text,
+             url=absolute_url(f"/centers/{revocation.center_id}"))
 
 
 def mark_revoked(app, actor) -> None:

@@ -23,6 +23,8 @@ from workflow.core.states import Action, find_transition
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import is_leader, is_officer, is_recommender
 from workflow.organizations.models import Organization
+from workflow.reports.models import AnnualReport, ReportRound
+from workflow.task_books.models import TaskBook
 from workflow.web.queries import lists, search
 from workflow.web.queries.consequences import Consequences
 
@@ -34,6 +36,22 @@ class CurrentCoBuilder:
     division_of_work: str
     organization_id: int | None
     since: datetime | None  # None: a co-builder of the application, from the start
+
+
+@dataclass(frozen=True)
+class Related:
+    """What other features keep about the center, for its page to link: its task book and
+    its annual reports, the year each reports on."""
+    task_book: TaskBook | None
+    reports: list[tuple[AnnualReport, int]]
+
+
+def related(center: Center) -> Related:
+    reports = db.session.execute(
+        select(AnnualReport, ReportRound.year).join(ReportRound)
+        .where(AnnualReport.center_id == center.id).order_by(ReportRound.year)).all()
+    return Related(db.session.scalar(select(TaskBook).where(
+        TaskBook.application_id == center.application_id)), [tuple(r) for r in reports])
 
 
 def has_cobuilder_record(center: Center) -> bool:

@@ -55,6 +55,7 @@ def detail(center_id: int):
         "centers/center_detail.html", center=center, app=app,
         cobuilders=queries.current_cobuilders(center), changes=queries.history(center),
         revocation=rules.revocation_of(center), kinds=KIND_LABELS,
+        related=queries.related(center),
         asks={kind: rules.request_problems(center, kind) for kind in ChangeKind}
         if can(current_user, "center.request_change", center) else None,
         may_revoke=can(current_user, Action.REVOKE, app) and rules.revocable(center),

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from workflow.desk.queries import acceptance as desk_acceptance
 from workflow.desk.queries import applicant as desk_applicant
 from workflow.desk.queries import calls as desk_calls
+from workflow.desk.queries import centers as desk_centers
 from workflow.desk.queries import expert as desk_expert
 from workflow.desk.queries import leader as desk_leader
 from workflow.desk.queries import officer as desk_officer
@@ -107,6 +108,11 @@ GROUPS: dict[str, Texts] = {
                                         "task_books.index"),
     "notices_to_sign": Texts(_l("Approval notices to sign"), _l("Sign"), _l("Waiting since"),
                              "notices.index"),
+    "center_changes": Texts(_l("Center changes to approve or refuse"), _l("Decide"),
+                            _l("Requested"), "centers.queue"),
+    "own_centers": Texts(_l("Your unit's centers"), _l("Open"), _l("Since"), "centers.index"),
+    "centers_rectifying": Texts(_l("Centers in rectification"), _l("Open"),
+                                _l("Last change"), "centers.index"),
 }
 
 Builder = Callable[[object], Group | list[Group]]
@@ -121,6 +127,7 @@ SECTIONS: tuple[tuple[str, str, tuple[tuple[str, Builder], ...]], ...] = (
         ("application.list_own", desk_applicant.corrections),
         ("application.list_own", desk_applicant.confirmations),
         ("application.list_own", desk_applicant.documents),
+        ("center.list", desk_centers.own_centers),
         ("report.list_own", desk_reports.to_file),
         ("application.list_own", desk_acceptance.to_apply),
         ("application.list_own", desk_task_books.to_lead))),
@@ -143,6 +150,7 @@ SECTIONS: tuple[tuple[str, str, tuple[tuple[str, Builder], ...]], ...] = (
         ("call.review_progress", desk_officer.alarms),
         ("objection.handle", desk_officer.objections),
         ("notice.issue", desk_officer.notices),
+        ("center.change_queue", desk_centers.changes_to_decide),
         ("report_round.open", desk_reports.to_officer),
         ("outbox.view", desk_officer.mails),
         ("call.manage", desk_calls.running_calls),
@@ -151,7 +159,8 @@ SECTIONS: tuple[tuple[str, str, tuple[tuple[str, Builder], ...]], ...] = (
     ("leader", "call.select", (
         ("call.select", desk_leader.selections),
         ("publicity.objections", desk_leader.objection_reviews),
-        ("notice.view", desk_leader.notices))),
+        ("notice.view", desk_leader.notices),
+        ("center.list", desk_centers.rectifying))),
 )
 # Shown only when something waits in it; a role's section always, saying when nothing does.
 ONLY_WHEN_BUSY = frozenset({"organization"})
