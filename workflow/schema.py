@@ -37,7 +37,13 @@ from workflow.intake.models import (
     Attachment,
     CoBuilder,
 )
-from workflow.notices.models import DocumentNumber, Notice, NumberSeries, OfficialDocument
+from workflow.notices.models import (
+    DecisionDocument,
+    DocumentNumber,
+    Notice,
+    NumberSeries,
+    OfficialDocument,
+)
 from workflow.organizations.models import Licence, Organization, OrgKind, OrgStatus
 from workflow.publicity.models import Objection, Publicity, PublicityEntry
 from workflow.recommendation.models import Recommendation
@@ -60,7 +66,8 @@ __all__ = [
     "Base", "CalendarDay", "Call", "CallField", "ChecklistItem", "CoBuilder",
     "ConflictDeclaration", "CorrectionRequest", "DocumentNumber", "Exclusion", "Expert",
     "ExpertEmployment", "ExpertField", "ExpertRelation", "FieldTerm", "FormalReview", "Notice",
-    "Notification", "NumberSeries", "OfficialDocument", "Organization", "OrgKind",
+    "Notification", "NumberSeries", "OfficialDocument", "DecisionDocument", "Organization",
+    "OrgKind",
     "Objection", "OutboxMail", "PlatformType", "Publicity", "PublicityEntry", "Recommendation",
     "RequiredAttachment", "User", "UserRole",
     "FormSubmission", "KeptForm",

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from workflow.core.states import Action, AppState, Role
 from workflow.lifecycle.permissions import is_officer
 from workflow.lifecycle.registry import ActionSpec, register
+from workflow.notices import rules  # noqa: F401  (the decision documents' permissions)
 from workflow.notices.operations.drafts import issue_guard
 
 # The approval notice and the letter are stored first (notices/operations/issue.py).

@@ -10,7 +10,16 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    String,
+    Table,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.accounts.models.users import User
@@ -85,6 +94,7 @@ class DocumentNumber(Base):
     allocated_by: Mapped[User] = relationship(foreign_keys=[allocated_by_id])
     voided_by: Mapped[User | None] = relationship(foreign_keys=[voided_by_id])
     notice: Mapped["Notice | None"] = relationship(back_populates="number")
+    decision: Mapped["DecisionDocument | None"] = relationship(back_populates="number")
 
     @property
     def text(self) -> str:
@@ -166,6 +176,65 @@ class OfficialDocument(Base):
     @property
     def code_groups(self) -> str:
         """The verification code as printed: ABCD-EFGH-JKLM-NPQR."""
+        code = self.verification_code
+        return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+class DecisionKind(StrEnum):
+    """The decisions issued as documents of their own, each under a number of the registry."""
+
+    ACCEPTANCE_RESULT = "acceptance_result"
+    EVALUATION_RESULT = "evaluation_result"
+    REVOCATION = "revocation"
+
+
+decision_applications = Table(
+    "decision_applications", Base.metadata,
+    Column("decision_id", ForeignKey("decision_documents.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("application_id", ForeignKey("applications.id"), primary_key=True, index=True),
+)
+
+
+class DecisionDocument(Base):
+    """A numbered decision (acceptance results, evaluation results, a revocation), rendered
+    once when it is issued and stored with its SHA-256; `content` is what it says, as plain
+    data, so the verification page reads what was printed. The applications are the centers
+    it decides on: their lead units may download it."""
+
+    __tablename__ = "decision_documents"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('acceptance_result', 'evaluation_result', 'revocation')",
+            name="kind_known"),
+        CheckConstraint("size_bytes > 0", name="stored_has_size"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), index=True)
+    number_id: Mapped[int] = mapped_column(ForeignKey("document_numbers.id"), unique=True)
+    content: Mapped[dict] = mapped_column(JSON)
+    issued_on: Mapped[date] = mapped_column(Date())
+    issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    verification_code: Mapped[str] = mapped_column(String(16), unique=True)
+    stored_name: Mapped[str] = mapped_column(String(80))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int]
+
+    call: Mapped[Call | None] = relationship()
+    number: Mapped[DocumentNumber] = relationship(back_populates="decision")
+    issued_by: Mapped[User] = relationship()
+    applications: Mapped[list[Application]] = relationship(
+        secondary=decision_applications, order_by=Application.id)
+
+    @property
+    def title(self) -> str:
+        return self.content["title"]
+
+    @property
+    def code_groups(self) -> str:
         code = self.verification_code
         return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 

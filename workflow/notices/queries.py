@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from workflow.calls.models import Call
+from workflow.centers.models import Center
 from workflow.core.config import links_lead_nowhere
 from workflow.core.errors import ServiceError
 from workflow.core.extensions import db
@@ -188,3 +189,10 @@ def label(doc: OfficialDocument) -> str:
 def series(office: str, year: int) -> NumberSeries | None:
     return db.session.scalar(select(NumberSeries).where(
         NumberSeries.office == office, NumberSeries.year == year))
+
+
+def revocations(application_ids) -> dict[int, object]:
+    """When the centers of these applications were revoked, by application id (only the
+    revoked ones): the verification pages of their documents say so."""
+    return dict(db.session.execute(select(Center.application_id, Center.revoked_at).where(
+        Center.application_id.in_(list(application_ids)), Center.revoked_at.is_not(None))).all())

@@ -49,6 +49,7 @@ from workflow.notices.queries import (
     draft_problems,
     issue_problems,
     label,
+    revocations,
     signature_current,
 )
 
@@ -340,7 +341,16 @@ def describe(doc: OfficialDocument) -> dict:
                             date=chinese_date(notice.issued_on), seal_uri=None,
                             verification=None).title
     return {"number": notice.number.text, "date": chinese_date(notice.issued_on),
-            "agency": content["agency"], "title": title, "units": units}
+            "agency": content["agency"], "title": title, "units": units,
+            "kind_label": _("Approval notice") if doc.kind == "notice" else _("Approval letter"),
+            "revoked_centers": revoked_centers(units)}
+
+
+def revoked_centers(units: list[dict]) -> list[dict]:
+    """The listed units whose center was revoked since, with when: {"center", "on"}."""
+    revoked = revocations(u["application_id"] for u in units)
+    return [{"center": u["center"], "on": revoked[u["application_id"]]}
+            for u in units if u["application_id"] in revoked]
 
 
 def compare_upload(doc: OfficialDocument, stream) -> dict:

@@ -125,6 +125,9 @@ def void_number(number: DocumentNumber, *, reason: str, actor) -> None:
     if number.notice is not None:
         raise ServiceError(_("%(number)s is the number of an approval notice; revoke the notice "
                              "instead.", number=number.text))
+    if number.decision is not None:
+        raise ServiceError(_("%(number)s is the number of an issued decision document; it "
+                             "stays.", number=number.text))
     if not NUMBER_MACHINE.claim(number, "void", actor=actor, comment=f"{number.text}: {reason}",
                                 void_reason=reason[:1000], voided_by_id=actor.id,
                                 voided_at=now()):

@@ -37,10 +37,10 @@ from workflow.jobs import queue as jobs
 from workflow.jobs import tasks
 from workflow.lifecycle.permissions import can
 from workflow.notices import queries as notice_queries
-from workflow.notices.models import DocumentNumber, Notice, OfficialDocument
+from workflow.notices.models import DecisionDocument, DocumentNumber, Notice, OfficialDocument
+from workflow.notices.operations import decisions, numbers
 from workflow.notices.operations import drafts as notices
 from workflow.notices.operations import issue as notice_issue
-from workflow.notices.operations import numbers
 from workflow.notices.settings import NoticeSettings, notice_settings_of
 from workflow.web.queries import consequences
 from workflow.web.views.confirm import unconfirmed
@@ -230,6 +230,27 @@ def download(document_id: int):
         abort(500)
     return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
                      download_name=notice_issue.export_name(doc), max_age=0)
+
+
+@bp.get("/decisions/<int:decision_id>")
+@login_required
+def decision_download(decision_id: int):
+    doc = load_or_404(DecisionDocument, decision_id)
+    require("decision.download", doc)
+    try:
+        data = decisions.decision_bytes(doc)
+    except DamagedFile as damage:
+        current_app.logger.error("decision document %d: %s", doc.id, damage)
+        abort(500)
+    return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=decisions.export_name(doc), max_age=0)
+
+
+@bp.app_template_global()
+def decision_documents(app) -> list[DecisionDocument]:
+    """The decision documents about the center of `app` the current user may download."""
+    return [d for d in decisions.decisions_about(app)
+            if can(current_user, "decision.download", d)]
 
 
 @bp.app_template_global()

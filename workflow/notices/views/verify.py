@@ -1,9 +1,12 @@
-"""Public verification of issued documents: anyone with the code printed on a notice or a
-letter sees what was issued under it, whether it was revoked, and can compare a file."""
+"""Public verification of issued documents: anyone with the code printed on a notice, a
+letter or a decision document sees what was issued under it, whether it or the center it
+names was revoked, and can compare a file."""
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from forms.notices import VerifyCodeForm, VerifyFileForm
+from workflow.notices.models import DecisionDocument
+from workflow.notices.operations import decisions
 from workflow.notices.operations import issue as notice_issue
 from workflow.web.views.helpers import require
 
@@ -26,7 +29,7 @@ def lookup():
 @bp.route("/verify/<code>", methods=["GET", "POST"])
 def document(code: str):
     require("document.verify")
-    doc = notice_issue.find_by_code(code)
+    doc = notice_issue.find_by_code(code) or decisions.find_by_code(code)
     if doc is None:
         return _unknown(code)
     if code != doc.verification_code:
@@ -36,7 +39,8 @@ def document(code: str):
     if form.validate_on_submit():
         compared = notice_issue.compare_upload(doc, form.file.data.stream)
     return render_template("notices/verify/document.html", doc=doc, form=form, compared=compared,
-                           facts=notice_issue.describe(doc))
+                           facts=(decisions.describe(doc) if isinstance(doc, DecisionDocument)
+                                  else notice_issue.describe(doc)))
 
 
 def _unknown(code: str):
