@@ -141,7 +141,9 @@ def test_letters_of_approved_applications_to_download(login, make):
         assert rows(html, "applicant", "documents")[0][:2] == (f"/documents/{letter.id}",
                                                                app.title)
         assert letter.notice.number.text in card(html, "applicant", "documents")
-        assert 'id="desk-applicant" data-count="0"' in html  # a letter asks nothing
+        # A letter asks nothing; the lead unit is asked only to draft its task book.
+        asked = "1" if user.organization_id == app.lead_org_id else "0"
+        assert f'id="desk-applicant" data-count="{asked}"' in html
     assert card(desk(login(make.applicant())), "applicant", "documents") is None
 
 
