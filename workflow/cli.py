@@ -172,7 +172,8 @@ def notices_resume_command(call_id):
 @notices_group.command("export")
 @click.option("--out", "out", required=True, help="Folder to write the PDFs into.")
 def notices_export_command(out):
-    """Write every issued notice and letter into a folder, named by their numbers."""
+    """Write every issued notice, letter and decision document into a folder, named by
+    their numbers."""
     try:
         written = notice_issue.export_documents(Path(out))
     except ServiceError as error:

@@ -4,18 +4,20 @@ once with their SHA-256, verifiable by their code without a login, and downloada
 officers, leaders and the lead unit of a center they decide on, by nobody else."""
 import hashlib
 import io
+from datetime import UTC, datetime
 
 import pdfplumber
 import pytest
 from sqlalchemy import func, select
 
 from tests import factories
+from workflow.centers.operations import open_center
 from workflow.core import storage
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
 from workflow.core.models import AuditEntry
 from workflow.core.states import AppState
-from workflow.notices.models import DecisionDocument, DocumentNumber
+from workflow.notices.models import DecisionDocument, DocumentNumber, OfficialDocument
 from workflow.notices.operations import decisions, numbers
 
 PARAGRAPHS = ["根据《山东省技术创新中心管理办法》，省科技厅组织专家对有关技术创新中心进行了验收。",
@@ -159,3 +161,34 @@ def test_decisions_about_lists_a_centers_documents_newest_first(center):
     assert decisions.decisions_about(other) == [first]
     assert db.session.get(DecisionDocument, first.id).applications == sorted(
         [app, other], key=lambda a: a.id)
+
+
+def test_flask_notices_export_writes_the_decisions_with_the_notice(center, app, tmp_path):
+    application, _lead = center
+    doc = issue("revocation", [application], factories.leader(), title="关于撤销的决定")
+    db.session.commit()
+    out = tmp_path / "export"
+    result = app.test_cli_runner().invoke(args=["notices", "export", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert f"{doc.number.text}.pdf" in names and len(names) == 3  # notice, letter, decision
+    assert (out / f"{doc.number.text}.pdf").read_bytes() == decisions.decision_bytes(doc)
+
+
+def test_verification_pages_say_when_the_center_was_revoked(center, client):
+    application, _lead = center
+    center_row = open_center(application, actor=factories.officer())
+    doc = issue("revocation", [application], factories.leader(), title="关于撤销的决定")
+    letter = db.session.scalar(select(OfficialDocument).where(
+        OfficialDocument.application_id == application.id))
+    codes = [letter.verification_code, letter.notice.documents[0].verification_code,
+             doc.verification_code]
+    db.session.commit()
+    for code in codes:
+        assert "revoked-center" not in client.get(f"/verify/{code}").get_data(as_text=True)
+    center_row.revoked_at = datetime(2025, 12, 30, 2, 0, tzinfo=UTC)
+    db.session.commit()
+    for code in codes:
+        body = client.get(f"/verify/{code}").get_data(as_text=True)
+        assert "revoked-center" in body and "2025-12-30" in body, code
+        assert center_row.display_name in body or application.title in body

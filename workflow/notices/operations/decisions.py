@@ -18,7 +18,6 @@ from workflow.centers.models import Center
 from workflow.core import audit, clock, storage
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
-from workflow.core.filenames import download_name
 from workflow.core.reference import city_name
 from workflow.lifecycle.permissions import can
 from workflow.notices.documents.decision import decision_data, render_decision
@@ -168,11 +167,6 @@ def decisions_about(app) -> list[DecisionDocument]:
         select(DecisionDocument).join(decision_applications)
         .where(decision_applications.c.application_id == app.id)
         .order_by(DecisionDocument.issued_at.desc(), DecisionDocument.id.desc())))
-
-
-def export_name(doc: DecisionDocument) -> str:
-    """鲁科字〔2025〕12号.pdf: one number per decision, so the names differ."""
-    return download_name(doc.number.text, "", fallback=f"decision-{doc.id}")
 
 
 def find_by_code(text: str) -> DecisionDocument | None:

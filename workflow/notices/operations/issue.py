@@ -37,6 +37,7 @@ from workflow.notices.documents.official import (
 )
 from workflow.notices.models import (
     NOTICE_MACHINE,
+    DecisionDocument,
     Notice,
     NoticeState,
     OfficialDocument,
@@ -321,6 +322,15 @@ def issued_documents() -> list[OfficialDocument]:
         .order_by(OfficialDocument.notice_id, OfficialDocument.position)))
 
 
+def issued_decisions() -> list[DecisionDocument]:
+    return list(db.session.scalars(select(DecisionDocument).order_by(DecisionDocument.id)))
+
+
+def decision_export_name(doc: DecisionDocument) -> str:
+    """鲁科字〔2025〕12号.pdf: one number per decision, so the names differ."""
+    return download_name(doc.number.text, "", fallback=f"decision-{doc.id}")
+
+
 def calls_with_notices() -> list[tuple]:
     """Every call from its announcement on, with its notice (or None), newest first."""
     return [tuple(row) for row in db.session.execute(
@@ -369,9 +379,9 @@ def notice_to_resume(call_id: int) -> Notice:
 
 
 def export_documents(folder: Path) -> list[Path]:
-    """Copy every issued PDF into `folder` (made if its parent exists), each checked
-    against its recorded SHA-256; ServiceError for a folder that cannot be written or a
-    stored file that was changed."""
+    """Copy every issued PDF (notices, letters, decision documents) into `folder` (made if
+    its parent exists), each checked against its recorded SHA-256; ServiceError for a
+    folder that cannot be written or a stored file that was changed."""
     try:
         folder.mkdir(exist_ok=True)
         if not os.access(folder, os.W_OK):
@@ -382,13 +392,14 @@ def export_documents(folder: Path) -> list[Path]:
         raise ServiceError(_("Cannot write into %(path)s: %(reason)s", path=folder,
                              reason=exc.strerror or "permission denied")) from exc
     written, damaged = [], []
-    for doc in issued_documents():
+    for doc, name in [*((d, export_name(d)) for d in issued_documents()),
+                      *((d, decision_export_name(d)) for d in issued_decisions())]:
         try:
-            data = document_bytes(doc)
+            data = storage.read_verified(storage.documents_dir() / doc.stored_name, doc.sha256)
         except storage.DamagedFile as exc:
             damaged.append(str(exc))
             continue
-        target = folder / export_name(doc)
+        target = folder / name
         target.write_bytes(data)
         written.append(target)
     if damaged:

@@ -243,7 +243,7 @@ def decision_download(decision_id: int):
         current_app.logger.error("decision document %d: %s", doc.id, damage)
         abort(500)
     return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
-                     download_name=decisions.export_name(doc), max_age=0)
+                     download_name=notice_issue.decision_export_name(doc), max_age=0)
 
 
 @bp.app_template_global()
