@@ -289,3 +289,15 @@ def test_the_lead_unit_is_reminded_when_construction_nears_its_end(center):
         assert outcomes.remind_ending() == 0  # once
     assert "acceptance_due" in kinds_told(lead)
 
+
+
+def test_the_lead_unit_reads_its_outcome_and_downloads_the_decision(center, login_as):
+    row = factories.acceptance_decided(center, "pass_with_conditions")
+    lead = factories.user(factories.Role.APPLICANT, organization=center.lead_org)
+    db.session.commit()
+    page = login_as(lead).get(f"/acceptance/{row.id}").get_data(as_text=True)
+    assert "一年内补齐人才指标" in page and 'id="decision-document"' in page
+    assert 'id="seats"' not in page and 'id="exclusions"' not in page  # the panel's names
+    doc = db.session.get(DecisionDocument, row.document_id)
+    answer = login_as(lead).get(f"/decisions/{doc.id}")
+    assert answer.status_code == 200 and answer.data == decision_bytes(doc)

@@ -23,6 +23,7 @@ from workflow.calls.models import Call
 from workflow.centers.models import Center
 from workflow.core.extensions import db
 from workflow.core.states import AppState
+from workflow.experts.models import Expert
 from workflow.intake.models import Application
 from workflow.task_books.models import TaskBook, TaskBookState
 from workflow.web.queries.lists import Page, paginate
@@ -150,10 +151,13 @@ def panel_complete(request: AcceptanceRequest) -> bool:
                                and s.sheet.submitted_at is not None for s in seats)
 
 
-def exclusions_of(request: AcceptanceRequest) -> list[AcceptanceExclusion]:
-    return list(db.session.scalars(select(AcceptanceExclusion).where(
-        AcceptanceExclusion.request_id == request.id).order_by(
-        AcceptanceExclusion.expert_id, AcceptanceExclusion.rule)))
+def exclusions_of(request: AcceptanceRequest) -> list[tuple[AcceptanceExclusion, str]]:
+    """The request's recorded exclusions with the name of each expert: one statement."""
+    return list(db.session.execute(
+        select(AcceptanceExclusion, Expert.name)
+        .join(Expert, Expert.id == AcceptanceExclusion.expert_id)
+        .where(AcceptanceExclusion.request_id == request.id)
+        .order_by(Expert.name, AcceptanceExclusion.expert_id, AcceptanceExclusion.rule)))
 
 
 def expert_seats(expert_id: int | None, *, page: int = 1, per_page: int = 50) -> Page:

@@ -31,9 +31,11 @@ from workflow.acceptance.operations import outcomes, panels, requests, rubric, s
 from workflow.acceptance.rules import suggested_outcome, targets_met
 from workflow.calls.models import Call
 from workflow.core import clock
+from workflow.core.extensions import db
 from workflow.core.filenames import download_name
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import can, expert_id_of
+from workflow.notices.models import DecisionDocument
 from workflow.web.views.helpers import load_or_404, require
 from workflow.web.views.once import created, repeated
 from workflow.web.views.unit_of_work import unit_of_work
@@ -169,6 +171,7 @@ def _request_page(row, outcome_form=None, status=200):
         exclusions=queries.exclusions_of(row) if can(current_user, "acceptance.manage")
         else [], totals=scoring.totals_for(row, current_user),
         suggested=suggested_outcome(row.score, vetoed=row.vetoed),
+        document=db.session.get(DecisionDocument, row.document_id) if row.document_id else None,
         outcome_form=outcome_form or OutcomeForm()), status
 
 
