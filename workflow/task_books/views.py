@@ -108,7 +108,8 @@ def edit(book_id: int):
             checked = read_content(request.form, years)
             problems = checked.problems
             submit = form.then.data == "submit"
-            with unit_of_work() as work:
+            # Wrong numbers are listed above the form and beside their fields: not flashed too.
+            with unit_of_work(flash_errors=not problems) as work:
                 task_books.save_task_book(book, checked, actor=current_user)
                 if submit:
                     task_books.submit_task_book(book, actor=current_user)
