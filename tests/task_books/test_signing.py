@@ -3,7 +3,9 @@ the application, the city and the department review it and return it with reason
 sides sign it, and the signed version is frozen, hashed and kept as a PDF; the center is
 under construction from then on."""
 import hashlib
+import io
 
+import pdfplumber
 import pytest
 from sqlalchemy import select
 
@@ -15,7 +17,10 @@ from workflow.core.extensions import db
 from workflow.core.models import AuditEntry
 from workflow.core.states import Action, AppState, Role
 from workflow.inbox.models import Notification
+from workflow.inbox.notifications import lead_users
 from workflow.lifecycle.transitions import transition
+from workflow.notices.documents.specimen import specimen_seal
+from workflow.notices.operations import drafts as notices
 from workflow.task_books import operations as task_books
 from workflow.task_books import queries
 from workflow.task_books.models import TaskBookState
@@ -153,3 +158,40 @@ def test_another_unit_cannot_start_edit_or_sign():
     other_city = factories.recommender(factories.QINGDAO)
     assert not task_books.can(other_city, "taskbook.view", book)
     assert book.state == TaskBookState.AGREED
+
+
+def test_the_signed_pdf_is_chinese_with_its_targets_seal_and_digest():
+    """Whatever the officer's language: the document's names are Chinese data; the seal the
+    notice was issued with is printed over the department's signature."""
+    officer = factories.officer()
+    call_row = factories.call(fields=["测试领域任务书", "工业软件", "焊接装备"], actor=officer)
+    notices.store_seal(call_row, stream=io.BytesIO(specimen_seal()), actor=officer)
+    app = factories.application(call_row, state=AppState.UNDER_CONSTRUCTION)
+    book = queries.signed_book(app.id)
+    assert book.frozen["seal"]["sha256"]
+    pdf = storage.read_verified(storage.documents_dir() / book.stored_name, book.pdf_sha256)
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        text = "".join((page.extract_text() or "") for page in document.pages).replace(" ", "")
+        images = sum(len(page.images) for page in document.pages)
+    years = queries.years_of(app)
+    assert "山东省技术创新中心建设任务书" in text and "研发经费支出" in text
+    assert f"{years[0]}年" in text and "自筹资金" in text and book.sha256 in text.replace("\n", "")
+    assert images == 1  # the seal
+
+
+def test_whoever_acts_next_is_told_with_the_link_to_the_book():
+    app = factories.application(state=AppState.APPROVED)
+    city = factories.recommender(app.region_code)
+    officer = factories.officer()
+    factories.task_book(app, officer_user=officer)
+    book = queries.signed_book(app.id)
+    told = {(n.kind, n.user_id) for n in db.session.scalars(select(Notification).where(
+        Notification.application_id == app.id))}
+    leads = {u.id for u in lead_users(app)}
+    assert ("task_book_review", city.id) in told
+    assert ("task_book_department_review", officer.id) in told
+    assert ("task_book_department_sign", officer.id) in told
+    assert {k for k, u in told if u in leads} >= {"task_book_sign", "sign_task_book"}
+    links = set(db.session.scalars(select(Notification.link).where(
+        Notification.kind.like("task_book%"), Notification.application_id == app.id)))
+    assert links == {f"/task-books/{book.id}"}
