@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.web.test_queries import counted_statements
+from workflow.core import storage
 from workflow.core.extensions import db
 from workflow.core.states import AppState
 from workflow.task_books import queries
@@ -115,3 +116,15 @@ def test_the_list_issues_the_same_statements_for_few_and_many_books(login_as):
     with counted_statements() as statements:
         client.get("/desk")
     assert len(statements) == desk
+
+
+def test_a_damaged_stored_pdf_is_not_served(login_as):
+    app = factories.application(state=AppState.UNDER_CONSTRUCTION)
+    book = queries.signed_book(app.id)
+    path = storage.documents_dir() / book.stored_name
+    path.chmod(0o644)
+    path.write_bytes(b"%PDF-1.4 changed")
+    officer = factories.officer()
+    db.session.commit()
+    response = login_as(officer).get(f"/task-books/{book.id}/signed.pdf")
+    assert response.status_code == 302 and response.location.endswith(f"/task-books/{book.id}")
