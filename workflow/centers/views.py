@@ -17,7 +17,7 @@ from workflow.centers.models import (
     ChangeKind,
     ChangeState,
 )
-from workflow.core.states import NOTICE_ISSUED_STATES, Action
+from workflow.core.states import NOTICE_ISSUED_STATES, Action, AppState
 from workflow.lifecycle.permissions import can
 from workflow.web.formatting import STATE_LABELS
 from workflow.web.queries import search
@@ -28,6 +28,9 @@ from workflow.web.views.unit_of_work import unit_of_work
 
 bp = Blueprint("centers", __name__)
 KINDS = "<any(name, lead_unit, director, cobuilders):kind>"
+# The list's filters, in the order a center lives them.
+LISTED_STATES = (AppState.APPROVED, AppState.UNDER_CONSTRUCTION, AppState.OPERATING,
+                 AppState.RECTIFICATION, AppState.NOT_ACCEPTED, AppState.REVOKED)
 
 
 @bp.get("/centers/list")
@@ -41,7 +44,7 @@ def index():
                                page=request.args.get("page", 1, type=int))
     return render_template(
         "centers/center_list.html", page=page, state=state, q=text,
-        states=sorted(NOTICE_ISSUED_STATES),
+        states=LISTED_STATES,
         waiting=queries.open_change_counts([c.id for c in page.items]))
 
 

@@ -1,5 +1,5 @@
 """The centers on the desks: the change requests waiting for the officers' decision; and,
-to reach their pages, a unit's own centers and, for the leaders, the centers in
+to reach their pages, a unit's own centers, a city's centers and, for the leaders, the centers in
 rectification (the ones a revocation may follow). One statement each."""
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -64,3 +64,22 @@ def rectifying(user) -> Group:
     return Group("centers_rectifying", total, [
         Item(_name(r), Link("centers.detail", {"center_id": r.id}), since=r.updated_at,
              detail=r.unit) for r in rows], partial=partial, asks=False)
+
+
+def city_centers(user) -> Group:
+    """The centers of the bureau's city, for their pages; those with change requests
+    waiting for the department first."""
+    waiting = (select(CenterChange.id).where(CenterChange.center_id == Center.id,
+                                             CenterChange.state == ChangeState.OPEN)
+               .exists())
+    rows, total, partial = capped(
+        select(Center.id, Center.name, Application.state, Organization.name.label("unit"))
+        .join(Application, Center.application_id == Application.id)
+        .join(Organization, Center.lead_org_id == Organization.id)
+        .where(Application.region_code == user.organization.region_code,
+               Application.state.in_(NOTICE_ISSUED_STATES))
+        .order_by(waiting.desc(), Center.id))
+    return Group("city_centers", total, [
+        Item(_name(r), Link("centers.detail", {"center_id": r.id}),
+             detail=f"{r.unit} · {STATE_LABELS[r.state]}") for r in rows],
+        partial=partial, asks=False)

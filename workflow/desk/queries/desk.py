@@ -113,6 +113,7 @@ GROUPS: dict[str, Texts] = {
     "own_centers": Texts(_l("Your unit's centers"), _l("Open"), _l("Since"), "centers.index"),
     "centers_rectifying": Texts(_l("Centers in rectification"), _l("Open"),
                                 _l("Last change"), "centers.index"),
+    "city_centers": Texts(_l("Centers of your city"), _l("Open"), _l("Since"), "centers.index"),
 }
 
 Builder = Callable[[object], Group | list[Group]]
@@ -133,6 +134,7 @@ SECTIONS: tuple[tuple[str, str, tuple[tuple[str, Builder], ...]], ...] = (
         ("application.list_own", desk_task_books.to_lead))),
     ("recommender", "recommender.queue", (
         ("recommender.queue", desk_recommender.to_decide),
+        ("center.list", desk_centers.city_centers),
         ("recommender.queue", desk_task_books.to_city),
         ("report.list_city", desk_reports.to_city),
         ("organization.queue", desk_recommender.units))),
