@@ -139,7 +139,7 @@ def indicators(scope: Scope) -> Chart:
         if rows else _("No accepted annual report in these years.")
     return Chart("indicators", title, summary,
                  (_("Indicator"), _("Unit"), *map(str, years),
-                  _("Change on %(year)d", year=last - 1), _("Change (%)")),
+                  _("Change from %(year)d", year=last - 1), _("Change (%)")),
                  [(str(BY_CODE[r.code].label), str(BY_CODE[r.code].unit),
                    *(_figure(r.totals[y], BY_CODE[r.code].money) for y in years),
                    _figure(r.change, BY_CODE[r.code].money),
