@@ -33,6 +33,10 @@ from workflow.core.states import (
     Role,
 )
 from workflow.demo.steps import tiny_pdf
+from workflow.evaluation import operations as evaluation
+from workflow.evaluation import rules as evaluation_rules
+from workflow.evaluation.models import Grade
+from workflow.evaluation.settings import EvaluationSettings
 from workflow.experts.models import Expert, ExpertField
 from workflow.formal_review.operations import checklist
 from workflow.formal_review.operations import correction as formal_review
@@ -261,6 +265,10 @@ def step_through(app, action: Action, actor) -> None:
         acceptance_decided(app, "pass" if action == Action.PASS_ACCEPTANCE else "fail", actor)
     elif action == Action.REVOKE:
         revoke(app, actor)
+    elif action == Action.START_RECTIFICATION:
+        graded_unqualified(app, actor)
+    elif action == Action.END_RECTIFICATION:
+        rectification_passed(app, actor)
     else:
         transition(app, action, actor=actor, comment="测试意见")
 
@@ -504,3 +512,51 @@ def clock_at(at):
         yield
     finally:
         clock.freeze(before)
+
+
+def evaluation_round(officer_user=None, *, grades: dict | None = None, close: bool = True):
+    """An evaluation round of the operating centers of the technology-center type, each
+    center's expert review recorded (the application id -> Grade in `grades`, else good),
+    closed when `close`: a center graded unqualified then rectifies. Each round its own year,
+    the settings evaluating every year."""
+    officer_user = officer_user or officer()
+    platform = db.session.query(PlatformType).filter_by(code="tech_innovation_center").one()
+    row = evaluation.open_round(platform, 2025 + next(_seq), actor=officer_user,
+                                settings=EvaluationSettings(every_years=1))
+    scores = {Grade.EXCELLENT: "95", Grade.GOOD: "85", Grade.QUALIFIED: "70",
+              Grade.UNQUALIFIED: "45.5"}
+    for item in row.evaluations:
+        evaluation.rate_center(item, score=scores[(grades or {}).get(item.application_id,
+                                                                       Grade.GOOD)],
+                               opinion="测试专家意见", reviewer="测试第三方评估机构",
+                               report_filename="评估报告.pdf", report=io.BytesIO(PDF),
+                               actor=officer_user)
+    if close:
+        evaluation.close_round(row, actor=officer_user)
+    return row
+
+
+def graded_unqualified(app, officer_user=None):
+    """START_RECTIFICATION the way it happens: graded unqualified in a closed round."""
+    return evaluation_round(officer_user, grades={app.id: Grade.UNQUALIFIED})
+
+
+def rectification_filed(app, *, report: bool = True):
+    """The center's rectification plan filed and accepted, and its report filed when
+    `report`."""
+    lead, officer_user = user(Role.APPLICANT, organization=app.lead_org), officer()
+    rect = evaluation_rules.open_rectification(app)
+    evaluation.file_plan(rect, text="整改方案", filename="整改方案.pdf", stream=io.BytesIO(PDF),
+                         actor=lead)
+    evaluation.accept_plan(rect, actor=officer_user)
+    if report:
+        evaluation.file_report(rect, text="整改报告", filename="整改报告.pdf",
+                               stream=io.BytesIO(PDF), actor=lead)
+    return rect
+
+
+def rectification_passed(app, officer_user=None):
+    """END_RECTIFICATION the way it happens: the report re-evaluated qualified."""
+    rectification_filed(app)
+    return evaluation.reevaluate(app, score="75", opinion="整改到位",
+                                 actor=officer_user or officer())

@@ -20,6 +20,11 @@ from workflow.calls.models import Call, CallField, PlatformType, RequiredAttachm
 from workflow.centers.models import Center, CenterChange, CenterCoBuilder, Revocation
 from workflow.core.db import Base
 from workflow.core.models import AuditEntry
+from workflow.evaluation.models import (
+    Evaluation,
+    EvaluationRound,
+    Rectification,
+)
 from workflow.experts.models import (
     ConflictDeclaration,
     Exclusion,
@@ -54,6 +59,7 @@ from workflow.vocabulary.models import FieldTerm
 from workflow.web.models import FormSubmission, KeptForm
 
 __all__ = [
+    "Evaluation", "EvaluationRound", "Rectification",
     "AcceptanceAttachment", "AcceptanceExclusion", "AcceptanceRequest", "AcceptanceRubric",
     "AcceptanceSeat", "AcceptanceSheet",
     "AnnualReport", "ReportAttachment", "ReportRound", "ReportValue",
