@@ -30,6 +30,7 @@ from workflow.core.states import (
     CallState,
     Role,
 )
+from workflow.evaluation import operations as rectifications
 from workflow.experts.models import Expert
 from workflow.formal_review.models import CorrectionRequest
 from workflow.formal_review.queries import lead_deadline, open_correction
@@ -75,6 +76,8 @@ def run() -> dict:
     done["publicities_ended"] = publicity.close_ended_periods()
     db.session.commit()
     done["reminders"] = send_reminders()
+    db.session.commit()
+    done["rectifications"] = rectifications.remind_and_flag_late()
     db.session.commit()
     done["report_reminders"] = report_rounds.remind_due_reports()
     done["reports_late"] = report_rounds.flag_late_reports()

@@ -4,11 +4,14 @@ a round for the operating centers of a platform type, records each center's expe
 不合格 rectifies with a plan and a report the officer may return, and its re-evaluation
 either lets it operate again or puts its revocation before the leadership."""
 import io
+from datetime import datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from tests import factories
+from workflow import tick
+from workflow.core.clock import LOCAL
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
 from workflow.core.models import AuditEntry
@@ -185,3 +188,27 @@ def test_another_unit_files_nothing(operating):
             Role.APPLICANT, organization=operating.lead_org))
     assert rect.status == "plan_due" and rect.plan_name is None
     assert db.session.scalar(select(Evaluation.grade)) == Grade.UNQUALIFIED
+
+
+def test_tick_reminds_then_flags_the_late_plan_and_report(operating):
+    officer = factories.officer()
+    factories.graded_unqualified(operating, officer)
+    rect = rules.open_rectification(operating)
+    lead = lead_users(operating)[0]
+    before = datetime.combine(rect.plan_due_on - timedelta(days=3), time(9), LOCAL)
+    with factories.clock_at(before):
+        tick.run()
+        tick.run()  # reminded once
+    assert len(_told(lead, "reminder")) == 1 and rect.plan_late_at is None
+    with factories.clock_at(before + timedelta(days=4)):
+        tick.run()
+        tick.run()  # flagged once
+    assert rect.plan_late_at is not None
+    assert len(_told(lead, "rectification_late")) == 1
+    assert len(_told(officer, "rectification_late")) == 1
+    assert "rectification_plan_late" in _actions(operating)
+    factories.rectification_filed(operating, report=False)
+    with factories.clock_at(datetime.combine(rect.ends_on + timedelta(days=1), time(9), LOCAL)):
+        tick.run()
+    assert rect.report_late_at is not None
+    assert "rectification_report_late" in _actions(operating)

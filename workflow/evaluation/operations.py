@@ -33,7 +33,7 @@ from workflow.evaluation.settings import EvaluationSettings
 from workflow.inbox.notifications import lead_users, notify, staff
 from workflow.intake.models import Application
 from workflow.lifecycle import transitions
-from workflow.lifecycle.permissions import can
+from workflow.lifecycle.permissions import SYSTEM, can
 
 
 def _require(actor, name: str, obj=None) -> None:
@@ -278,3 +278,61 @@ def end_rectification(app: Application, actor, comment: str = "") -> None:
     """END_RECTIFICATION's effect: the rectification is passed."""
     RECTIFICATION_MACHINE.move(open_rectification(app), "pass", actor=actor, application=app,
                                comment=comment)
+
+
+REMIND_DAYS = 14  # the lead unit is reminded of its plan or report this many days ahead
+
+
+def _due(rect: Rectification) -> tuple[str, date] | None:
+    """What the lead unit owes now and by when: the plan, or the report."""
+    if rect.status == "plan_due":
+        return "plan", rect.plan_due_on
+    if rect.status == "rectifying":
+        return "report", rect.ends_on
+    return None
+
+
+def remind_and_flag_late() -> int:
+    """`flask tick`'s work on rectifications: the lead unit reminded once REMIND_DAYS before
+    its plan or report is due; once the day has passed, the rectification flagged late (an
+    audit row) and the lead unit and the officers told. Returns how many were told."""
+    today, told = _today(), 0
+    for rect in db.session.scalars(select(Rectification).where(
+            Rectification.status.in_(["plan_due", "rectifying"])).order_by(Rectification.id)):
+        what, day = _due(rect)
+        app, name = rect.application, rect.evaluation.center_name
+        late_column = "plan_late_at" if what == "plan" else "report_late_at"
+        if day < today and getattr(rect, late_column) is None:
+            setattr(rect, late_column, now())
+            audit.record(actor=SYSTEM, action=f"rectification_{what}_late", application=app,
+                         comment=day.isoformat())
+            told += notify(lead_users(app) + staff(Role.OFFICER), kind="rectification_late",
+                           application=app, link=f"/applications/{app.id}",
+                           compose=_late(name, what, day))
+        elif today <= day <= today + timedelta(days=REMIND_DAYS):
+            told += notify(lead_users(app), kind="reminder", application=app,
+                           link=f"/applications/{app.id}", compose=_reminder(name, what, day),
+                           dedupe_key=f"rectification-{what}:{rect.id}:{day:%Y%m%d}")
+    db.session.flush()
+    return told
+
+
+def _late(name: str, what: str, day: date):
+    def compose(user):
+        text = (_("The rectification plan of “%(name)s” was due on %(date)s and is late.",
+                  name=name, date=day.isoformat()) if what == "plan" else
+                _("The rectification report of “%(name)s” was due on %(date)s and is late.",
+                  name=name, date=day.isoformat()))
+        return _("%(name)s: rectification late", name=name), text
+    return compose
+
+
+def _reminder(name: str, what: str, day: date):
+    def compose(user):
+        text = (_("File the rectification plan of “%(name)s” by %(date)s.", name=name,
+                  date=day.isoformat()) if what == "plan" else
+                _("File the rectification report of “%(name)s” by %(date)s.", name=name,
+                  date=day.isoformat()))
+        return _("Rectification due on %(date)s: %(name)s", date=day.isoformat(),
+                 name=name), text
+    return compose
