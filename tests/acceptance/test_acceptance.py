@@ -301,3 +301,21 @@ def test_the_lead_unit_reads_its_outcome_and_downloads_the_decision(center, logi
     doc = db.session.get(DecisionDocument, row.document_id)
     answer = login_as(lead).get(f"/decisions/{doc.id}")
     assert answer.status_code == 200 and answer.data == decision_bytes(doc)
+
+
+def test_a_dispersion_alarm_needs_the_chairs_note(center):
+    row = factories.acceptance_panel(factories.acceptance_request(center))
+    accepted = [s for s in row.seats if s.status == "accepted"]
+    for seat, share in zip(accepted, (0.95, 0.9, 0.85, 0.6, 0.5), strict=True):
+        factories.score_acceptance_seat(seat, share)
+    assert row.dispersion_alarm
+    chair = next(s for s in row.seats if s.is_chair)
+    with pytest.raises(ServiceError):
+        scoring.confirm_result(row, actor=chair.expert.user)
+    assert row.chair_confirmed_at is None
+    scoring.confirm_result(row, note="经讨论，两位专家对成果转化评价偏严，维持原评分。",
+                           actor=chair.expert.user)
+    assert row.chair_confirmed_at is not None and row.alarm_note.startswith("经讨论")
+    entry = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "confirm_acceptance_panel")).one()
+    assert "经讨论" in entry.comment
