@@ -12,6 +12,7 @@ from itertools import pairwise
 import pdfplumber
 import pytest
 
+from tests.notices import measure
 from workflow.notices.documents import official
 from workflow.notices.documents.content import letter_data, notice_data
 
@@ -85,19 +86,27 @@ def open_pdf(data: bytes):
 
 
 @pytest.fixture(scope="module")
-def notice():
-    data = official.render_notice(notice_data(CONTENT, number=NUMBER, date=DATE,
+def notice_pdf() -> bytes:
+    return official.render_notice(notice_data(CONTENT, number=NUMBER, date=DATE,
                                               seal_uri=None, verification=VERIFY))
-    document, lines = open_pdf(data)
+
+
+@pytest.fixture(scope="module")
+def letter_pdf() -> bytes:
+    return official.render_letter(letter_data(CONTENT, CONTENT["units"][0], number=NUMBER,
+                                              date=DATE, seal_uri=None, verification=VERIFY))
+
+
+@pytest.fixture(scope="module")
+def notice(notice_pdf):
+    document, lines = open_pdf(notice_pdf)
     yield document, lines
     document.close()
 
 
 @pytest.fixture(scope="module")
-def letter():
-    data = official.render_letter(letter_data(CONTENT, CONTENT["units"][0], number=NUMBER,
-                                              date=DATE, seal_uri=None, verification=VERIFY))
-    document, lines = open_pdf(data)
+def letter(letter_pdf):
+    document, lines = open_pdf(letter_pdf)
     yield document, lines
     document.close()
 
@@ -108,10 +117,11 @@ def test_pages_are_a4(notice, letter):
             assert near(page.width, 210 * MM) and near(page.height, 297 * MM)
 
 
-def test_red_agency_mark_35_mm_below_the_type_area_centered(notice):
+def test_red_agency_mark_35_mm_below_the_type_area_centered(notice, notice_pdf):
     mark = find(notice[1][0], "山东省科学技术厅文件")
     assert mark["text"] == "山东省科学技术厅文件" and is_red(mark["color"])
-    assert near(mark["top"], TOP + 35 * MM)
+    # The top edge of its ink, as a ruler on the printed page finds it: 37 + 35 = 72 mm.
+    assert measure.red_ink_top_mm(measure.raster(notice_pdf, 1)) == pytest.approx(72, abs=0.3)
     assert near((mark["x0"] + mark["x1"]) / 2, (LEFT + RIGHT) / 2)
     assert 30 <= mark["size"] <= 44 and mark["x1"] - mark["x0"] <= RIGHT - LEFT
 
@@ -240,26 +250,66 @@ def test_colophon_at_the_foot_of_the_last_page(notice):
     assert not any("抄送" in line["text"] for page in pages[:-1] for line in page)
 
 
-def test_page_numbers_odd_right_even_left_7_mm_below_the_type_area(notice):
+def test_page_numbers_odd_right_even_left_7_mm_below_the_type_area(notice, notice_pdf):
     pages = notice[1]
     assert len(pages) >= 3
     for number, lines in enumerate(pages, start=1):
         label = find(lines, f"— {number} —")
         assert label["text"] == f"— {number} —"
         assert label["size"] == pytest.approx(14, abs=0.05)
-        assert near(label["top"], BOTTOM + 7 * MM)
+        # The dash line (一字线) itself, its top edge 7 mm below the type area.
+        top, bottom = measure.dash_line_mm(measure.raster(notice_pdf, number))
+        assert top == pytest.approx(BOTTOM / MM + 7, abs=0.3) and bottom - top < 0.5
         if number % 2:
             assert near(label["x1"], RIGHT - 14)
         else:
             assert near(label["x0"], LEFT + 14)
 
 
-def test_letter_has_the_red_mark_the_double_rule_and_refers_to_the_notice(letter):
+def verification_box(document) -> tuple[int, dict]:
+    """(page number, pdfplumber image) of the QR code: the only image without a seal."""
+    found = [(n, image) for n, page in enumerate(document.pages, start=1)
+             for image in page.images]
+    assert len(found) == 1, "one QR code"
+    return found[0]
+
+
+def assert_verification_inside_the_type_area(document, pages, data, url=VERIFY.url):
+    """The QR code and the code printed inside the type area of the last page (below it only
+    page numbers may stand), the code and URL beside it, and the QR code readable."""
+    number, qr = verification_box(document)
+    assert number == len(document.pages)
+    assert qr["x0"] >= LEFT - 0.1 and qr["x1"] <= RIGHT + 0.1
+    assert qr["top"] >= TOP and qr["bottom"] <= BOTTOM
+    assert qr["x1"] - qr["x0"] == pytest.approx(16 * MM, abs=0.1)
+    code = find(pages[number - 1], "核验码")
+    assert code["text"].endswith(VERIFY.code_groups) and TOP <= code["top"] < BOTTOM
+    assert find(pages[number - 1], url)["bottom"] <= BOTTOM
+    below = [line["text"] for page in pages for line in page if line["top"] > BOTTOM]
+    assert all(text.startswith("—") and text.endswith("—") for text in below)
+    decoded = measure.decode_qr(measure.raster(data, number), qr)
+    if decoded is not None:
+        assert decoded == url
+    # Scannable also where it is not read here: 16 mm for (17 + 4 * version) modules of 6 px.
+    modules = qr["srcsize"][0] / 6
+    assert 16 / modules >= 0.4  # mm per module
+
+
+def test_verification_inside_the_type_area_of_the_notice(notice, notice_pdf):
+    assert_verification_inside_the_type_area(*notice, notice_pdf)
+
+
+def test_verification_inside_the_type_area_of_the_letter(letter, letter_pdf):
+    assert_verification_inside_the_type_area(*letter, letter_pdf)
+
+
+def test_letter_has_the_red_mark_the_double_rule_and_refers_to_the_notice(letter, letter_pdf):
     document, pages = letter
     assert len(pages) == 1
     mark = pages[0][0]
     assert mark["text"] == CONTENT["agency"] and is_red(mark["color"])
-    assert near(mark["top"], 30 * MM)
+    # A letter's mark (GB/T 9704, 10.1): the top edge of its ink 30 mm below the page's top.
+    assert measure.red_ink_top_mm(measure.raster(letter_pdf, 1)) == pytest.approx(30, abs=0.3)
     red = [r for r in document.pages[0].rects if is_red(r["non_stroking_color"])]
     assert red and all(near(r["x1"] - r["x0"], RIGHT - LEFT, 0.3 * MM) for r in red)
     text = "".join(line["text"] for line in pages[0])
