@@ -62,7 +62,7 @@ class ChangeKind(StrEnum):
     COBUILDERS = "cobuilders"
 
 
-KIND_LABELS = {ChangeKind.NAME: _l("Name"), ChangeKind.LEAD_UNIT: _l("Lead unit"),
+KIND_LABELS = {ChangeKind.NAME: _l("Center name"), ChangeKind.LEAD_UNIT: _l("Lead unit"),
                ChangeKind.DIRECTOR: _l("Director"), ChangeKind.COBUILDERS: _l("Co-builders")}
 
 

@@ -366,7 +366,7 @@ def revoke_center(center: Center, *, reason_kind: str, reason: str, actor) -> Re
 _GROUNDS = {
     RevocationReason.FAILED_RECTIFICATION:
         "该中心在运行评估中被评为不合格，整改期满后经复评仍未达到要求。",
-    RevocationReason.FRAUD: "经核查，该中心在建设运行中存在弄虚作假、提供虚假材料等问题。",
+    RevocationReason.FRAUD: "经核查，该中心存在弄虚作假问题。",
     RevocationReason.ON_REQUEST: "{unit}向我厅提出撤销该中心的申请。",
 }
 

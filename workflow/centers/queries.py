@@ -151,6 +151,8 @@ def revocation_consequences(center: Center, reason_kind: str,
         _("“%(center)s” (%(unit)s) is revoked on the ground “%(ground)s”, with the reasons: "
           "%(reason)s", center=center.name, unit=center.lead_org.name,
           ground=REASON_LABELS[reason_kind], reason=reason),
+        _("A revocation decision is issued under the next number of the department's "
+          "registry, with its verification code, and sent to the lead unit."),
         _("The lead unit and the city's bureau are told; the center leaves the public list "
           "of centers, and the verification pages of its approval notice and letter say "
           "that it was revoked, and when."),
