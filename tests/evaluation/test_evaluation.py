@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories
+from tests.web.test_queries import counted_statements
 from workflow import tick
+from workflow.centers.operations import open_center
 from workflow.core.clock import LOCAL
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
@@ -212,3 +214,27 @@ def test_tick_reminds_then_flags_the_late_plan_and_report(operating):
         tick.run()
     assert rect.report_late_at is not None
     assert "rectification_report_late" in _actions(operating)
+
+
+def test_leader_desk_offers_the_revocation_of_a_failed_rectification(operating, login_as):
+    officer, leader = factories.officer(), factories.leader()
+    second = factories.application(state=AppState.OPERATING)
+    factories.evaluation_round(officer, grades={operating.id: Grade.UNQUALIFIED,
+                                                second.id: Grade.UNQUALIFIED})
+    centers = {}
+    for app in (operating, second):
+        factories.rectification_filed(app)
+        centers[app.id] = open_center(app, actor=officer)
+    evaluation.reevaluate(operating, score="40", opinion="整改无效", actor=officer)
+    db.session.commit()
+    client = login_as(leader)
+    with counted_statements() as one:
+        page = client.get("/desk").get_data(as_text=True)
+    assert f"/centers/{centers[operating.id].id}/revoke" in page and "整改无效" in page
+    assert f"/centers/{centers[second.id].id}/revoke" not in page
+    evaluation.reevaluate(second, score="30", opinion="仍未整改", actor=officer)
+    db.session.commit()
+    with counted_statements() as two:
+        page = client.get("/desk").get_data(as_text=True)
+    assert f"/centers/{centers[second.id].id}/revoke" in page
+    assert len(one) == len(two)

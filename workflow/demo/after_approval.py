@@ -14,6 +14,7 @@ from workflow.core.clock import LOCAL
 from workflow.core.reference import city_of
 from workflow.demo import acceptance as acceptance_demo
 from workflow.demo import centers as center_demo
+from workflow.demo import evaluation as evaluation_demo
 from workflow.demo import reports as report_demo
 from workflow.demo import task_books as task_book_demo
 from workflow.intake.models import Application
@@ -40,7 +41,8 @@ def at(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datet
 
 # The steps in order; each feature adds its own `seed` here.
 STEPS: tuple[Callable[[World], None], ...] = (task_book_demo.seed, report_demo.seed,
-                                              acceptance_demo.seed, center_demo.seed)
+                                              acceptance_demo.seed, evaluation_demo.seed,
+                                              center_demo.seed)
 
 
 def run(world: World) -> None:

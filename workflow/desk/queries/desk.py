@@ -14,6 +14,7 @@ from workflow.desk.queries import acceptance as desk_acceptance
 from workflow.desk.queries import applicant as desk_applicant
 from workflow.desk.queries import calls as desk_calls
 from workflow.desk.queries import centers as desk_centers
+from workflow.desk.queries import evaluation as desk_evaluation
 from workflow.desk.queries import expert as desk_expert
 from workflow.desk.queries import leader as desk_leader
 from workflow.desk.queries import officer as desk_officer
@@ -111,6 +112,8 @@ GROUPS: dict[str, Texts] = {
     "center_changes": Texts(_l("Center changes to approve or refuse"), _l("Decide"),
                             _l("Requested"), "centers.queue"),
     "own_centers": Texts(_l("Your unit's centers"), _l("Open"), _l("Since"), "centers.index"),
+    "revocations_due": Texts(_l("Failed rectifications: revocation to decide"),
+                             _l("Decide"), _l("Re-evaluated")),
     "centers_rectifying": Texts(_l("Centers in rectification"), _l("Open"),
                                 _l("Last change"), "centers.index"),
     "city_centers": Texts(_l("Centers of your city"), _l("Open"), _l("Since"), "centers.index"),
@@ -162,7 +165,8 @@ SECTIONS: tuple[tuple[str, str, tuple[tuple[str, Builder], ...]], ...] = (
         ("call.select", desk_leader.selections),
         ("publicity.objections", desk_leader.objection_reviews),
         ("notice.view", desk_leader.notices),
-        ("center.list", desk_centers.rectifying))),
+        ("center.list", desk_centers.rectifying),
+        ("call.select", desk_evaluation.revocations_due))),
 )
 # Shown only when something waits in it; a role's section always, saying when nothing does.
 ONLY_WHEN_BUSY = frozenset({"organization"})
