@@ -110,3 +110,8 @@ class RubricForm(FlaskForm):
         if problems:
             raise ValidationError(" ".join(problems))
         field.parsed = value
+
+
+class LapseForm(FlaskForm):
+    reason = TextAreaField(_l("Reasons for failing the acceptance"), validators=[
+        DataRequired(_l("Please give your reasons.")), Length(max=4000), no_control_chars])

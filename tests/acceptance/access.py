@@ -43,6 +43,9 @@ CASES = (
     # The lead unit may apply, but B's request is at work: refused with a message, unchanged.
     Case("acceptance.start", "POST", "/acceptance/centers/{app_b}",
          "302 403 302 403 403 403 403 403 403 403"),
+    # No deferral of B has lapsed: the officer is told so, nothing changes.
+    Case("acceptance.lapse", "POST", "/acceptance/centers/{app_b}/lapse",
+         "302 403 403 403 403 403 302 403 403 403", lambda ids: {"reason": "逾期未申请"}),
     Case("acceptance.edit", "GET", "/acceptance/{request_a}/self-assessment",
          "302 200 403 403 403 403 403 403 403 403"),
     Case("acceptance.save", "POST", "/acceptance/{request_a}/self-assessment",

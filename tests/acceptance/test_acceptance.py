@@ -319,3 +319,20 @@ def test_a_dispersion_alarm_needs_the_chairs_note(center):
     entry = db.session.scalars(select(AuditEntry).where(
         AuditEntry.action == "confirm_acceptance_panel")).one()
     assert "经讨论" in entry.comment
+
+
+def test_a_deferral_that_lapses_lets_the_department_fail_the_center(center):
+    officer = factories.officer()
+    row = factories.acceptance_decided(center, "defer", officer)
+    with pytest.raises(ServiceError):  # the center may still apply again
+        outcomes.fail_lapsed(center, reason="逾期", actor=officer)
+    later = clock.now() + timedelta(days=200)
+    with factories.clock_at(later):
+        assert queries.lapsed_deferral(center, clock.local(later).date()) == row
+        with pytest.raises(ServiceError):  # a lapse passes nobody
+            transition(center, Action.PASS_ACCEPTANCE, actor=officer)
+        outcomes.fail_lapsed(center, reason="逾期未重新申请验收", actor=officer)
+    assert center.state == S.NOT_ACCEPTED
+    docs = db.session.scalars(select(DecisionDocument).order_by(DecisionDocument.id)).all()
+    assert len(docs) == 2 and "逾期未申请" in docs[-1].content["paragraphs"][0]
+    assert actions_of(center)[-2:] == [Action.FAIL_ACCEPTANCE, "issue_acceptance_result"]

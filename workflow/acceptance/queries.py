@@ -77,6 +77,16 @@ def start_problems(app: Application, today: date) -> list[str]:
     return []
 
 
+def lapsed_deferral(app: Application, today: date) -> AcceptanceRequest | None:
+    """The center's last request when it was deferred, the date to apply again has passed
+    and no request is at work: the department may then fail the acceptance."""
+    last = next(iter(requests_of(app)), None)
+    if (app.state == AppState.UNDER_CONSTRUCTION and last is not None
+            and last.outcome == Outcome.DEFER and last.rectify_by < today):
+        return last
+    return None
+
+
 def self_assessment(request: AcceptanceRequest) -> list[Line]:
     """The request's values against the signed task book's final targets."""
     book = signed_task_book(request.application)

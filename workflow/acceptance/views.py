@@ -13,6 +13,7 @@ from forms.acceptance import (
     AssignForm,
     AttachmentForm,
     ConfirmForm,
+    LapseForm,
     OutcomeForm,
     RespondForm,
     RubricForm,
@@ -55,7 +56,25 @@ def center(app_id: int):
     return render_template("acceptance/center.html", app=app, requests=queries.requests_of(app),
                            center=queries.center_of(app), outcomes=OUTCOME_LABELS,
                            problems=queries.start_problems(app, _today()),
-                           may_apply=can(current_user, "acceptance.apply", app))
+                           may_apply=can(current_user, "acceptance.apply", app),
+                           lapsed=queries.lapsed_deferral(app, _today()), form=LapseForm())
+
+
+@bp.post("/acceptance/centers/<int:app_id>/lapse")
+@login_required
+def lapse(app_id: int):
+    app = load_or_404(Application, app_id)
+    require("acceptance.manage", app)
+    form = LapseForm()
+    if form.validate_on_submit():
+        with unit_of_work() as work:
+            outcomes.fail_lapsed(app, reason=form.reason.data, actor=current_user)
+        if not work.failed:
+            flash(_("The acceptance failed; the decision document is issued."), "success")
+    else:
+        for problem in form.reason.errors:
+            flash(problem, "danger")
+    return redirect(url_for(".center", app_id=app.id))
 
 
 @bp.post("/acceptance/centers/<int:app_id>")

@@ -54,6 +54,39 @@ def outcome_problems(app, actor, comment: str = "") -> list[str]:
     return []
 
 
+def fail_problems(app, actor) -> list[str]:
+    """The guard of FAIL_ACCEPTANCE: a confirmed panel result, or a deferral whose date to
+    apply again has passed without a new request."""
+    if confirmed_request(app) is None and queries.lapsed_deferral(app, _today()) is None:
+        return [_("The center's acceptance panel has not confirmed a result, and no deferral "
+                  "of it has lapsed.")]
+    return []
+
+
+def fail_lapsed(app, *, reason: str, actor) -> None:
+    """Fail the acceptance of a deferred center that did not apply again in time: the
+    center's transition (its audit row, the lead unit told) and a numbered decision
+    document."""
+    if not can(actor, "acceptance.manage", app):
+        raise PermissionDenied("acceptance.manage")
+    last = queries.lapsed_deferral(app, _today())
+    reason = (reason or "").strip()[:4000]
+    if last is None:
+        raise ServiceError(_("No deferral of this center has lapsed."))
+    if not reason:
+        raise ServiceError(_("Please give your reasons."))
+    center = queries.center_of(app)
+    name = center.display_name if center else app.title
+    lead = center.lead_org.name if center else app.lead_org.name
+    transition(app, Action.FAIL_ACCEPTANCE, actor=actor, comment=reason)
+    issue_decision(DecisionKind.ACCEPTANCE_RESULT, applications=[app], actor=actor,
+                   title=f"关于{name}建设验收结果的通知", addressee=lead,
+                   paragraphs=[f"{name}于{chinese_day(last.decided_at.date())}暂缓通过验收，"
+                               f"应于{chinese_day(last.rectify_by)}前重新提出验收申请，逾期"
+                               "未申请。", f"经研究，{name}未通过验收。", reason, "特此通知。"],
+                   cc=f"{city_name(app.region_code)}科学技术局", note="（此件依申请公开）")
+
+
 def start_operating(app, actor, comment: str = "") -> None:
     """The effect of PASS_ACCEPTANCE: the center operates from today."""
     open_center(app, actor=actor).operating_since = _today()
