@@ -72,10 +72,6 @@ class ChangeState(StrEnum):
     REFUSED = "refused"
 
 
-CHANGE_STATE_LABELS = {ChangeState.OPEN: _l("With the department"),
-                       ChangeState.APPROVED: _l("Approved"), ChangeState.REFUSED: _l("Refused")}
-
-
 class CenterChange(Base):
     """A change (变更) the center's lead unit asked for, with its reason and a supporting PDF
     (the new co-building agreement, the unit's resolution, ...), and the department's

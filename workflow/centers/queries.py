@@ -18,7 +18,6 @@ from workflow.centers.models import (
     RevocationReason,
 )
 from workflow.core.extensions import db
-from workflow.core.reference import city_of
 from workflow.core.states import Action, find_transition
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import is_leader, is_officer, is_recommender
@@ -133,9 +132,6 @@ def waiting_changes(*, page: int = 1, per_page: int = 25) -> lists.Page:
             .order_by(CenterChange.requested_at, CenterChange.id))
     return lists.paginate(stmt, page=page, per_page=per_page)
 
-
-def city_code(center: Center) -> str:
-    return city_of(center.application.region_code)
 
 
 def revocation_consequences(center: Center, reason_kind: str,
