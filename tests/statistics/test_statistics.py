@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests import factories
-from tests.statistics.world import REPORTS, build
+from tests.statistics.world import EVALUATIONS, REPORTS, build
 from tests.web.test_queries import counted_statements
 from workflow.calls.models import Call
 from workflow.centers.models import Center
@@ -189,7 +189,7 @@ def test_the_page_draws_each_chart_with_its_text_and_its_table(officer_client):
     shown = tables(html)
 
     assert set(shown) == {"approvals", "cities", "fields", "lead_kinds", "funds", "funnel",
-                          "statuses", "indicators"}
+                          "statuses", "grades", "indicators"}
     assert shown["approvals"][0] == ["2022", "2022年技术创新中心", "6", "6"]
     assert ["1", "济南市", "3", "3"] in shown["cities"]
     assert shown["statuses"][-1] == ["Revoked", "1"]
@@ -248,8 +248,8 @@ def test_the_page_issues_the_same_statements_for_a_province_twice_as_big(officer
     small = measured()
     build()
 
-    # The session, the user, its roles and the bell; 3 for the form; 1 per chart.
-    assert measured() == small <= 15
+    # The session, the user, its roles and the bell; 3 for the form; 1 per chart (9).
+    assert measured() == small <= 16
 
 
 def test_a_bad_scope_is_refused_with_a_message_and_keeps_what_was_typed(officer_client):
@@ -315,3 +315,24 @@ def test_the_indicators_chart_shows_the_changes(officer_client):
     assert rows[0] == ["R&D spending", "10,000 yuan", "100.00", "200.50", "100.50", "+100.5%"]
     assert ["Standards drafted", "items", "—", "2", "—", "—"] in rows
     assert "+66.7%" in html.split('id="chart-indicators"', 1)[1].split("</svg>", 1)[0]
+
+
+def test_grades_count_the_closed_evaluation_rounds_of_the_range(world):
+    expected = {year: Counter(grade for _row, grade in graded)
+                for year, closed, graded in EVALUATIONS if closed}
+
+    counted = queries.by_grade(Scope(2022, 2027))
+
+    assert [(year, {g: n for g, n in counts.items() if n}) for year, counts in counted] == [
+        (year, dict(c)) for year, c in expected.items()]
+    assert counted[0][1] == {"excellent": 2, "good": 1, "qualified": 0, "unqualified": 1}
+    assert queries.by_grade(Scope(2022, 2024)) == []
+    assert queries.by_grade(Scope(2025, 2025, world.lab_type.id)) == []
+
+
+def test_the_grades_chart_shows_the_closed_rounds(officer_client):
+    html = officer_client.get("/officer/statistics").get_data(as_text=True)
+
+    assert tables(html)["grades"] == [["2025", "2", "1", "0", "1", "4"]]
+    svg = html.split('id="chart-grades"', 1)[1].split("</svg>", 1)[0]
+    assert "Excellent: 2" in svg and "Unqualified: 1" in svg

@@ -23,6 +23,8 @@ def test_stats_json_keeps_the_calls_and_gains_the_centers(app):
     assert centers["by_city"]["济南市"] == {"approved": 3, "active": 3, "rank": 1}
     assert centers["by_lead_kind"] == {"enterprise": 4, "academic": 3, "other": 1}
     assert centers["funds"]["2022"]["total"] == 1900
+    assert centers["by_grade"] == {"2025": {"excellent": 2, "good": 1, "qualified": 0,
+                                            "unqualified": 1}}
     assert centers["indicators"]["2024"] == {"patents_applied": 5.0, "rd_spending": 200.5,
                                              "standards": 2.0}
     assert "2025" not in centers["indicators"]  # filed, not accepted yet

@@ -15,6 +15,7 @@ from workflow.centers.models import Center
 from workflow.core import clock
 from workflow.core.extensions import db
 from workflow.core.states import UNFILED_STATES, AppState, CallState
+from workflow.evaluation.models import Evaluation, EvaluationRound
 from workflow.intake.models import Application, ApplicationSection
 from workflow.reports.models import AnnualReport, ReportRound, ReportValue
 from workflow.task_books.models import TaskBook, TaskBookState
@@ -99,8 +100,36 @@ def build() -> World:
                           lead_org_id=factories.org(ZIBO, kind="university").id))
     world.renamed_app_id = first
     _reports(world, officer)
+    _evaluations(world, officer)
     db.session.commit()
     return world
+
+
+# Evaluation rounds of the technology centers: (year, closed, [(row of ROWS, grade)]). Only
+# closed rounds count.
+EVALUATIONS = (
+    (2025, True, [(1, "excellent"), (10, "good"), (2, "unqualified"), (0, "excellent")]),
+    (2026, False, [(1, "qualified")]),
+)
+
+
+def _evaluations(world: World, officer) -> None:
+    tech = world.calls["c2022"].platform_type_id
+    taken = {r.year for r in db.session.scalars(select(EvaluationRound))}  # a second world
+    for year, closed, graded in EVALUATIONS:
+        if year in taken:
+            continue
+        round_ = EvaluationRound(platform_type_id=tech, year=year, title=f"{year}年度运行评估",
+                                 opened_by_id=officer.id, status="closed" if closed else "rating",
+                                 closed_at=clock.now() if closed else None)
+        round_.evaluations = [
+            Evaluation(application_id=world.apps[row][1], position=n, center_name="中心",
+                       lead_unit="单位", city="济南市", score=Decimal(90), opinion="意见",
+                       report_name=f"eval-{year}-{n}-{world.apps[row][1]}.pdf", grade=grade,
+                       rated_by_id=officer.id)
+            for n, (row, grade) in enumerate(graded, start=1)]
+        db.session.add(round_)
+    db.session.flush()
 
 
 # Annual reports of the two operating technology centers (rows 1 and 10 of ROWS):

@@ -4,6 +4,7 @@ share the same numbers."""
 from flask_babel import gettext as _
 
 from workflow.centers.indicators import BY_CODE
+from workflow.evaluation.models import GRADE_LABELS, Grade
 from workflow.statistics import charts, queries
 from workflow.statistics.charts import Chart
 from workflow.statistics.rules import Scope
@@ -121,6 +122,22 @@ def statuses(scope: Scope) -> Chart:
                  charts.bars("statuses", title, summary, items, empty=_("No approvals.")))
 
 
+def grades(scope: Scope) -> Chart:
+    years = queries.by_grade(scope)
+    title = _("Centers by evaluation grade")
+    totals = {g.value: sum(counts[g.value] for _y, counts in years) for g in Grade}
+    items = [(str(GRADE_LABELS[g]), totals[g.value]) for g in Grade]
+    summary = _said(items) if years else _("No evaluation round closed in these years.")
+    return Chart("grades", title, summary,
+                 (_("Year of the evaluation"), *(str(GRADE_LABELS[g]) for g in Grade),
+                  _("Total")),
+                 [(year, *(counts[g.value] for g in Grade), sum(counts.values()))
+                  for year, counts in years],
+                 charts.bars("grades", title, summary, items,
+                             empty=_("No evaluation round closed in these years.")),
+                 note=_("Closed rounds (every center graded), by the year of the round."))
+
+
 def _figure(value, money: bool):
     """A summed indicator for the table: money with its decimals, a count as a whole number."""
     if value is None:
@@ -152,9 +169,9 @@ def indicators(scope: Scope) -> Chart:
 
 def all_charts(scope: Scope, call) -> list[Chart]:
     return [approvals(scope), cities(scope), fields(scope), lead_kinds(scope), funds(scope),
-            funnel(call), statuses(scope), indicators(scope)]
+            funnel(call), statuses(scope), grades(scope), indicators(scope)]
 
 
 BUILDERS = {"approvals": approvals, "cities": cities, "fields": fields,
-            "lead_kinds": lead_kinds, "funds": funds, "statuses": statuses,
+            "lead_kinds": lead_kinds, "funds": funds, "statuses": statuses, "grades": grades,
             "indicators": indicators}

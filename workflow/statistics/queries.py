@@ -16,6 +16,7 @@ from workflow.centers.models import PREPARATORY_MARK, PREPARATORY_STATES, Center
 from workflow.core.extensions import db
 from workflow.core.reference import CITIES
 from workflow.core.states import CENTER_STATES, NOTICE_ISSUED_STATES, CallState
+from workflow.evaluation.models import Evaluation, EvaluationRound, Grade, RoundStatus
 from workflow.intake.models import Application, ApplicationSection
 from workflow.organizations.models import Organization
 from workflow.reports.queries import totals_by_year
@@ -277,8 +278,8 @@ def summary(scope: Scope | None = None) -> dict:
     """The centers as `flask stats --json` prints them, from the queries of the statistics
     page (every year and type unless `scope` says otherwise): by status after the notice
     (every state, 0 included), approvals per year, by city (with rank), field and kind of
-    lead unit, the committed funds per year, and the indicators of the accepted annual reports
-    summed per year reported on."""
+    lead unit, the grades of the closed evaluation rounds per year, the committed funds per
+    year, and the indicators of the accepted annual reports summed per year reported on."""
     if scope is None:
         first, last = year_span() or (0, 0)
         scope = Scope(first, last)
@@ -292,6 +293,7 @@ def summary(scope: Scope | None = None) -> dict:
                     for r in by_city(scope) if r.approved},
         "by_field": {r.key: r.approved for r in by_field(scope)},
         "by_lead_kind": {r.key: r.approved for r in by_lead_kind(scope)},
+        "by_grade": {str(year): counts for year, counts in by_grade(scope)},
         "funds": {str(r.year): {"centers": r.centers, "own": r.own, "provincial": r.provincial,
                                 "local": r.local, "total": round(r.total, 2)}
                   for r in committed_funds(scope)},
@@ -299,6 +301,23 @@ def summary(scope: Scope | None = None) -> dict:
                        for year, codes in sorted(totals_by_year(
                            platform_type_id=scope.platform_type_id).items())},
     }
+
+
+def by_grade(scope: Scope) -> list[tuple[int, dict[str, int]]]:
+    """The grades of the closed evaluation rounds (every center graded) of the scope's years
+    and platform type, per round year: [(year, {grade: count})], oldest first."""
+    rows = db.session.execute(
+        select(EvaluationRound.year, Evaluation.grade, func.count())
+        .join(EvaluationRound, Evaluation.round_id == EvaluationRound.id)
+        .where(Evaluation.grade.is_not(None), EvaluationRound.status == RoundStatus.CLOSED,
+               EvaluationRound.year.between(scope.year_from, scope.year_to),
+               *([EvaluationRound.platform_type_id == scope.platform_type_id]
+                 if scope.platform_type_id else []))
+        .group_by(EvaluationRound.year, Evaluation.grade).order_by(EvaluationRound.year))
+    years: dict[int, dict[str, int]] = {}
+    for year, grade, n in rows:
+        years.setdefault(year, {g.value: 0 for g in Grade})[grade] = n
+    return list(years.items())
 
 
 @dataclass(frozen=True)
