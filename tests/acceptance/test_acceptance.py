@@ -336,3 +336,14 @@ def test_a_deferral_that_lapses_lets_the_department_fail_the_center(center):
     docs = db.session.scalars(select(DecisionDocument).order_by(DecisionDocument.id)).all()
     assert len(docs) == 2 and "逾期未申请" in docs[-1].content["paragraphs"][0]
     assert actions_of(center)[-2:] == [Action.FAIL_ACCEPTANCE, "issue_acceptance_result"]
+
+
+def test_the_officers_desk_lists_a_lapsed_deferral(center, login_as):
+    officer = factories.officer()
+    factories.acceptance_decided(center, "defer", officer)
+    db.session.commit()
+    client = login_as(officer)
+    assert 'data-group="acceptance_lapsed"' not in client.get("/desk").get_data(as_text=True)
+    with factories.clock_at(clock.now() + timedelta(days=200)):
+        page = client.get("/desk").get_data(as_text=True)
+    assert 'data-group="acceptance_lapsed" data-count="1"' in page

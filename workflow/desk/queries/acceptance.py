@@ -68,7 +68,26 @@ def to_officer(user) -> list[Group]:
             Item(r.title, Link("acceptance.request_page", {"request_id": r.id}),
                  since=r.chair_confirmed_at or r.submitted_at) for r in rows],
             partial=partial))
+    groups.append(_lapsed())
     return groups
+
+
+def _lapsed() -> Group:
+    """Deferred centers whose date to apply again has passed without a new request: the
+    acceptance to fail (acceptance.queries.lapsed_deferral)."""
+    today = clock.local(clock.now()).date()
+    later = aliased(AcceptanceRequest)
+    rows, total, partial = capped(
+        select(Application.id, Application.title, AcceptanceRequest.rectify_by)
+        .join(AcceptanceRequest, AcceptanceRequest.application_id == Application.id)
+        .where(Application.state == AppState.UNDER_CONSTRUCTION,
+               AcceptanceRequest.outcome == "defer", AcceptanceRequest.rectify_by < today,
+               ~exists().where(later.application_id == Application.id,
+                               later.attempt > AcceptanceRequest.attempt))
+        .order_by(AcceptanceRequest.rectify_by, Application.id))
+    return Group("acceptance_lapsed", total, [
+        Item(r.title, Link("acceptance.center", {"app_id": r.id}),
+             since=_end_of(r.rectify_by)) for r in rows], partial=partial)
 
 
 def _seats(user, *where):

@@ -84,6 +84,8 @@ GROUPS: dict[str, Texts] = {
                                _l("Open"), _l("Submitted"), "acceptance.index"),
     "acceptance_outcomes": Texts(_l("Acceptance results to decide"), _l("Record the outcome"),
                                  _l("Confirmed"), "acceptance.index"),
+    "acceptance_lapsed": Texts(_l("Deferred acceptances not applied for again in time"),
+                               _l("Decide"), _l("Apply again by")),
     "acceptance_invitations": Texts(_l("Acceptance panels to answer"), _l("Answer"),
                                     _l("Invited"), "acceptance.expert_seats"),
     "acceptance_sheets": Texts(_l("Acceptance sheets to submit"), _l("Score"), _l("Invited"),
