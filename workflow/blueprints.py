@@ -7,6 +7,7 @@ from workflow.calendar import views as calendar
 from workflow.calls.views import call_settings, officer, public, review_settings
 from workflow.centers import views as centers
 from workflow.desk import views as desk
+from workflow.evaluation import views as evaluation
 from workflow.experts.views import pool as expert_pool
 from workflow.experts.views import profile as expert_profile
 from workflow.formal_review import views as formal_review
@@ -39,4 +40,5 @@ def register(app: Flask) -> None:
     app.register_blueprint(statistics.bp)
     app.register_blueprint(acceptance.bp)
     app.register_blueprint(centers.bp)
+    app.register_blueprint(evaluation.bp)
     errors.register(app)

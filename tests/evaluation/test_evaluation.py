@@ -238,3 +238,30 @@ def test_leader_desk_offers_the_revocation_of_a_failed_rectification(operating, 
         page = client.get("/desk").get_data(as_text=True)
     assert f"/centers/{centers[second.id].id}/revoke" in page
     assert len(one) == len(two)
+
+
+def test_lead_files_the_plan_on_its_page_and_the_officer_returns_it(operating, login_as):
+    officer = factories.officer()
+    factories.graded_unqualified(operating, officer)
+    rect = rules.open_rectification(operating)
+    lead = lead_users(operating)[0]
+    db.session.commit()
+    client = login_as(lead)
+    page = client.get(f"/rectifications/{rect.id}")
+    assert page.status_code == 200 and "45.5" in page.get_data(as_text=True)
+    refused = client.post(f"/rectifications/{rect.id}/file", data={"text": "我的整改方案"})
+    assert refused.status_code == 422
+    assert "我的整改方案" in refused.get_data(as_text=True)  # nothing typed is lost
+    db.session.expire_all()
+    assert rect.status == "plan_due"
+    filed = client.post(f"/rectifications/{rect.id}/file", data={
+        "text": "我的整改方案", "document": (io.BytesIO(factories.PDF), "方案.pdf")})
+    assert filed.status_code == 302
+    assert client.get(f"/rectifications/{rect.id}/plan.pdf").data == factories.PDF
+    client = login_as(officer)
+    returned = client.post(f"/rectifications/{rect.id}/return", data={"reason": "措施不具体"})
+    assert returned.status_code == 302
+    page = login_as(lead).get(f"/rectifications/{rect.id}").get_data(as_text=True)
+    assert "措施不具体" in page and 'id="returned"' in page
+    db.session.expire_all()
+    assert rect.status == "plan_due"
