@@ -85,7 +85,7 @@ def funds(scope: Scope) -> Chart:
         + " " + _said(items)
     return Chart("funds", title, summary,
                  (_("Year"), _("Centers"), _("From a signed task book"), _("Own funds"),
-                  _("Provincial and other funds"), _("Local government match"), _("Total")),
+                  _("Provincial and other funds"), _("Local government match"), _("In all")),
                  [(r.year, r.centers, r.from_task_book, r.own, r.provincial, r.local,
                    round(r.total, 2)) for r in rows],
                  charts.bars("funds", title, summary, items, empty=_("No active centers.")),
@@ -130,7 +130,7 @@ def grades(scope: Scope) -> Chart:
     summary = _said(items) if years else _("No evaluation round closed in these years.")
     return Chart("grades", title, summary,
                  (_("Year of the evaluation"), *(str(GRADE_LABELS[g]) for g in Grade),
-                  _("Total")),
+                  _("In all")),
                  [(year, *(counts[g.value] for g in Grade), sum(counts.values()))
                   for year, counts in years],
                  charts.bars("grades", title, summary, items,
