@@ -265,3 +265,20 @@ def test_lead_files_the_plan_on_its_page_and_the_officer_returns_it(operating, l
     assert "措施不具体" in page and 'id="returned"' in page
     db.session.expire_all()
     assert rect.status == "plan_due"
+
+
+def test_desks_show_what_the_rectification_waits_for(operating, login_as):
+    officer = factories.officer()
+    factories.graded_unqualified(operating, officer)
+    rect = rules.open_rectification(operating)
+    lead = lead_users(operating)[0]
+    db.session.commit()
+    link = f"/rectifications/{rect.id}"
+    assert link in login_as(lead).get("/desk").get_data(as_text=True)
+    assert link not in login_as(officer).get("/desk").get_data(as_text=True)
+    assert link not in login_as(factories.applicant()).get("/desk").get_data(as_text=True)
+    evaluation.file_plan(rect, text="方案", filename="p.pdf", stream=io.BytesIO(factories.PDF),
+                         actor=lead)
+    db.session.commit()
+    assert link in login_as(officer).get("/desk").get_data(as_text=True)
+    assert link not in login_as(lead).get("/desk").get_data(as_text=True)

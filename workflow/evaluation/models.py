@@ -133,6 +133,14 @@ class RectificationStatus(StrEnum):
     FAILED = "failed"  # re-evaluated unqualified: the leadership decides the revocation
 
 
+STATUS_LABELS = {
+    RectificationStatus.PLAN_DUE: _l("Plan to file"),
+    RectificationStatus.PLAN_FILED: _l("Plan filed, under review"),
+    RectificationStatus.RECTIFYING: _l("Rectifying: report to file"),
+    RectificationStatus.REPORT_FILED: _l("Report filed, to re-evaluate"),
+    RectificationStatus.PASSED: _l("Passed the re-evaluation"),
+    RectificationStatus.FAILED: _l("Failed the re-evaluation"),
+}
 OPEN_RECTIFICATION = frozenset({RectificationStatus.PLAN_DUE, RectificationStatus.PLAN_FILED,
                                 RectificationStatus.RECTIFYING,
                                 RectificationStatus.REPORT_FILED})

@@ -41,8 +41,9 @@ def _require(actor, name: str, obj=None) -> None:
         raise PermissionDenied(name)
 
 
-def _tell(users, app: Application, kind: str, subject: str, body: str) -> None:
-    notify(users, kind=kind, application=app, link=f"/applications/{app.id}",
+def _tell(users, app: Application, kind: str, subject: str, body: str,
+          link: str | None = None) -> None:
+    notify(users, kind=kind, application=app, link=link or f"/applications/{app.id}",
            compose=lambda user: (subject, body))
 
 
@@ -204,7 +205,8 @@ def file_plan(rect: Rectification, *, text: str, filename: str, stream, actor) -
     _tell(staff(Role.OFFICER), rect.application, "rectification_plan",
           _("%(title)s: rectification plan filed", title=rect.evaluation.center_name),
           _("The rectification plan of “%(title)s” waits for your review.",
-            title=rect.evaluation.center_name))
+            title=rect.evaluation.center_name),
+          link=f"/rectifications/{rect.id}")
 
 
 def file_report(rect: Rectification, *, text: str, filename: str, stream, actor) -> None:
@@ -219,7 +221,8 @@ def file_report(rect: Rectification, *, text: str, filename: str, stream, actor)
     _tell(staff(Role.OFFICER), rect.application, "rectification_report",
           _("%(title)s: rectification report filed", title=rect.evaluation.center_name),
           _("The rectification report of “%(title)s” waits for its re-evaluation.",
-            title=rect.evaluation.center_name))
+            title=rect.evaluation.center_name),
+          link=f"/rectifications/{rect.id}")
 
 
 def return_document(rect: Rectification, *, reason: str, actor) -> None:
@@ -234,7 +237,8 @@ def return_document(rect: Rectification, *, reason: str, actor) -> None:
     _tell(lead_users(rect.application), rect.application, "rectification_returned",
           _("%(title)s: returned for revision", title=rect.evaluation.center_name),
           _("The department returned your rectification document with these reasons: "
-            "%(reason)s", reason=reason))
+            "%(reason)s", reason=reason),
+          link=f"/rectifications/{rect.id}")
 
 
 def accept_plan(rect: Rectification, *, actor) -> None:
@@ -245,7 +249,8 @@ def accept_plan(rect: Rectification, *, actor) -> None:
     _tell(lead_users(rect.application), rect.application, "rectification_plan_accepted",
           _("%(title)s: rectification plan accepted", title=rect.evaluation.center_name),
           _("Carry out the plan and file the rectification report by %(date)s.",
-            date=rect.ends_on.isoformat()))
+            date=rect.ends_on.isoformat()),
+          link=f"/rectifications/{rect.id}")
 
 
 def reevaluate(app: Application, *, score, opinion: str, actor) -> Rectification:
@@ -307,11 +312,11 @@ def remind_and_flag_late() -> int:
             audit.record(actor=SYSTEM, action=f"rectification_{what}_late", application=app,
                          comment=day.isoformat())
             told += notify(lead_users(app) + staff(Role.OFFICER), kind="rectification_late",
-                           application=app, link=f"/applications/{app.id}",
+                           application=app, link=f"/rectifications/{rect.id}",
                            compose=_late(name, what, day))
         elif today <= day <= today + timedelta(days=REMIND_DAYS):
             told += notify(lead_users(app), kind="reminder", application=app,
-                           link=f"/applications/{app.id}", compose=_reminder(name, what, day),
+                           link=f"/rectifications/{rect.id}", compose=_reminder(name, what, day),
                            dedupe_key=f"rectification-{what}:{rect.id}:{day:%Y%m%d}")
     db.session.flush()
     return told

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from forms.evaluation import RectificationDocumentForm, ReevaluationForm, ReturnForm
 from workflow.core import storage
 from workflow.evaluation import operations
-from workflow.evaluation.models import GRADE_NAMES, Rectification
+from workflow.evaluation.models import GRADE_NAMES, STATUS_LABELS, Rectification
 from workflow.lifecycle.permissions import can
 from workflow.web.views.helpers import load_or_404, require
 from workflow.web.views.unit_of_work import unit_of_work
@@ -19,7 +19,7 @@ bp = Blueprint("evaluation", __name__)
 
 def _page(rect: Rectification, status: int = 200, **forms):
     return render_template(
-        "evaluation/rectification.html", rect=rect, grades=GRADE_NAMES,
+        "evaluation/rectification.html", rect=rect, grades=GRADE_NAMES, statuses=STATUS_LABELS,
         document_form=forms.get("document_form") or RectificationDocumentForm(formdata=None),
         return_form=forms.get("return_form") or ReturnForm(formdata=None),
         reevaluation_form=forms.get("reevaluation_form") or ReevaluationForm(formdata=None),
