@@ -22,8 +22,8 @@ from workflow.reports import views as reports
 from workflow.review.views import expert_home, expert_scoring, panels
 from workflow.review.views import results as review_results
 from workflow.selection import views as selection
-from workflow.task_books import views as task_books
 from workflow.statistics import views as statistics
+from workflow.task_books import views as task_books
 from workflow.vocabulary import views as vocabulary
 from workflow.web.views import errors
 
@@ -36,9 +36,9 @@ def register(app: Flask) -> None:
                    account, users, organizations, vocabulary, desk):
         app.register_blueprint(module.bp)
     app.register_blueprint(reports.bp)
-    app.register_blueprint(task_books.bp)
     app.register_blueprint(statistics.bp)
     app.register_blueprint(acceptance.bp)
     app.register_blueprint(centers.bp)
     app.register_blueprint(evaluation.bp)
+    app.register_blueprint(task_books.bp)
     errors.register(app)
