@@ -390,14 +390,6 @@ def revoke(app, leader_user, reason_kind: str = "fraud"):
                                            reason="测试意见：提供虚假材料", actor=leader_user)
 
 
-def revoke(app, leader_user, reason_kind: str = "fraud"):
-    """REVOKE the way it happens: the leadership's decision recorded on the center's
-    revocation page, with its ground and reasons."""
-    center = center_operations.open_center(app, actor=leader_user)
-    return center_operations.revoke_center(center, reason_kind=reason_kind,
-                                           reason="测试意见：提供虚假材料", actor=leader_user)
-
-
 def issue_notice(call_row, officer_user):
     """The call's approval notice signed by a leader, issued, every document stored."""
     notices.sign_notice(call_row, actor=leader())

@@ -19,8 +19,8 @@ from workflow.desk.queries import expert as desk_expert
 from workflow.desk.queries import leader as desk_leader
 from workflow.desk.queries import officer as desk_officer
 from workflow.desk.queries import recommender as desk_recommender
-from workflow.desk.queries import task_books as desk_task_books
 from workflow.desk.queries import reports as desk_reports
+from workflow.desk.queries import task_books as desk_task_books
 from workflow.desk.queries.items import Group, Section, by_urgency
 from workflow.lifecycle.permissions import can
 
@@ -92,12 +92,6 @@ GROUPS: dict[str, Texts] = {
                                "acceptance.expert_seats"),
     "acceptance_confirmations": Texts(_l("Acceptance results to confirm as chair"),
                                       _l("Confirm"), _l("Invited"), "acceptance.expert_seats"),
-    "reports_to_file": Texts(_l("Annual reports to file"), _l("Open"), _l("Due"),
-                             "reports.mine"),
-    "reports_city": Texts(_l("Annual reports to review"), _l("Review"), _l("Filed"),
-                          "reports.city"),
-    "reports_department": Texts(_l("Annual reports to accept or return"), _l("Review"),
-                                _l("Passed on"), "reports.rounds_index"),
     "task_books_to_draft": Texts(_l("Task books to draft and submit"), _l("Open"),
                                  _l("Waiting since"), "task_books.index"),
     "task_books_to_sign_unit": Texts(_l("Task books to sign for your unit"), _l("Sign"),
@@ -109,6 +103,12 @@ GROUPS: dict[str, Texts] = {
     "task_books_department_sign": Texts(_l("Task books to sign for the department"),
                                         _l("Sign"), _l("Signed by the unit"),
                                         "task_books.index"),
+    "reports_to_file": Texts(_l("Annual reports to file"), _l("Open"), _l("Due"),
+                             "reports.mine"),
+    "reports_city": Texts(_l("Annual reports to review"), _l("Review"), _l("Filed"),
+                          "reports.city"),
+    "reports_department": Texts(_l("Annual reports to accept or return"), _l("Review"),
+                                _l("Passed on"), "reports.rounds_index"),
     "notices_to_sign": Texts(_l("Approval notices to sign"), _l("Sign"), _l("Waiting since"),
                              "notices.index"),
     "center_changes": Texts(_l("Center changes to approve or refuse"), _l("Decide"),
@@ -145,8 +145,8 @@ SECTIONS: tuple[tuple[str, str, tuple[tuple[str, Builder], ...]], ...] = (
     ("recommender", "recommender.queue", (
         ("recommender.queue", desk_recommender.to_decide),
         ("center.list", desk_centers.city_centers),
-        ("recommender.queue", desk_task_books.to_city),
         ("report.list_city", desk_reports.to_city),
+        ("recommender.queue", desk_task_books.to_city),
         ("organization.queue", desk_recommender.units))),
     ("expert", "expert.home", (
         ("expert.home", desk_expert.invitations),
