@@ -172,7 +172,7 @@ def confirm_result(request: AcceptanceRequest, *, note: str = "", actor) -> Acce
         return (_("An acceptance result waits for its outcome"),
                 _("The panel of “%(center)s” confirmed its result: %(score)s points "
                   "(suggested: %(outcome)s). Record the outcome.", center=center,
-                  score=f"{request.score:g}", outcome=outcome))
+                  score=format(request.score, "g"), outcome=outcome))
 
     notify(staff(Role.OFFICER), kind="acceptance_confirmed", compose=compose,
            application=request.application, link=f"/acceptance/{request.id}")
