@@ -101,7 +101,7 @@ def reporting_centers(platform_type_id: int) -> list[tuple[Application, Center |
         .outerjoin(Center, Center.application_id == Application.id)
         .where(Call.platform_type_id == platform_type_id,
                Application.state.in_(REPORTING_STATES))
-        .order_by(Application.id)).tuples())
+        .order_by(Application.id)).all())
 
 
 @dataclass(frozen=True)
