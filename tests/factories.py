@@ -36,6 +36,7 @@ from workflow.demo.steps import tiny_pdf
 from workflow.evaluation import operations as evaluation
 from workflow.evaluation import rules as evaluation_rules
 from workflow.evaluation.models import Grade
+from workflow.evaluation.operations import results as evaluation_results
 from workflow.evaluation.settings import EvaluationSettings
 from workflow.experts.models import Expert, ExpertField
 from workflow.formal_review.operations import checklist
@@ -509,8 +510,9 @@ def clock_at(at):
 def evaluation_round(officer_user=None, *, grades: dict | None = None, close: bool = True):
     """An evaluation round of the operating centers of the technology-center type, each
     center's expert review recorded (the application id -> Grade in `grades`, else good),
-    closed when `close`: a center graded unqualified then rectifies. Each round its own year,
-    the settings evaluating every year."""
+    closed when `close`, its results then announced, final after the period and issued: a
+    center graded unqualified then rectifies. Each round its own year, the settings
+    evaluating every year."""
     officer_user = officer_user or officer()
     platform = db.session.query(PlatformType).filter_by(code="tech_innovation_center").one()
     row = evaluation.open_round(platform, 2025 + next(_seq), actor=officer_user,
@@ -525,7 +527,20 @@ def evaluation_round(officer_user=None, *, grades: dict | None = None, close: bo
                                actor=officer_user)
     if close:
         evaluation.close_round(row, actor=officer_user)
+        results_final(row, officer_user)
+        evaluation_results.issue_results(row, actor=officer_user)
     return row
+
+
+def results_final(row, officer_user=None):
+    """The closed round's results announced for 5 working days and, the period over
+    without objection, final (as `flask tick` makes them)."""
+    announcement = evaluation_results.publish_results(
+        row, workdays=5, texts=evaluation_results.default_texts(row),
+        actor=officer_user or officer())
+    with clock_at(publicity_queries.ends_at(announcement)):
+        evaluation_results.end_periods()
+    return announcement
 
 
 def graded_unqualified(app, officer_user=None):

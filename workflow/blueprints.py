@@ -7,7 +7,9 @@ from workflow.calendar import views as calendar
 from workflow.calls.views import call_settings, officer, public, review_settings
 from workflow.centers import views as centers
 from workflow.desk import views as desk
-from workflow.evaluation import views as evaluation
+from workflow.evaluation.views import public as evaluation_results
+from workflow.evaluation.views import rectification as evaluation
+from workflow.evaluation.views import rounds as evaluation_rounds
 from workflow.experts.views import pool as expert_pool
 from workflow.experts.views import profile as expert_profile
 from workflow.formal_review import views as formal_review
@@ -40,5 +42,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(acceptance.bp)
     app.register_blueprint(centers.bp)
     app.register_blueprint(evaluation.bp)
+    app.register_blueprint(evaluation_rounds.bp)
+    app.register_blueprint(evaluation_results.bp)
     app.register_blueprint(task_books.bp)
     errors.register(app)

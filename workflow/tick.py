@@ -31,6 +31,7 @@ from workflow.core.states import (
     Role,
 )
 from workflow.evaluation import operations as rectifications
+from workflow.evaluation.operations import results as evaluation_results
 from workflow.experts.models import Expert
 from workflow.formal_review.models import CorrectionRequest
 from workflow.formal_review.queries import lead_deadline, open_correction
@@ -78,6 +79,8 @@ def run() -> dict:
     done["reminders"] = send_reminders()
     db.session.commit()
     done["rectifications"] = rectifications.remind_and_flag_late()
+    db.session.commit()
+    done["evaluation_announcements"] = evaluation_results.end_periods()
     db.session.commit()
     done["report_reminders"] = report_rounds.remind_due_reports()
     done["reports_late"] = report_rounds.flag_late_reports()

@@ -21,6 +21,7 @@ from workflow.core.states import TRANSITIONS, Action, AppState, Role
 from workflow.evaluation import operations as evaluation
 from workflow.evaluation import rules
 from workflow.evaluation.models import Evaluation, Grade, Rectification
+from workflow.evaluation.operations import results as evaluation_results
 from workflow.evaluation.settings import EvaluationSettings
 from workflow.inbox.models import Notification
 from workflow.inbox.notifications import lead_users
@@ -97,7 +98,7 @@ def test_bad_review_is_refused_and_changes_nothing(operating):
     assert item.grade is None and item.score is None and item.report_name is None
 
 
-def test_closing_needs_every_grade_then_unqualified_rectifies(operating):
+def test_closing_needs_every_grade_and_rectification_waits_for_final_results(operating):
     good = factories.application(state=AppState.OPERATING)
     officer = factories.officer()
     row = factories.evaluation_round(officer, grades={operating.id: Grade.UNQUALIFIED},
@@ -115,13 +116,18 @@ def test_closing_needs_every_grade_then_unqualified_rectifies(operating):
     assert by_app[operating.id].grade == Grade.UNQUALIFIED
     assert by_app[good.id].grade == Grade.GOOD
     evaluation.close_round(row, actor=officer)
+    assert operating.state == AppState.OPERATING  # the results are announced first
+    assert _told(lead_users(operating)[0], "evaluation_graded")
+    with pytest.raises(ServiceError, match="unqualified"):
+        transition(operating, Action.START_RECTIFICATION, actor=officer, comment="整改")
+    factories.results_final(row, officer)
+    evaluation_results.issue_results(row, actor=officer)
     assert operating.state == AppState.RECTIFICATION and good.state == AppState.OPERATING
     rect = rules.open_rectification(operating)
     assert rect.status == "plan_due" and rect.evaluation_id == by_app[operating.id].id
     assert (rect.ends_on - rect.starts_on).days in (365, 366)
     assert (rect.plan_due_on - rect.starts_on).days == 30
     assert _actions(operating)[-1] == Action.START_RECTIFICATION
-    assert _told(lead_users(operating)[0], "evaluation_graded")
 
 
 def test_rectification_is_not_ordered_without_an_unqualified_grade(operating):

@@ -1,6 +1,9 @@
 """The 2025 evaluation of the 2022 centers operating after their acceptance: a third-party
 body reviews each one, the officer records the reviews (all four grades appear), closes the
-round, and the center graded 不合格 rectifies: its plan is filed in January 2026."""
+round and announces its results for five working days; a person objects to a grade and the
+officer dismisses the objection; the period over, the results are final, the officer issues
+the numbered results document in January 2026 and the center graded 不合格 rectifies: its
+plan is filed a week later."""
 from __future__ import annotations
 
 import io
@@ -12,6 +15,8 @@ from workflow.core.extensions import db
 from workflow.demo.steps import tiny_pdf
 from workflow.evaluation import operations as evaluation
 from workflow.evaluation import rules
+from workflow.evaluation.operations import results
+from workflow.publicity.operations.objections import Filing
 
 if TYPE_CHECKING:  # after_approval lists this step: it is imported from there
     from workflow.demo.after_approval import World
@@ -45,6 +50,13 @@ def seed(world: World) -> None:
                                actor=world.officer)
     freeze(at(2025, 12, 26, 15))
     evaluation.close_round(row, actor=world.officer)
+    announcement = results.publish_results(row, workdays=5, texts=results.default_texts(row),
+                                           actor=world.officer)
+    _object_and_dismiss(world, announcement, row.evaluations[3])
+    freeze(at(2026, 1, 7, 2))  # `flask tick` after the period
+    results.end_periods()
+    freeze(at(2026, 1, 8, 10))
+    results.issue_results(row, actor=world.officer)
     rectifying = row.evaluations[0].application
     freeze(at(2026, 1, 16, 11))
     evaluation.file_plan(
@@ -56,3 +68,17 @@ def seed(world: World) -> None:
     db.session.flush()
     world.notes["rectification"] = rectifying.id
     world.notes["evaluation_round"] = row.id
+    world.notes["evaluation_announcement"] = announcement.id
+
+
+def _object_and_dismiss(world: World, announcement, item) -> None:
+    """A person objects to the 合格 of a center; the officer finds the objection groundless."""
+    freeze(at(2025, 12, 29, 14))
+    objection = results.file_objection(announcement, Filing(
+        kind="person", entry_id=item.id, person_name="王建国", phone="13906418827",
+        content=f"{item.center_name}2024年度牵头承担国家重点研发计划项目2项，评估结论未予体现，"
+                "申请复核评估等级。"), actor=None)
+    freeze(at(2025, 12, 31, 10))
+    results.decide_objection(
+        objection, outcome="dismissed", actor=world.officer,
+        reason="经复核，所述国家重点研发计划项目已在年度报告和专家评估中计入，评估等级维持合格。")

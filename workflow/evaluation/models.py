@@ -48,7 +48,9 @@ _GRADES_SQL = "('excellent', 'good', 'qualified', 'unqualified')"
 
 class RoundStatus(StrEnum):
     RATING = "rating"  # the officer records each center's expert review
-    CLOSED = "closed"  # every center graded; those graded 不合格 start their rectification
+    # Every center graded; the results are then announced (EvaluationAnnouncement), and once
+    # they are final those graded 不合格 start their rectification.
+    CLOSED = "closed"
 
 
 class EvaluationRound(Base):
@@ -69,6 +71,9 @@ class EvaluationRound(Base):
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The numbered 运行评估结果 document, issued once the announced results are final.
+    results_document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("decision_documents.id"), unique=True)
 
     platform_type: Mapped[PlatformType] = relationship(lazy="joined")
     evaluations: Mapped[list["Evaluation"]] = relationship(
@@ -122,6 +127,129 @@ _R = RoundStatus
 ROUND_MACHINE = Machine(_l("evaluation round"), EvaluationRound, "status", (
     Move("close", frozenset({_R.RATING}), _R.CLOSED, "close_evaluation_round"),
 ))
+
+
+class AnnouncementStatus(StrEnum):
+    RUNNING = "running"  # the period runs: anyone may object
+    OBJECTION_REVIEW = "objection_review"  # the period is over, an objection still open
+    FINAL = "final"  # over with every objection decided: the results stand
+
+
+ANNOUNCEMENT_LABELS = {
+    AnnouncementStatus.RUNNING: _l("Announced: the period runs"),
+    AnnouncementStatus.OBJECTION_REVIEW: _l("Period over: objections to decide"),
+    AnnouncementStatus.FINAL: _l("Results final"),
+}
+
+
+class EvaluationAnnouncement(Base):
+    """The public announcement (公示) of a closed round's results, with the approval
+    announcement's rules: a period of working days, written objections under a real name or
+    a seal, none anonymous or late. `start_date`, `end_date` and `entries` read as a
+    Publicity's do, so that publicity's checks of a filing apply unchanged."""
+
+    __tablename__ = "evaluation_announcements"
+    __table_args__ = (
+        CheckConstraint("status IN ('running', 'objection_review', 'final')",
+                        name="status_known"),
+        CheckConstraint("end_date >= start_date", name="period_order"),
+        CheckConstraint("workdays BETWEEN 1 AND 30", name="workdays_range"),
+        CheckConstraint("status != 'final' OR final_at IS NOT NULL", name="final_dated"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("evaluation_rounds.id", ondelete="CASCADE"),
+                                          unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    workdays: Mapped[int]
+    # The texts as published: department, objection address, business and supervision phones.
+    texts: Mapped[dict] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default=AnnouncementStatus.RUNNING,
+                                        index=True)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    published_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    final_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    round: Mapped[EvaluationRound] = relationship(lazy="joined")
+
+    @property
+    def entries(self) -> list["Evaluation"]:
+        return self.round.evaluations
+
+
+_A = AnnouncementStatus
+ANNOUNCEMENT_MACHINE = Machine(_l("evaluation announcement"), EvaluationAnnouncement, "status", (
+    Move("end", frozenset({_A.RUNNING}), _A.FINAL, "evaluation_results_final"),
+    Move("review", frozenset({_A.RUNNING}), _A.OBJECTION_REVIEW, "evaluation_objection_review"),
+    Move("finish_review", frozenset({_A.OBJECTION_REVIEW}), _A.FINAL,
+         "evaluation_results_final"),
+))
+
+
+class EvaluationObjection(Base):
+    """A written objection to a center's announced grade, filed as the approval
+    announcement's objections are (real-name, or an organization's sealed letter); the
+    officer decides it with reasons: not admissible, dismissed, or upheld with the grade it
+    gives the center."""
+
+    __tablename__ = "evaluation_objections"
+    __table_args__ = (
+        CheckConstraint("filer_kind IN ('person', 'organization')", name="filer_kind_known"),
+        CheckConstraint("status IN ('open', 'not_admissible', 'dismissed', 'upheld')",
+                        name="status_known"),
+        CheckConstraint("filer_kind != 'person' OR "
+                        "(person_name != '' AND (phone != '' OR email != ''))",
+                        name="person_named"),
+        CheckConstraint("filer_kind != 'organization' OR (organization_name != '' AND "
+                        "contact_person != '' AND phone != '' AND letter_name IS NOT NULL)",
+                        name="organization_sealed"),
+        CheckConstraint("status = 'open' OR (decided_by_id IS NOT NULL AND reason != '')",
+                        name="decided_with_reason"),
+        CheckConstraint(f"new_grade IS NULL OR (status = 'upheld' AND new_grade IN "
+                        f"{_GRADES_SQL})", name="regrade_when_upheld"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluation_announcements.id", ondelete="CASCADE"), index=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), index=True)
+    receipt_no: Mapped[str] = mapped_column(String(24), unique=True)
+    filer_kind: Mapped[str] = mapped_column(String(12))
+    person_name: Mapped[str] = mapped_column(String(50), default="")
+    organization_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_person: Mapped[str] = mapped_column(String(50), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    content: Mapped[str] = mapped_column(String(5000))
+    letter_name: Mapped[str | None] = mapped_column(String(80), unique=True)
+    letter_original: Mapped[str] = mapped_column(String(255), default="")
+    letter_sha256: Mapped[str] = mapped_column(String(64), default="")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    reason: Mapped[str] = mapped_column(String(4000), default="")
+    # Upheld: the grade the center had and the one the decision gives it.
+    old_grade: Mapped[str | None] = mapped_column(String(20))
+    new_grade: Mapped[str | None] = mapped_column(String(20))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    announcement: Mapped[EvaluationAnnouncement] = relationship()
+    evaluation: Mapped[Evaluation] = relationship(lazy="joined")
+
+    @property
+    def filer(self) -> str:
+        return self.person_name if self.filer_kind == "person" else self.organization_name
+
+
+_O = frozenset({"open"})
+EVALUATION_OBJECTION_MACHINE = Machine(_l("objection"), EvaluationObjection, "status", (
+    Move("refuse", _O, "not_admissible", "refuse_evaluation_objection"),
+    Move("dismiss", _O, "dismissed", "dismiss_evaluation_objection"),
+    Move("uphold", _O, "upheld", "uphold_evaluation_objection"),
+))
+OBJECTION_OUTCOMES = {"not_admissible": "refuse", "dismissed": "dismiss", "upheld": "uphold"}
 
 
 class RectificationStatus(StrEnum):

@@ -1,5 +1,6 @@
-"""Read-only checks of the evaluation: who may do what, when a round may open, and the
-guards of START_RECTIFICATION and END_RECTIFICATION."""
+"""Read-only checks of the evaluation: who may do what, when a round may open, when its
+results may be announced and their document issued, and the guards of START_RECTIFICATION
+and END_RECTIFICATION."""
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -7,14 +8,23 @@ from workflow.core.extensions import db
 from workflow.evaluation.models import (
     OPEN_RECTIFICATION,
     PASSING_GRADES,
+    AnnouncementStatus,
     Evaluation,
+    EvaluationAnnouncement,
     EvaluationRound,
     Grade,
     Rectification,
     RectificationStatus,
     RoundStatus,
 )
-from workflow.lifecycle.permissions import grant, is_lead_member, is_leader, is_officer
+from workflow.lifecycle.permissions import (
+    anyone,
+    grant,
+    is_lead_member,
+    is_leader,
+    is_officer,
+    is_officer_or_leader,
+)
 
 
 def can_view_rectification(user, rect) -> bool:
@@ -28,6 +38,10 @@ def can_file_rectification(user, rect) -> bool:
 
 
 grant("evaluation.manage", is_officer)
+grant("evaluation.view", is_officer_or_leader)
+# The announced results are public, and anyone may object during the period.
+grant("evaluation.results", anyone, public=True)
+grant("evaluation.object", anyone, public=True)
 grant("rectification.view", can_view_rectification)
 grant("rectification.file", can_file_rectification)
 grant("rectification.review", is_officer)
@@ -49,13 +63,39 @@ def opening_problems(platform_type_id: int, year: int, every_years: int) -> list
     return []
 
 
+def announcement_of(row: EvaluationRound) -> EvaluationAnnouncement | None:
+    return db.session.scalar(select(EvaluationAnnouncement).where(
+        EvaluationAnnouncement.round_id == row.id))
+
+
+def publication_problems(row: EvaluationRound) -> list[str]:
+    """The results are announced once, after the round is closed."""
+    if row.status != RoundStatus.CLOSED:
+        return [_("Close the round first: every center graded.")]
+    if announcement_of(row) is not None:
+        return [_("The results of this round are announced.")]
+    return []
+
+
+def issue_problems(row: EvaluationRound) -> list[str]:
+    """The results document follows the announcement once its results are final."""
+    if row.results_document_id is not None:
+        return [_("The results document of this round is issued.")]
+    announcement = announcement_of(row)
+    if announcement is None or announcement.status != AnnouncementStatus.FINAL:
+        return [_("The results are final once the announcement period is over and every "
+                  "objection is decided.")]
+    return []
+
+
 def unqualified_evaluation(app) -> Evaluation | None:
-    """The center's latest evaluation of a closed round, when it graded it 不合格 and no
-    rectification follows it yet."""
+    """The center's latest evaluation of a round whose announced results are final, when it
+    graded it 不合格 and no rectification follows it yet."""
     latest = db.session.scalar(
         select(Evaluation).join(EvaluationRound)
+        .join(EvaluationAnnouncement, EvaluationAnnouncement.round_id == EvaluationRound.id)
         .where(Evaluation.application_id == app.id, Evaluation.grade.is_not(None),
-               EvaluationRound.status == RoundStatus.CLOSED)
+               EvaluationAnnouncement.status == AnnouncementStatus.FINAL)
         .order_by(EvaluationRound.year.desc(), Evaluation.id.desc()).limit(1))
     if latest is None or latest.grade != Grade.UNQUALIFIED:
         return None
@@ -73,7 +113,8 @@ def open_rectification(app) -> Rectification | None:
 def start_problems(app, actor) -> list[str]:
     """Rectification follows a closed round's 不合格 grade."""
     if unqualified_evaluation(app) is None:
-        return [_("Only a center graded unqualified in a closed evaluation round rectifies.")]
+        return [_("Only a center graded unqualified in an evaluation round whose announced "
+                  "results are final rectifies.")]
     return []
 
 

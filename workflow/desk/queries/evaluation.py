@@ -1,9 +1,11 @@
 """The evaluation's desk groups: for the leaders, the centers whose rectification failed its
 re-evaluation, whose revocation they decide (the REVOKE action's own page); for the lead
-unit, its rectification plan or report due; for the officers, those filed to review."""
+unit, its rectification plan or report due; for the officers, those filed to review, the
+rounds with centers to rate, the announced results with objections open and the final
+results whose document is to issue."""
 from datetime import datetime, time
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 
 from workflow.centers.models import Center
 from workflow.core.clock import LOCAL
@@ -11,7 +13,11 @@ from workflow.core.states import Action, AppState
 from workflow.desk.queries.items import Group, Item, Link, capped
 from workflow.evaluation.models import (
     STATUS_LABELS,
+    AnnouncementStatus,
     Evaluation,
+    EvaluationAnnouncement,
+    EvaluationObjection,
+    EvaluationRound,
     Rectification,
     RectificationStatus,
 )
@@ -66,3 +72,48 @@ def rectifications_to_review(user) -> Group:
     return _rectification_items("rectifications_to_review", (
         Rectification.status.in_([RectificationStatus.PLAN_FILED,
                                   RectificationStatus.REPORT_FILED]),), filed)
+
+
+def rounds_to_rate(user) -> Group:
+    """Rounds still rating, with how many centers wait for their expert review."""
+    waiting = func.count(Evaluation.id) - func.count(Evaluation.grade)
+    rows, total, partial = capped(
+        select(EvaluationRound.id, EvaluationRound.title, EvaluationRound.opened_at,
+               waiting.label("waiting"), func.count(Evaluation.id).label("centers"))
+        .join(Evaluation, Evaluation.round_id == EvaluationRound.id)
+        .where(EvaluationRound.status == "rating")
+        .group_by(EvaluationRound.id, EvaluationRound.title, EvaluationRound.opened_at)
+        .order_by(EvaluationRound.opened_at, EvaluationRound.id))
+    return Group("evaluation_rounds", total, [
+        Item(r.title, Link("evaluation_rounds.round_page", {"round_id": r.id}),
+             since=r.opened_at, detail=f"{r.centers - r.waiting}/{r.centers}")
+        for r in rows], partial=partial)
+
+
+def objections_to_decide(user) -> Group:
+    """Announced results with objections open, the oldest objection first."""
+    rows, total, partial = capped(
+        select(EvaluationAnnouncement.round_id, EvaluationAnnouncement.title,
+               func.min(EvaluationObjection.received_at).label("since"),
+               func.count(EvaluationObjection.id).label("open"))
+        .join(EvaluationObjection,
+              EvaluationObjection.announcement_id == EvaluationAnnouncement.id)
+        .where(EvaluationObjection.status == "open")
+        .group_by(EvaluationAnnouncement.round_id, EvaluationAnnouncement.title)
+        .order_by(func.min(EvaluationObjection.received_at)))
+    return Group("evaluation_objections", total, [
+        Item(r.title, Link("evaluation_rounds.objections", {"round_id": r.round_id}),
+             since=r.since, detail=str(r.open)) for r in rows], partial=partial)
+
+
+def results_to_issue(user) -> Group:
+    """Final results whose numbered document is not issued yet."""
+    rows, total, partial = capped(
+        select(EvaluationRound.id, EvaluationRound.title, EvaluationAnnouncement.final_at)
+        .join(EvaluationAnnouncement, EvaluationAnnouncement.round_id == EvaluationRound.id)
+        .where(EvaluationAnnouncement.status == AnnouncementStatus.FINAL,
+               EvaluationRound.results_document_id.is_(None))
+        .order_by(EvaluationAnnouncement.final_at, EvaluationRound.id))
+    return Group("evaluation_results_to_issue", total, [
+        Item(r.title, Link("evaluation_rounds.round_page", {"round_id": r.id}),
+             since=r.final_at) for r in rows], partial=partial)

@@ -1,6 +1,7 @@
 """Writers of the evaluation: open a round, record each center's expert review (its grade
-follows the score by the round's thresholds), close the round (those graded 不合格 start
-their rectification), and the rectification's plan, report, returns and re-evaluation."""
+follows the score by the round's thresholds), close the round, and the rectification's plan,
+report, returns and re-evaluation. The announcement of the results, its objections and the
+results document, which starts the rectifications, are in `results`."""
 import secrets
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -144,9 +145,9 @@ def rate_center(evaluation: Evaluation, *, score, opinion: str, reviewer: str,
 
 
 def close_round(row: EvaluationRound, *, actor) -> EvaluationRound:
-    """Close a round whose every center is graded: each lead unit is told its grade, and each
-    center graded 不合格 starts its rectification (START_RECTIFICATION). Side effects: the
-    round's audit row, the transitions, the notifications."""
+    """Close a round whose every center is graded: each lead unit is told its grade, which
+    the results' announcement makes public; no rectification starts before the results are
+    final (results.issue_results). Side effects: the round's audit row, the notifications."""
     _require(actor, "evaluation.manage")
     ungraded = [e.center_name for e in row.evaluations if e.grade is None]
     if ungraded:
@@ -157,11 +158,8 @@ def close_round(row: EvaluationRound, *, actor) -> EvaluationRound:
         _tell(lead_users(app), app, "evaluation_graded",
               _("%(title)s: graded %(grade)s", title=row.title, grade=grade),
               _("Your center was graded %(grade)s in “%(title)s”. The expert review's "
-                "opinion: %(opinion)s", grade=grade, title=row.title,
-                opinion=evaluation.opinion))
-        if evaluation.grade == Grade.UNQUALIFIED and app.state == AppState.OPERATING:
-            transitions.transition(app, Action.START_RECTIFICATION, actor=actor,
-                                   comment=f"{row.title}：{grade}。{evaluation.opinion}")
+                "opinion: %(opinion)s The results are announced publicly before they are "
+                "final.", grade=grade, title=row.title, opinion=evaluation.opinion))
     return row
 
 
