@@ -66,7 +66,7 @@ class AssignForm(FlaskForm):
 
 class RespondForm(FlaskForm):
     answer = RadioField(_l("Your answer"), choices=[
-        ("accept", _l("Accept")), ("decline", _l("Decline"))],
+        ("accept", _l("Accept")), ("decline", _l("Decline the invitation"))],
         validators=[DataRequired(_l("Accept or decline."))])
     reason = TextAreaField(_l("Reason for declining (a conflict of interest, for example)"),
                            validators=[Optional(), Length(max=500), no_control_chars])

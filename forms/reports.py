@@ -58,7 +58,7 @@ class AttachmentForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
-    decision = RadioField(_l("Decision"), choices=[("pass", _l("Pass it on / accept")),
+    decision = RadioField(_l("Decision"), choices=[("pass", _l("Pass on or accept")),
                                                     ("return", _l("Return with reasons"))],
                           validators=[InputRequired(_l("Choose a decision."))])
     reason = TextAreaField(_l("Reasons (needed to return it)"),

@@ -29,4 +29,4 @@ class StatisticsScopeForm(FlaskForm):
     def validate_year_to(self, field):
         if (field.data is not None and self.year_from.data is not None
                 and field.data < self.year_from.data):
-            raise ValidationError(_l("The last year comes after the first."))
+            raise ValidationError(_l("The end year cannot be before the start year."))

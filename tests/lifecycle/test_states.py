@@ -106,8 +106,8 @@ def version_count(app) -> int:
 
 # Actions whose guard needs what a service writes first (the Recommendation row, the
 # checklist findings, the correction request, the published announcement and its objection,
-# the stored notice and letter, and after the notice the records below): they are taken through that service (factories.step_through),
-# with the comment it composes.
+# the stored notice and letter, and after the notice the records below): they are taken
+# through that service (factories.step_through), with the comment it composes.
 # After the notice each action is the outcome of its feature's work: the task book signed
 # by both sides, the panel's acceptance result, the evaluation's grade, the rectification's
 # re-evaluation, the leadership's revocation with its decision document.

@@ -67,12 +67,12 @@ def test_opening_a_round_gives_each_center_under_construction_its_report(world):
 
 def test_a_round_opens_once_per_year_and_type_with_a_deadline_after_the_year(world):
     open_2023(world)
-    with factories.clock_at(OPENED), pytest.raises(ServiceError, match="already open"):
+    with factories.clock_at(OPENED), pytest.raises(ServiceError, match="已开启"):
         open_2023(world)
-    with factories.clock_at(OPENED), pytest.raises(ServiceError, match="future"):
+    with factories.clock_at(OPENED), pytest.raises(ServiceError, match="截止时间须晚于当前时间"):
         rounds.open_round(year=2022, platform_type=world.platform_type,
                           due_on=datetime(2024, 1, 1).date(), actor=world.users["officer"])
-    with factories.clock_at(OPENED), pytest.raises(ServiceError, match="past or the current"):
+    with factories.clock_at(OPENED), pytest.raises(ServiceError, match="以往年度或当年"):
         rounds.open_round(year=2025, platform_type=world.platform_type,
                           due_on=datetime(2026, 3, 31).date(), actor=world.users["officer"])
     with factories.clock_at(OPENED), pytest.raises(PermissionDenied):
@@ -115,7 +115,7 @@ def test_the_city_then_the_department_with_returns_and_reasons(world):
     for outsider in (world.users["rec_qingdao"], lead, officer):
         with pytest.raises(PermissionDenied):
             review.city_review(report, passed=True, actor=outsider)
-    with pytest.raises(ServiceError, match="Say why"):
+    with pytest.raises(ServiceError, match="理由"):
         review.city_review(report, passed=False, reason="  ", actor=city)
     review.city_review(report, passed=False, reason="研发投入数据缺少审计报告。", actor=city)
     assert (report.state, report.returned_by_role) == (ReportState.RETURNED, "recommender")

@@ -257,7 +257,7 @@ def test_a_bad_scope_is_refused_with_a_message_and_keeps_what_was_typed(officer_
     html = response.get_data(as_text=True)
 
     assert response.status_code == 422
-    assert "The last year comes after the first." in html
+    assert "The end year cannot be before the start year." in html
     assert 'value="2026"' in html and "data-chart" not in html
     assert officer_client.get("/officer/statistics?year_from=abc").status_code == 422
     assert officer_client.get("/officer/statistics/cities.xlsx?call=999999").status_code == 422

@@ -46,10 +46,10 @@ class Outcome(StrEnum):
     FAIL = "fail"
 
 
-OUTCOME_LABELS = {Outcome.PASS: _l("Pass"),
+OUTCOME_LABELS = {Outcome.PASS: _l("Passed acceptance"),
                   Outcome.PASS_WITH_CONDITIONS: _l("Pass with conditions"),
                   Outcome.DEFER: _l("Defer: rectify and apply again"),
-                  Outcome.FAIL: _l("Fail")}
+                  Outcome.FAIL: _l("Failed acceptance")}
 PASSING = frozenset({Outcome.PASS, Outcome.PASS_WITH_CONDITIONS})
 
 

@@ -114,7 +114,7 @@ def _asked(center: Center, asked: ChangeRequest) -> tuple[dict, list[str]]:
             for r in asked.cobuilders]
     problems = cobuilder_problems(center, rows)
     if not problems and rows == _values(center, kind)["cobuilders"]:
-        problems.append(_("This is the center's list of co-builders already."))
+        problems.append(_("The co-builders are unchanged."))
     return {"cobuilders": rows}, problems
 
 

@@ -11,8 +11,14 @@ from workflow.statistics.rules import Scope
 from workflow.web.formatting import STATE_LABELS
 
 
+def _list(parts) -> str:
+    """Parts of a text alternative in a list, with the language's separator (；in Chinese)."""
+    return _("; ").join(parts)
+
+
 def _said(items) -> str:
-    return "; ".join(f"{label}: {charts.number(value)}" for label, value in items)
+    return _list(_("%(label)s: %(value)s", label=label, value=charts.number(value))
+                 for label, value in items)
 
 
 def approvals(scope: Scope) -> Chart:
@@ -24,7 +30,7 @@ def approvals(scope: Scope) -> Chart:
     summary = _("%(approved)d centers approved in %(batches)d batches of these years; "
                 "%(total)d approved so far.", approved=sum(b.approved for b in batches),
                 batches=len(batches), total=batches[-1].cumulative if batches else 0)
-    desc = summary + " " + "; ".join(
+    desc = summary + " " + _list(
         _("%(batch)s: %(n)d, %(total)d so far", batch=label, n=n, total=total)
         for label, n, total in items)
     return Chart("approvals", title, summary,
@@ -44,7 +50,7 @@ def cities(scope: Scope) -> Chart:
         f"{r.name} ({r.approved})" for r in leaders)) if leaders else _("No approvals.")
     items = [(r.name, r.approved) for r in rows]
     return Chart("cities", title, summary,
-                 (_("Rank"), _("City"), _("Approved"), _("Active centers")),
+                 (_("Rank in the province"), _("City"), _("Approved"), _("Active centers")),
                  [(r.rank, r.name, r.approved, r.active) for r in rows],
                  charts.bars("cities", title, summary + " " + _said(items), items,
                              empty=_("No approvals.")),
@@ -56,7 +62,7 @@ def fields(scope: Scope) -> Chart:
     rows = queries.by_field(scope)
     title = _("Approvals by technical field")
     items = [(r.key or _("No field"), r.approved) for r in rows]
-    summary = _("%(n)d fields.", n=len(rows)) + " " + _said(items)
+    summary = _("%(n)d technical fields.", n=len(rows)) + " " + _said(items)
     return Chart("fields", title, summary, (_("Field"), _("Approved"), _("Active centers")),
                  [(label, r.approved, r.active) for (label, _n), r in zip(items, rows,
                                                                           strict=True)],
@@ -151,8 +157,9 @@ def indicators(scope: Scope) -> Chart:
     title = _("Indicators reported by the centers, and their change in %(year)d", year=last)
     items = [(str(BY_CODE[r.code].label), r.percent) for r in rows]
     summary = _("Sums of the accepted annual reports for %(years)s.",
-                years=", ".join(map(str, years))) + " " + "; ".join(
-        f"{label}: {'—' if p is None else f'{p:+.1f}%'}" for label, p in items) \
+                years=_(", ").join(map(str, years))) + " " + _list(
+        _("%(label)s: %(value)s", label=label, value="—" if p is None else format(p, "+.1f") + "%")
+        for label, p in items) \
         if rows else _("No accepted annual report in these years.")
     return Chart("indicators", title, summary,
                  (_("Indicator"), _("Unit"), *map(str, years),

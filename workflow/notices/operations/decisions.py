@@ -41,15 +41,18 @@ KIND_LABELS = {
 }
 LIMITS = {"title": 200, "addressee": 300, "paragraph": 2000, "paragraphs": 40, "note": 100,
           "cc": 500, "columns": 8, "rows": 500, "cell": 300}
+# What each limited part is called in a message to the person who typed it.
+PART_NAMES = {"title": _l("title"), "addressee": _l("addressee"), "paragraph": _l("paragraph"),
+              "note": _l("note"), "cc": _l("copy to"), "cell": _l("table cell")}
 
 
 def _text(value, name: str, *, required: bool = True) -> str:
     text = " ".join(str(value or "").split())
     if required and not text:
-        raise ServiceError(_("A decision document needs its %(part)s.", part=name))
+        raise ServiceError(_("A decision document needs its %(part)s.", part=PART_NAMES[name]))
     if len(text) > LIMITS[name]:
         raise ServiceError(_("The %(part)s of a decision document is longer than %(n)d "
-                             "characters.", part=name, n=LIMITS[name]))
+                             "characters.", part=PART_NAMES[name], n=LIMITS[name]))
     return text
 
 
