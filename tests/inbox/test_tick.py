@@ -21,7 +21,8 @@ from workflow.intake.models import Application
 
 ZERO = {"expire": 0, "expire_correction": 0, "end_publicity": 0, "raise_objection_review": 0,
         "close_review": 0, "skipped": 0, "publicities_ended": 0, "reminders": 0, "digests": 0,
-        "mails_sent": 0, "rectifications": 0, "report_reminders": 0, "reports_late": 0}
+        "mails_sent": 0, "rectifications": 0, "report_reminders": 0, "reports_late": 0,
+        "evaluation_announcements": 0}
 
 
 def tick(app) -> dict:
