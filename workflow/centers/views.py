@@ -18,6 +18,8 @@ from workflow.centers.models import (
     ChangeState,
 )
 from workflow.core.states import NOTICE_ISSUED_STATES, Action, AppState
+from workflow.evaluation.models import GRADE_LABELS
+from workflow.evaluation.queries import published_grades
 from workflow.lifecycle.permissions import can
 from workflow.web.formatting import STATE_LABELS
 from workflow.web.queries import search
@@ -62,7 +64,7 @@ def detail(center_id: int):
         asks={kind: rules.request_problems(center, kind) for kind in ChangeKind}
         if can(current_user, "center.request_change", center) else None,
         may_revoke=can(current_user, Action.REVOKE, app) and rules.revocable(center),
-        reason_labels=REASON_LABELS)
+        reason_labels=REASON_LABELS, grades=published_grades(app.id), grade_labels=GRADE_LABELS)
 
 
 def _change_page(center: Center, kind: str, form, status: int = 200):

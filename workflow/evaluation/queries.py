@@ -113,12 +113,12 @@ def announcements() -> list[EvaluationAnnouncement]:
         EvaluationAnnouncement.start_date.desc(), EvaluationAnnouncement.id.desc())))
 
 
-def published_grades(app_id: int) -> list[tuple[EvaluationRound, Evaluation, str]]:
-    """The center's grades as announced, newest round first, with the announcement's
-    status (its grade may still change on an objection until it is final)."""
-    return list(db.session.execute(
-        select(EvaluationRound, Evaluation, EvaluationAnnouncement.status)
-        .join(Evaluation, Evaluation.round_id == EvaluationRound.id)
-        .join(EvaluationAnnouncement, EvaluationAnnouncement.round_id == EvaluationRound.id)
+def published_grades(app_id: int) -> list[tuple[Evaluation, EvaluationAnnouncement]]:
+    """The center's grades as announced, newest round first, with their announcement (a grade
+    may still change on an objection until its status is final)."""
+    return [tuple(r) for r in db.session.execute(
+        select(Evaluation, EvaluationAnnouncement)
+        .join(EvaluationAnnouncement, EvaluationAnnouncement.round_id == Evaluation.round_id)
+        .join(EvaluationRound, EvaluationRound.id == Evaluation.round_id)
         .where(Evaluation.application_id == app_id)
-        .order_by(EvaluationRound.year.desc())).all())
+        .order_by(EvaluationRound.year.desc()))]
