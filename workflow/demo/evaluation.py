@@ -3,7 +3,8 @@ body reviews each one, the officer records the reviews (all four grades appear),
 round and announces its results for five working days; a person objects to a grade and the
 officer dismisses the objection; the period over, the results are final, the officer issues
 the numbered results document in January 2026 and the center graded 不合格 rectifies: its
-plan is filed a week later."""
+plan is filed a week later and accepted, and its rectification report is due in January 2027
+(the lead unit's desk asks for it)."""
 from __future__ import annotations
 
 import io
@@ -65,6 +66,8 @@ def seed(world: World) -> None:
              "按季度报告进展。",
         filename="整改方案.pdf", stream=io.BytesIO(tiny_pdf("Rectification plan")),
         actor=world.lead_of[rectifying.id])
+    freeze(at(2026, 1, 26, 15))  # the officer accepts the plan: the report is due in January 2027
+    evaluation.accept_plan(rules.open_rectification(rectifying), actor=world.officer)
     db.session.flush()
     world.notes["rectification"] = rectifying.id
     world.notes["evaluation_round"] = row.id

@@ -70,7 +70,8 @@ LOGINS: list[tuple[str, str, str]] = [
      "expert, chair of a panel of the open call whose dispersion alarm waits to be resolved; "
      "1 panel invitation to answer; 2022 panels scored"),
     (_email("applicant"), data.PASSWORD,
-     "applicant, 山东华光光电子股份有限公司 (济南); no application in the open call yet"),
+     "applicant, 山东华光光电子股份有限公司 (济南); no application in the open call yet; "
+     "its 2022 center graded 不合格 in the 2025 evaluation, its rectification report due"),
     (_email("applicant2"), data.PASSWORD,
      "applicant, 济南历山视界数字科技有限公司; application in the open call returned"),
     (_email("applicant3"), data.PASSWORD,
