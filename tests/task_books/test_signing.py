@@ -58,7 +58,7 @@ def test_the_factory_builds_a_center_under_construction():
 def test_signing_needs_the_units_signature_first():
     app = factories.application(state=AppState.APPROVED)
     book = factories.task_book(app, until="agreed")
-    with pytest.raises(ServiceError, match="lead unit first"):
+    with pytest.raises(ServiceError, match="须先由牵头单位签署"):
         transition(app, Action.SIGN_TASK_BOOK, actor=factories.officer())
     assert app.state == AppState.APPROVED and book.state == TaskBookState.AGREED
     with pytest.raises(PermissionDenied):
