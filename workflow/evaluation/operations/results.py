@@ -4,7 +4,6 @@ announcement's; objections filed under the same rules (publicity's checks of a f
 officer's decision of each, with reasons, which may regrade the center; the end of the
 period by `flask tick`; and, once the results are final, the numbered 运行评估结果 document,
 with which the rectification of each center graded 不合格 starts."""
-import secrets
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -13,7 +12,6 @@ from workflow.core import audit, storage
 from workflow.core.clock import local, now
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
-from workflow.core.pdf_check import read_upload
 from workflow.core.states import Action, AppState, Role
 from workflow.evaluation.models import (
     ANNOUNCEMENT_MACHINE,
@@ -33,7 +31,13 @@ from workflow.lifecycle import transitions
 from workflow.lifecycle.permissions import SYSTEM, can
 from workflow.notices.models import DecisionKind
 from workflow.notices.operations.decisions import issue_decision
-from workflow.publicity.operations.objections import RECEIPT_ALPHABET, Filing, filing_problems
+from workflow.publicity.operations.objections import (
+    Filing,
+    checked_letter,
+    filer_columns,
+    filing_problems,
+    receipt_number,
+)
 from workflow.publicity.queries import ends_at, period_end, period_start
 
 TEXT_KEYS = ("objection_address", "business_phone", "supervision_phone")
@@ -89,11 +93,6 @@ def publish_results(row: EvaluationRound, *, workdays: int, texts: dict[str, str
     return announcement
 
 
-def _receipt() -> str:
-    token = "".join(secrets.choice(RECEIPT_ALPHABET) for _n in range(6))
-    return f"PG{local(now()):%Y%m%d}-{token}"
-
-
 def file_objection(announcement: EvaluationAnnouncement, filing: Filing, *,
                    actor) -> EvaluationObjection:
     """Record an objection to a center's announced grade and return it with its receipt
@@ -101,30 +100,15 @@ def file_objection(announcement: EvaluationAnnouncement, filing: Filing, *,
     (anonymous, early, late, an organization without its sealed letter as a PDF). Side
     effects: the row, the letter under UPLOAD_DIR, an audit row, the officers told."""
     _require(actor, "evaluation.object", announcement)
-    problems, letter = filing_problems(announcement, filing), None
+    problems = filing_problems(announcement, filing)
     if announcement.status != AnnouncementStatus.RUNNING and not problems:
         problems.append(_("The announcement period is over; late objections are not "
                           "accepted."))
-    if filing.kind == "organization" and filing.letter is not None:
-        try:
-            letter = read_upload(filing.letter)
-        except ServiceError as error:
-            problems += error.problems
-    if problems:
-        raise ServiceError(*problems)
-    organization = filing.kind == "organization"
-    row = EvaluationObjection(
-        announcement=announcement, evaluation_id=filing.entry_id, receipt_no=_receipt(),
-        filer_kind=filing.kind, content=filing.content.strip()[:5000],
-        phone=filing.phone.strip(), email=filing.email.strip(), received_at=now(),
-        person_name="" if organization else filing.person_name.strip(),
-        organization_name=filing.organization_name.strip() if organization else "",
-        contact_person=filing.contact_person.strip() if organization else "")
-    if letter is not None:
-        row.letter_name = secrets.token_hex(20) + ".pdf"
-        row.letter_original = "".join(ch for ch in (filing.letter_filename or "").replace(
-            "\\", "/").split("/")[-1] if ch.isprintable())[:255] or "letter.pdf"
-        row.letter_sha256 = letter.sha256
+    letter = checked_letter(filing, problems)
+    row = EvaluationObjection(announcement=announcement, evaluation_id=filing.entry_id,
+                              receipt_no=receipt_number("PG"),
+                              content=filing.content.strip()[:5000],
+                              **filer_columns(filing, letter))
     db.session.add(row)
     db.session.flush()
     audit.record(actor=actor, role="public", action="file_evaluation_objection",

@@ -85,9 +85,43 @@ def filing_problems(announcement: Publicity, filing: Filing) -> list[str]:
     return problems
 
 
-def _receipt() -> str:
+def receipt_number(prefix: str = "YY") -> str:
+    """A receipt number for a filed objection: the prefix, today's date and six random
+    characters (YY for the approval announcement's objections)."""
     token = "".join(secrets.choice(RECEIPT_ALPHABET) for _n in range(6))
-    return f"YY{local(now()):%Y%m%d}-{token}"
+    return f"{prefix}{local(now()):%Y%m%d}-{token}"
+
+
+def checked_letter(filing: Filing, problems: list[str]):
+    """The organization's letter of `filing` read and checked as a PDF (None when there is
+    none); ServiceError with every problem, the filing's and the letter's, when there is
+    one. Every announcement that takes objections files them through this and
+    `filer_columns`."""
+    letter = None
+    if filing.kind == "organization" and filing.letter is not None:
+        try:
+            letter = read_upload(filing.letter)
+        except ServiceError as error:
+            problems = [*problems, *error.problems]
+    if problems:
+        raise ServiceError(*problems)
+    return letter
+
+
+def filer_columns(filing: Filing, letter) -> dict:
+    """What an objection row keeps of its filer, and of the letter when one came."""
+    organization = filing.kind == "organization"
+    columns = {
+        "filer_kind": filing.kind, "phone": filing.phone.strip(),
+        "email": filing.email.strip(), "received_at": now(),
+        "person_name": "" if organization else filing.person_name.strip(),
+        "organization_name": filing.organization_name.strip() if organization else "",
+        "contact_person": filing.contact_person.strip() if organization else ""}
+    if letter is not None:
+        columns.update(letter_name=secrets.token_hex(20) + ".pdf",
+                       letter_original=_clean_name(filing.letter_filename),
+                       letter_sha256=letter.sha256)
+    return columns
 
 
 def file_objection(announcement: Publicity, filing: Filing, *, actor) -> Objection:
@@ -97,26 +131,10 @@ def file_objection(announcement: Publicity, filing: Filing, *, actor) -> Objecti
     told."""
     if not can(actor, "publicity.object", announcement):
         raise PermissionDenied("publicity.object")
-    letter, problems = None, filing_problems(announcement, filing)
-    if filing.kind == "organization" and filing.letter is not None:
-        try:
-            letter = read_upload(filing.letter)
-        except ServiceError as error:
-            problems += error.problems
-    if problems:
-        raise ServiceError(*problems)
-    organization = filing.kind == "organization"
-    row = Objection(
-        publicity=announcement, entry_id=filing.entry_id, receipt_no=_receipt(),
-        filer_kind=filing.kind, content=filing.content.strip(), phone=filing.phone.strip(),
-        email=filing.email.strip(), received_at=now(),
-        person_name="" if organization else filing.person_name.strip(),
-        organization_name=filing.organization_name.strip() if organization else "",
-        contact_person=filing.contact_person.strip() if organization else "")
-    if letter is not None:
-        row.letter_name = secrets.token_hex(20) + ".pdf"
-        row.letter_original = _clean_name(filing.letter_filename)
-        row.letter_sha256 = letter.sha256
+    letter = checked_letter(filing, filing_problems(announcement, filing))
+    row = Objection(publicity=announcement, entry_id=filing.entry_id,
+                    receipt_no=receipt_number(), content=filing.content.strip(),
+                    **filer_columns(filing, letter))
     db.session.add(row)
     db.session.flush()
     audit.record(actor=actor, role="public", action="file_objection", call=announcement.call,
