@@ -2,39 +2,22 @@
 announcement with its table of centers and grades, and during its period the objection form
 of the approval announcement (publicity's ObjectionForm and rules). Objections filed are
 never shown here."""
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from forms.publicity import ObjectionForm
 from workflow.core.clock import local
-from workflow.core.extensions import limiter
 from workflow.evaluation import queries
 from workflow.evaluation.models import ANNOUNCEMENT_LABELS, GRADE_NAMES, EvaluationAnnouncement
 from workflow.evaluation.operations import results
 from workflow.publicity.operations.objections import period_problems
 from workflow.publicity.operations.publicity import cn_date
-from workflow.publicity.views.public import CONTACT_LIMITED
+from workflow.publicity.views.public import objection_limits
 from workflow.web.views.helpers import load_or_404, require
 from workflow.web.views.once import created, repeated
 
 bp = Blueprint("evaluation_results", __name__)
-
-
-def _address_limit() -> str:
-    return current_app.config["PUBLIC_FORM_RATE_LIMIT"]
-
-
-def _contact_limit() -> str:
-    return current_app.config["PUBLIC_FORM_CONTACT_LIMIT"]
-
-
-def _typed_phone() -> str:
-    return "".join(ch for ch in request.form.get("phone", "") if ch.isdigit())
-
-
-def _typed_email() -> str:
-    return request.form.get("email", "").strip().lower()
 
 
 @bp.get("/evaluation-results")
@@ -63,11 +46,7 @@ def detail(announcement_id: int):
 
 
 @bp.post("/evaluation-results/<int:announcement_id>/objections")
-@limiter.limit(_address_limit)
-@limiter.limit(_contact_limit, key_func=lambda: "phone:" + _typed_phone(),
-               exempt_when=lambda: not _typed_phone(), error_message=CONTACT_LIMITED)
-@limiter.limit(_contact_limit, key_func=lambda: "email:" + _typed_email(),
-               exempt_when=lambda: not _typed_email(), error_message=CONTACT_LIMITED)
+@objection_limits
 def file_objection(announcement_id: int):
     announcement = load_or_404(EvaluationAnnouncement, announcement_id)
     require("evaluation.object", announcement)

@@ -47,6 +47,21 @@ def _typed_email() -> str:
     return request.form.get("email", "").strip().lower()
 
 
+def objection_limits(view):
+    """The limits of a public objection form, per client address and per phone number or
+    email address typed: every announcement that takes objections decorates its view so."""
+    for limit in (
+            limiter.limit(_contact_limit, key_func=lambda: "email:" + _typed_email(),
+                          exempt_when=lambda: not _typed_email(),
+                          error_message=CONTACT_LIMITED),
+            limiter.limit(_contact_limit, key_func=lambda: "phone:" + _typed_phone(),
+                          exempt_when=lambda: not _typed_phone(),
+                          error_message=CONTACT_LIMITED),
+            limiter.limit(_address_limit)):
+        view = limit(view)
+    return view
+
+
 @bp.get("/publicity")
 def index():
     require("publicity.view")
@@ -73,11 +88,7 @@ def detail(publicity_id: int):
 
 
 @bp.post("/publicity/<int:publicity_id>/objections")
-@limiter.limit(_address_limit)
-@limiter.limit(_contact_limit, key_func=lambda: "phone:" + _typed_phone(),
-               exempt_when=lambda: not _typed_phone(), error_message=CONTACT_LIMITED)
-@limiter.limit(_contact_limit, key_func=lambda: "email:" + _typed_email(),
-               exempt_when=lambda: not _typed_email(), error_message=CONTACT_LIMITED)
+@objection_limits
 def file_objection(publicity_id: int):
     announcement = load_or_404(Publicity, publicity_id)
     require("publicity.object", announcement)
