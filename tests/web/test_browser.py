@@ -61,7 +61,8 @@ def test_applicant_fills_uploads_and_submits(make, live_server, browser, tmp_pat
     page.goto(f"{live_server}/calls/{call.id}")
     page.click(f"a[href='/calls/{call.id}/apply']")
     page.fill("input[name=title]", "山东省半导体激光技术创新中心")
-    page.click("main form button[type=submit]")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
     app_url = page.url
     assert "/applications/" in app_url
 
@@ -72,13 +73,15 @@ def test_applicant_fills_uploads_and_submits(make, live_server, browser, tmp_pat
                 page.select_option(f"select[name={field.key}]", "高端装备")
             else:
                 page.fill(f"[name={field.key}]", FILL[field.kind])
-        page.click("main form button[type=submit]")
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
         assert page.url.startswith(app_url)
         assert page.locator(".alert-success").count() == 1, section.key
 
     page.select_option("select[name=kind]", "licence")
     page.set_input_files("input[name=file]", str(pdf))
-    page.click("form[enctype='multipart/form-data'] button[type=submit]")
+    with page.expect_navigation():
+        page.click("form[enctype='multipart/form-data'] button[type=submit]")
     assert page.locator("#attachments a", has_text="licence.pdf").count() == 1
 
     assert page.locator(".refusals").count() == 0, page.locator(".refusals").inner_text()
