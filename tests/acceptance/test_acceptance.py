@@ -38,8 +38,9 @@ def kinds_told(user) -> set[str]:
 
 
 @pytest.fixture
-def center(app):
-    return factories.application(state=S.UNDER_CONSTRUCTION)
+def center(restored):
+    return restored("under_construction", lambda: factories.application(
+        state=S.UNDER_CONSTRUCTION))
 
 
 def test_a_center_applies_is_scored_by_a_sealed_panel_and_passes(center):

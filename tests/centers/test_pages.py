@@ -20,10 +20,8 @@ from workflow.notices.models import OfficialDocument
 
 
 @pytest.fixture
-def w():
-    world = center_world()
-    db.session.commit()
-    return world
+def w(restored):
+    return restored("center_world", center_world)
 
 
 @pytest.fixture

@@ -39,8 +39,8 @@ def _told(user, kind: str) -> list[Notification]:
 
 
 @pytest.fixture
-def operating():
-    return factories.application(state=AppState.OPERATING)
+def operating(restored):
+    return restored("operating", lambda: factories.application(state=AppState.OPERATING))
 
 
 def test_grade_follows_the_score_by_the_thresholds():

@@ -30,8 +30,8 @@ def notes(kind: str) -> list[Notification]:
     return list(db.session.scalars(select(Notification).where(Notification.kind == kind)))
 
 
-def test_reminders_in_the_last_working_week_once_and_only_for_reports_not_filed():
-    world = build()
+def test_reminders_in_the_last_working_week_once_and_only_for_reports_not_filed(restored):
+    world = restored("reports", build)
     round_ = open_2023(world)
     filed = reports_by_app(round_)[world.apps["a"].id]
     with factories.clock_at(EARLY_MARCH):
@@ -46,8 +46,8 @@ def test_reminders_in_the_last_working_week_once_and_only_for_reports_not_filed(
     assert world.users["lead_a"].id not in reminded
 
 
-def test_the_deadline_flags_the_reports_not_filed_once_and_a_late_filing_stays_late():
-    world = build()
+def test_the_deadline_flags_the_reports_not_filed_once_and_a_late_filing_stays_late(restored):
+    world = restored("reports", build)
     round_ = open_2023(world)
     by_app = reports_by_app(round_)
     with factories.clock_at(EARLY_MARCH):
@@ -74,8 +74,8 @@ def test_the_deadline_flags_the_reports_not_filed_once_and_a_late_filing_stays_l
     assert report.late and report.first_filed_at == AFTER
 
 
-def test_a_report_first_filed_after_the_deadline_is_late_even_before_the_tick():
-    world = build()
+def test_a_report_first_filed_after_the_deadline_is_late_even_before_the_tick(restored):
+    world = restored("reports", build)
     round_ = open_2023(world)
     report = reports_by_app(round_)[world.apps["c"].id]
     with factories.clock_at(AFTER):

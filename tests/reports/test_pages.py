@@ -22,8 +22,8 @@ MARCH = datetime(2024, 3, 1, 10, 0, tzinfo=LOCAL)
 
 
 @pytest.fixture
-def world():
-    return build()
+def world(restored):
+    return restored("reports", build)
 
 
 def report_of(world, key) -> AnnualReport:

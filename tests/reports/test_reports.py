@@ -25,8 +25,8 @@ MARCH = datetime(2024, 3, 1, 10, 0, tzinfo=LOCAL)
 
 
 @pytest.fixture
-def world():
-    return build()
+def world(restored):
+    return restored("reports", build)
 
 
 def report_of(round_, app) -> AnnualReport:
