@@ -23,7 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from workflow.core.reference import CITIES, PRIORITY_INDUSTRIES
+from workflow.core.reference import PRIORITY_INDUSTRIES
+from workflow.demo.data import CITIES
 from workflow.review.rules import flow
 from workflow.review.rules.solver import Problem, draw_random, lp_optimum
 

@@ -18,7 +18,7 @@ from forms.organizations import LICENCE_REQUIRED, PDF_ONLY, OrganizationFields, 
 from forms.validators import credit_code, no_control_chars
 from workflow.accounts.operations.users import MANAGED_ROLES
 from workflow.accounts.rules.passwords import MAX_LENGTH, password_problems
-from workflow.core.reference import CITIES
+from workflow.core import reference
 from workflow.web.formatting import ROLE_LABELS
 
 # Login, the second factor, passwords set from a link or changed, organization registration.
@@ -141,7 +141,7 @@ class InviteUserForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.org_region.choices = ([SelectChoice("", _l("Choose the city"))]
-                                   + [SelectChoice(c, n) for c, n in CITIES.items()])
+                                   + [SelectChoice(c, n) for c, n in reference.cities().items()])
 
 
 class RoleForm(FlaskForm):

@@ -3,14 +3,22 @@ rejection), and the verifier's decision forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.datastructures import FileStorage
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from forms.base import FlaskForm
 from forms.validators import credit_code, no_control_chars
+from workflow.core import reference
 from workflow.core.errors import ServiceError
 from workflow.core.pdf_check import read_upload
-from workflow.core.reference import CITIES, ORG_KIND_LABELS
+from workflow.core.reference import ORG_KIND_LABELS
 
 PDF_ONLY = {"accept": "application/pdf,.pdf"}
 LICENCE_REQUIRED = _l("Choose the PDF file of the business licence (营业执照).")
@@ -44,8 +52,9 @@ class OrganizationFields:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.region_code.choices = [("", _l("From the credit code"))] + list(CITIES.items())
-        self.kind.choices = list(ORG_KIND_LABELS.items())
+        self.region_code.choices = ([SelectChoice("", _l("From the credit code"))]
+                                    + [SelectChoice(c, n) for c, n in reference.cities().items()])
+        self.kind.choices = [SelectChoice(k, label) for k, label in ORG_KIND_LABELS.items()]
 
     def organization_data(self) -> dict:
         """The registered data as the services take it."""

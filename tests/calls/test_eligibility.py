@@ -62,7 +62,7 @@ def test_in_province_passes_for_a_shandong_unit():
 def test_in_province_fails_for_a_unit_registered_outside_shandong():
     beijing = factories.user(Role.APPLICANT, organization=factories.org("110100"))
     check = result(filed_draft(one_rule("in_province"), beijing), "in_province")
-    assert (check.passed, check.detail) == (False, "110100")
+    assert (check.passed, check.detail) == (False, "北京市")
 
 
 def test_legal_person_passes_and_fails():

@@ -10,10 +10,9 @@ from tests import factories
 from workflow.accounts.models.users import User
 from workflow.calls.models import CallField
 from workflow.core.extensions import db
-from workflow.core.reference import CITIES
 from workflow.core.states import AppState, Role
 from workflow.demo.bench_data import ORDER, SCORED, K
-from workflow.demo.data import FIELDS
+from workflow.demo.data import CITIES, FIELDS
 from workflow.intake.models import Application
 from workflow.review.models import PanelResult, PanelSeat, ScoreSheet
 

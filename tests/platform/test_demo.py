@@ -25,7 +25,6 @@ from workflow.core import pdf_check
 from workflow.core.clock import local, now
 from workflow.core.extensions import db
 from workflow.core.models import AuditEntry
-from workflow.core.reference import CITIES
 from workflow.core.states import NOTICE_ISSUED_STATES, AppState, Role
 from workflow.demo import data as demo_data
 from workflow.demo import seed as demo
@@ -124,7 +123,7 @@ def test_seed_2022_call_has_25_approved_from_all_16_cities():
     # evaluation, one revocation): each is in a state of the notice's aftermath.
     approved = [a for a in apps if a.state in NOTICE_ISSUED_STATES]
     assert len(approved) == 25
-    assert {a.region_code for a in apps} == set(CITIES)
+    assert {a.region_code for a in apps} == set(demo_data.CITIES)
     assert len({a.field_id for a in approved}) == 25
     flagship = {a.lead_org.name: a.title for a in approved}
     assert flagship["山东华光光电子股份有限公司"] == "山东省半导体激光技术创新中心"

@@ -8,7 +8,7 @@ from tests.reports.world import TARGETS, signed_book
 from workflow.core import clock
 from workflow.core.extensions import db
 from workflow.core.models import AuditEntry
-from workflow.core.reference import city_of
+from workflow.core.regions import city_of
 from workflow.core.states import Action, AppState
 from workflow.demo import reports as report_demo
 from workflow.demo.after_approval import World

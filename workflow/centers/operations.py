@@ -37,7 +37,7 @@ from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
 from workflow.core.filenames import download_name
 from workflow.core.pdf_check import CheckedPdf
-from workflow.core.reference import city_name
+from workflow.core.regions import city_name
 from workflow.core.states import CENTER_STATES, Action, AppState, Role, find_transition
 from workflow.inbox.notifications import absolute_url, notify, region_recommenders, staff
 from workflow.lifecycle.permissions import can, notice_of

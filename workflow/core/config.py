@@ -5,9 +5,12 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from workflow.core import regions
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 INSTANCE = ROOT / "instance"
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+DEFAULT_PROVINCE = "370000"  # Shandong
 
 
 class ConfigError(RuntimeError):
@@ -183,6 +186,18 @@ def _handoffs() -> dict:
     }
 
 
+def province_setting(raw: str | None) -> str:
+    """The installation's province (CENTERFLOW_PROVINCE): the code of a province-level region
+    with cities (Shandong 370000 by default, Liaoning 210000, ...). Its cities are the ones
+    recommenders, units and experts choose from (core/reference.py)."""
+    code = (raw or DEFAULT_PROVINCE).strip()
+    found = regions.region(code)
+    if found is None or found.level is not regions.Level.PROVINCE or not regions.cities(code):
+        raise ConfigError(f"CENTERFLOW_PROVINCE must be the six-digit code of a province with "
+                          f"cities, such as 370000 (Shandong) or 210000 (Liaoning), got {code!r}")
+    return code
+
+
 def load_config(overrides: dict | None = None) -> dict:
     """Build the config dict from defaults, the environment and explicit overrides."""
     env = os.environ.get("CENTERFLOW_ENV", "development")
@@ -218,6 +233,8 @@ def load_config(overrides: dict | None = None) -> dict:
         **_handoffs(),
     }
     config.update(overrides)
+    config["PROVINCE_CODE"] = province_setting(
+        config.get("PROVINCE_CODE") or os.environ.get("CENTERFLOW_PROVINCE"))
     # The request cap sits a little above the attachment limit so the form data around a
     # maximal file still fits; the attachment limit itself is checked per file.
     config.setdefault("MAX_CONTENT_LENGTH", (config["MAX_ATTACHMENT_MB"] + 1) * 1024 * 1024)

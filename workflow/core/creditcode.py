@@ -1,10 +1,17 @@
 """Unified social credit codes (GB 32100-2015) on top of python-stdnum.
 
 stdnum checks the length, the alphabet and the final mod-31 character; GB 32100 also embeds
-an organization code (GB 11714, positions 9-17) with a check character of its own.
+an organization code (GB 11714, positions 9-17) with a check character of its own, and the
+registering region (positions 3-8), which must be a code of the region tree (core/regions.py)
+of today or of the past (a code keeps the region it was issued in), or the national level.
 """
 from flask_babel import gettext as _
 from stdnum.cn import uscc
+
+from workflow.core import regions
+
+# Units registered by a central authority (ministries, universities under them) carry 100000.
+NATIONAL = "100000"
 
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -30,6 +37,10 @@ def problem(raw: str) -> str | None:
         return _("The last character does not match: please check the code for a typing error.")
     if code[16] != org_code_check(code[8:16]):
         return _("Characters 9-17 are not a valid organization code: please check the code.")
+    region = region_of(code)
+    if region != NATIONAL and not regions.is_listed(region):
+        return _("Characters 3-8 (%(region)s) are not the code of any region of China: please "
+                 "check the code.", region=region)
     return None
 
 

@@ -1,14 +1,9 @@
-"""Reference data of DOMAIN.md section 9: Shandong's cities and the ten priority industries."""
+"""Reference data of DOMAIN.md section 9: the cities of the installation's province (read from
+the region tree, core/regions.py) and the ten priority industries."""
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-PROVINCE_CODE = "370000"
-
-CITIES: dict[str, str] = {
-    "370100": "济南市", "370200": "青岛市", "370300": "淄博市", "370400": "枣庄市",
-    "370500": "东营市", "370600": "烟台市", "370700": "潍坊市", "370800": "济宁市",
-    "370900": "泰安市", "371000": "威海市", "371100": "日照市", "371300": "临沂市",
-    "371400": "德州市", "371500": "聊城市", "371600": "滨州市", "371700": "菏泽市",
-}
+from workflow.core import regions
 
 PRIORITY_INDUSTRIES: tuple[str, ...] = (
     "新一代信息技术", "高端装备", "新能源新材料", "现代海洋", "医养健康",
@@ -24,10 +19,18 @@ ORG_KIND_LABELS = {
 }
 
 
-def city_of(region_code: str) -> str:
-    """The city code (地级市) a 6-digit administrative code belongs to."""
-    return region_code[:4] + "00"
+def province_code() -> str:
+    """The installation's province (CENTERFLOW_PROVINCE, checked at start-up)."""
+    return current_app.config["PROVINCE_CODE"]
 
 
-def city_name(region_code: str) -> str:
-    return CITIES.get(city_of(region_code), region_code)
+def cities() -> dict[str, str]:
+    """The cities of the installation's province, code -> name, by code: those a unit, a
+    recommender or an expert is placed in."""
+    return {city.code: city.name for city in regions.cities(province_code())}
+
+
+def in_province(region_code: str) -> bool:
+    """Whether the code is a city or county of the installation's province: what "registered
+    in the province" asks of a lead unit (a unit of the province's own level names its city)."""
+    return regions.city_of(region_code) in cities()

@@ -11,7 +11,7 @@ from datetime import datetime
 from workflow.accounts.models.users import User
 from workflow.calls.models import Call
 from workflow.core.clock import LOCAL
-from workflow.core.reference import city_of
+from workflow.core.regions import city_of
 from workflow.demo import acceptance as acceptance_demo
 from workflow.demo import centers as center_demo
 from workflow.demo import evaluation as evaluation_demo

@@ -23,9 +23,8 @@ from workflow.calls.models import Call, PlatformType
 from workflow.calls.operations import calls as call_operations
 from workflow.core import clock, creditcode
 from workflow.core.extensions import db
-from workflow.core.reference import CITIES
 from workflow.core.states import NOTICE_ISSUED_STATES, AppState, CallState, Role
-from workflow.demo.data import FIELDS
+from workflow.demo.data import CITIES, FIELDS
 from workflow.experts.models import Exclusion, Expert, ExpertField
 from workflow.formal_review.models import CorrectionRequest
 from workflow.inbox.models import OutboxMail

@@ -6,7 +6,11 @@ services.
 """
 from datetime import date
 
-from workflow.core.reference import CITIES
+from workflow.core import regions
+
+# The demo is Shandong's, whatever the installation's province (CENTERFLOW_PROVINCE).
+PROVINCE = "370000"
+CITIES = {city.code: city.name for city in regions.cities(PROVINCE)}
 
 DOMAIN = "demo.centerflow.cn"
 PASSWORD = "demo-pass-2022"
@@ -227,7 +231,7 @@ def lead_region(index: int) -> str:
 def sections(index: int, org: str, field: str, partners: list[str]) -> dict[str, dict]:
     """Plausible content of every section of an application, derived from its index."""
     industry = INDUSTRY_OF[field]
-    city = CITIES[lead_region(index)[:4] + "00"]
+    city = CITIES[regions.city_of(lead_region(index))]
     names = "、".join(partners)
     head = person(index + 50)
     revenue, staff = FIGURES.get(index, (18000 + index * 35711 % 160000,  # 10,000 yuan

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from workflow.accounts.models.users import User
-from workflow.core import creditcode
+from workflow.core import creditcode, regions
 from workflow.core.clock import freeze
 from workflow.core.extensions import db
-from workflow.core.reference import CITIES, city_of
 from workflow.demo import data
+from workflow.demo.data import CITIES
 from workflow.experts.models import Expert
 from workflow.experts.operations import pool as experts
 from workflow.intake.models import Application
@@ -48,9 +48,9 @@ def lead_cities() -> dict[str, set[str]]:
     elsewhere, so that the same-city rule R8 never keeps one from a panel of their field."""
     found: dict[str, set[str]] = {}
     for region, _name, field_name, *_rest in data.LEADS:
-        found.setdefault(field_name, set()).add(city_of(region))
+        found.setdefault(field_name, set()).add(regions.city_of(region))
     for index, field_name, _state, _partners in data.CURRENT:
-        found.setdefault(field_name, set()).add(city_of(_region_of(index)))
+        found.setdefault(field_name, set()).add(regions.city_of(_region_of(index)))
     return found
 
 

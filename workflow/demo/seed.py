@@ -30,7 +30,7 @@ from workflow.calls.operations import calls
 from workflow.core import creditcode, workdays
 from workflow.core.clock import LOCAL, freeze, now
 from workflow.core.extensions import db
-from workflow.core.reference import CITIES, PROVINCE_CODE, city_of
+from workflow.core.regions import city_of
 from workflow.core.states import Action, AppState, CallState, Role
 from workflow.demo import after_approval, data, review
 from workflow.demo.steps import (
@@ -84,7 +84,7 @@ LOGINS: list[tuple[str, str, str]] = [
      f"applicant, {data.WAITING[1]}; registered yesterday, waits for rec-qingdao@ or "
      "officer@ to verify it; a draft it cannot submit yet"),
 ] + [
-    (_email(f"rec-{slug}"), data.PASSWORD, f"recommender, {CITIES[code]}科学技术局"
+    (_email(f"rec-{slug}"), data.PASSWORD, f"recommender, {data.CITIES[code]}科学技术局"
      + ("; 3 applications to decide, 3 of 5 places used" if slug == "jinan" else "")
      + ("; 1 organization to verify" if slug == "qingdao" else ""))
     for code, slug in data.CITY_SLUGS.items()
@@ -163,7 +163,7 @@ def department_secrets() -> list[tuple[str, str]]:
 
 def _register_people() -> _People:
     freeze(_at(5, 16))
-    department = _government_body("山东省科学技术厅", PROVINCE_CODE, 0)
+    department = _government_body("山东省科学技术厅", data.PROVINCE, 0)
 
     def staff(name: str, role: Role, n: int, org) -> User:
         return accounts.create_user(email=_email(name), name=data.person(n), roles=[role],
@@ -175,7 +175,7 @@ def _register_people() -> _People:
     verify_body(_at(5, 16, 9, 1), department, people.officer, SYSTEM)
     people.expert = staff("expert", Role.EXPERT, 3, None)
     for n, (code, slug) in enumerate(data.CITY_SLUGS.items(), start=1):
-        bureau = _government_body(f"{CITIES[code]}科学技术局", code, n)
+        bureau = _government_body(f"{data.CITIES[code]}科学技术局", code, n)
         people.recommenders[code] = staff(f"rec-{slug}", Role.RECOMMENDER, 10 + n, bureau)
         verify_body(_at(5, 16, 9, 1 + n), bureau, people.recommenders[code], people.officer)
     for n, (key, (name, region, kind)) in enumerate(data.PARTNERS.items()):

@@ -16,7 +16,7 @@ from workflow.centers.models import Center
 from workflow.core.config import links_lead_nowhere
 from workflow.core.errors import ServiceError
 from workflow.core.extensions import db
-from workflow.core.reference import city_name
+from workflow.core.regions import city_name
 from workflow.core.states import CALLS_AWAITING_NOTICE, IN_PUBLICITY_STATES, AppState
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import notice_of

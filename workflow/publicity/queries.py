@@ -8,10 +8,9 @@ from sqlalchemy import select
 
 from workflow.calendar import queries as calendar
 from workflow.calls.models import Call
-from workflow.core import workdays
+from workflow.core import regions, workdays
 from workflow.core.clock import LOCAL, local
 from workflow.core.extensions import db
-from workflow.core.reference import city_of
 from workflow.core.states import AWAITING_DECISION_STATES, AppState, CallState
 from workflow.intake.models import Application
 from workflow.publicity.models import Publicity
@@ -70,4 +69,5 @@ def proposed(call: Call) -> list[Application]:
     """The proposed applications in the order of the list: by city, then by filing."""
     apps = db.session.scalars(select(Application).where(
         Application.call_id == call.id, Application.state == AppState.PROPOSED)).all()
-    return sorted(apps, key=lambda a: (city_of(a.region_code), a.submitted_at, a.id))
+    return sorted(apps, key=lambda a: (regions.city_of(a.region_code) or a.region_code,
+                                       a.submitted_at, a.id))

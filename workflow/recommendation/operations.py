@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from workflow.core.clock import now
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
-from workflow.core.reference import city_name
+from workflow.core.regions import city_name
 from workflow.core.states import Action, AppState, find_transition
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import can

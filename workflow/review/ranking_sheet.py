@@ -4,7 +4,7 @@ Titles and unit names are user input: stored as strings, never as formulas.
 """
 from io import BytesIO
 
-from workflow.core.reference import city_name
+from workflow.core.regions import city_name
 from workflow.recommendation.sheet import _keep_formulas_out, _text, cell_styles
 
 HEADERS = ("排名", "中心名称", "牵头单位", "所在市", "技术领域", "评审得分", "答辩得分",

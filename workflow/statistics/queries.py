@@ -13,8 +13,8 @@ from sqlalchemy.orm import aliased
 from workflow.calls.models import Call, CallField, PlatformType
 from workflow.centers.indicators import INDICATORS
 from workflow.centers.models import PREPARATORY_MARK, PREPARATORY_STATES, Center
+from workflow.core import reference, regions
 from workflow.core.extensions import db
-from workflow.core.reference import CITIES
 from workflow.core.states import CENTER_STATES, NOTICE_ISSUED_STATES, CallState
 from workflow.evaluation.models import Evaluation, EvaluationRound, Grade, RoundStatus
 from workflow.intake.models import Application, ApplicationSection
@@ -103,17 +103,21 @@ class CityRow:
 
 
 def by_city(scope: Scope) -> list[CityRow]:
-    """Every city of the province with its approvals and its centers still active (neither
-    failed nor revoked), ranked by approvals (equal counts share a rank, as 1, 2, 2, 4)."""
-    city = func.substr(Application.region_code, 1, 4)
-    counted = {prefix + "00": (n, active) for prefix, n, active in db.session.execute(
-        _in_scope(_approved().add_columns(city, func.count(), _active_count()), scope)
-        .group_by(city))}
-    codes = sorted(set(CITIES) | set(counted))
-    counts = {code: counted.get(code, (0, 0)) for code in codes}
-    rows = [CityRow(code, CITIES.get(code, code), n, int(active or 0),
-                    1 + sum(1 for other, _a in counts.values() if other > n))
-            for code, (n, active) in counts.items()]
+    """Every city of the installation's province with its approvals and its centers still
+    active (neither failed nor revoked), ranked by approvals (equal counts share a rank, as 1,
+    2, 2, 4). A county's approvals count for its city (the region tree); a code of no city of
+    today keeps a row of its own."""
+    counted = dict.fromkeys(reference.cities(), (0, 0))
+    for region, n, active in db.session.execute(
+            _in_scope(_approved().add_columns(Application.region_code, func.count(),
+                                              _active_count()), scope)
+            .group_by(Application.region_code)):
+        city = regions.city_of(region) or region
+        before = counted.get(city, (0, 0))
+        counted[city] = (before[0] + n, before[1] + int(active or 0))
+    rows = [CityRow(code, regions.city_name(code), n, active,
+                    1 + sum(1 for other, _a in counted.values() if other > n))
+            for code, (n, active) in counted.items()]
     return sorted(rows, key=lambda r: (r.rank, r.code))
 
 
@@ -254,7 +258,7 @@ def _public_row(row) -> PublicCenter:
     app_id, name, lead_name, region, field, year, state = row
     if state in PREPARATORY_STATES:
         name += PREPARATORY_MARK
-    return PublicCenter(app_id, name, lead_name, CITIES.get(region[:4] + "00", region), field,
+    return PublicCenter(app_id, name, lead_name, regions.city_name(region), field,
                         year, PUBLIC_STATUS[state])
 
 

@@ -7,9 +7,8 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from workflow.core import clock
+from workflow.core import clock, regions
 from workflow.core.audit import edited_part
-from workflow.core.reference import city_name
 from workflow.intake.rules.sections import BY_KEY, field_label
 from workflow.lifecycle import registry
 from workflow.review.rules.rubric import GRADE_LABELS
@@ -135,7 +134,8 @@ def register(app: Flask) -> None:
     app.jinja_env.finalize = lambda value: "" if value is None else value
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(time_left, "time_left")
-    app.add_template_filter(city_name, "city_name")
+    app.add_template_filter(regions.city_name, "city_name")
+    app.add_template_filter(lambda code: regions.full_name(code) or code, "region_name")
     app.add_template_filter(lambda s: STATE_LABELS.get(str(s), s), "state_label")
     app.add_template_filter(lambda s: ACTION_LABELS.get(str(s), s), "action_label")
     app.add_template_filter(audit_detail, "audit_detail")

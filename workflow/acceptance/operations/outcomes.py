@@ -23,7 +23,7 @@ from workflow.centers.operations import open_center
 from workflow.core import clock
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
-from workflow.core.reference import city_name
+from workflow.core.regions import city_name
 from workflow.core.states import Action
 from workflow.inbox.notifications import lead_users, notify
 from workflow.lifecycle.permissions import can

@@ -5,11 +5,10 @@ from sqlalchemy import func, select
 from workflow.accounts.models.users import User, UserRole
 from workflow.accounts.operations import sessions
 from workflow.accounts.rules.passwords import password_problems
-from workflow.core import audit, creditcode
+from workflow.core import audit, creditcode, regions
 from workflow.core.errors import ServiceError
 from workflow.core.extensions import db
 from workflow.core.pdf_check import CheckedPdf
-from workflow.core.reference import city_of
 from workflow.core.states import Role
 from workflow.lifecycle import handoffs
 from workflow.organizations.models import Organization, OrgStatus
@@ -41,6 +40,20 @@ def claim_problem(credit_code: str) -> str | None:
                  "ask the Department of Science and Technology for an account of your own; if "
                  "that registration is not your unit's, contact the department.")
     return None
+
+
+def region_of_unit(credit_code: str, chosen: str | None) -> str:
+    """The region a unit is placed in: the city chosen, else the city of its credit code's
+    region (the code itself for a province or the national level). Refused when nothing is
+    chosen and the code's region is no region of today (Laiwu, gone in 2019): only the unit
+    knows its city now."""
+    if chosen:
+        return chosen
+    region = creditcode.region_of(creditcode.normalize(credit_code))
+    if region != creditcode.NATIONAL and not regions.is_known(region):
+        raise ServiceError(_("The region in this credit code (%(region)s) is no city or county "
+                             "of today: choose the organization's city.", region=region))
+    return regions.city_of(region) or region
 
 
 def create_user(*, email: str, name: str, password: str | None = None, roles,
@@ -76,15 +89,16 @@ def create_user(*, email: str, name: str, password: str | None = None, roles,
 def create_organization(*, name: str, credit_code: str, region_code: str | None = None,
                         kind: str = "enterprise", independent_legal_person: bool = True,
                         legal_representative: str = "") -> Organization:
-    """Create an unverified organization; refuses a code `claim_problem` refuses. Nothing is
-    linked to it before it is verified (organizations/operations/verification.py)."""
+    """Create an unverified organization; refuses a code `claim_problem` refuses, and one
+    `region_of_unit` cannot place. Nothing is linked to it before it is verified
+    (organizations/operations/verification.py)."""
     code = creditcode.normalize(credit_code)
     reason = claim_problem(code)
     if reason:
         raise ServiceError(reason)
     org = Organization(
         name=name.strip(), credit_code=code,
-        region_code=region_code or city_of(creditcode.region_of(code)), kind=kind,
+        region_code=region_of_unit(code, region_code), kind=kind,
         independent_legal_person=independent_legal_person,
         legal_representative=legal_representative.strip(),
     )

@@ -8,9 +8,9 @@ from forms.calls import CallForm
 from workflow.calls.models import Call, PlatformType
 from workflow.calls.operations import calls
 from workflow.calls.operations.calls import DEFAULT_ATTACHMENTS
+from workflow.core import reference
 from workflow.core.clock import from_local, local
 from workflow.core.extensions import db
-from workflow.core.reference import CITIES
 from workflow.core.states import CALL_TRANSITIONS, AppState, CallState, Role
 from workflow.intake.models import Application
 from workflow.lifecycle import registry
@@ -107,7 +107,7 @@ def _filters(call: Call) -> dict:
     state, city, field_id = args.get("state"), args.get("city"), args.get("field", type=int)
     return {"q": search.clean(args.get("q")),
             "state": state if state in set(AppState) else None,
-            "city": city if city in CITIES else None,
+            "city": city if city in reference.cities() else None,
             "field": field_id if field_id in {f.id for f in call.fields} else None}
 
 

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from workflow.core.extensions import db
-from workflow.core.reference import city_name
+from workflow.core.regions import city_name
 from workflow.desk.queries.items import CAP, Item, Link
 from workflow.organizations.models import Organization, OrgStatus
 from workflow.organizations.queries import claim_disputed_sql

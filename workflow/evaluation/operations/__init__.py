@@ -16,7 +16,7 @@ from workflow.core.clock import local, now
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
 from workflow.core.pdf_check import read_upload
-from workflow.core.reference import city_name
+from workflow.core.regions import city_name
 from workflow.core.states import Action, AppState, Role
 from workflow.evaluation.models import (
     GRADE_NAMES,

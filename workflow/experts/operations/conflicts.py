@@ -8,10 +8,9 @@ from datetime import date
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
-from workflow.core import audit, clock
+from workflow.core import audit, clock, regions
 from workflow.core.errors import PermissionDenied
 from workflow.core.extensions import db
-from workflow.core.reference import city_name, city_of
 from workflow.core.states import PANEL_FORMING_STATES
 from workflow.experts.models import Exclusion, Expert, rule_data
 from workflow.intake.models import Application
@@ -62,12 +61,18 @@ def exclusions_for(expert: Expert, app: Application, *, same_city_rule: bool,
         rule = _relation_rule(rel, head, lead, cutoff)
         if rule:
             found.append((rule, rel.person_name or rel.credit_code))
-    if same_city_rule and city_of(expert.region_code) == city_of(lead.region_code):
-        found.append(("R8", city_name(lead.region_code)))
+    if same_city_rule and _same_city(expert.region_code, lead.region_code):
+        found.append(("R8", regions.city_name(lead.region_code)))
     if any(d.application_id == app.id for d in expert.declarations):
         found.append(("D", next(d.reason for d in expert.declarations
                                 if d.application_id == app.id)))
     return list(dict.fromkeys(found))
+
+
+def _same_city(one: str, other: str) -> bool:
+    """Whether two regions lie in the same prefecture-level city (a county and its city do);
+    a code of no city of today only matches itself."""
+    return (regions.city_of(one) or one) == (regions.city_of(other) or other)
 
 
 def _relation_rule(rel, head: str, lead, cutoff: date) -> str | None:

@@ -91,10 +91,10 @@ def _cell(value) -> str:
 
 def city_code(raw: str) -> str | None:
     """The city code for a code (370100) or a name with or without 市 (济南, 济南市)."""
-    raw = raw.strip()
-    if raw in reference.CITIES:
+    raw, cities = raw.strip(), reference.cities()
+    if raw in cities:
         return raw
-    for code, name in reference.CITIES.items():
+    for code, name in cities.items():
         if raw in (name, name.removesuffix("市")):
             return code
     return None

@@ -7,8 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forms.experts import EMPLOYMENT_ROLE_LABELS, RELATION_KIND_LABELS, ExpertImportForm
-from workflow.core import clock
-from workflow.core.reference import CITIES
+from workflow.core import clock, reference
 from workflow.experts.models import Expert
 from workflow.experts.operations import pool as experts
 from workflow.experts.operations import profile as expert_profile
@@ -29,7 +28,7 @@ def _filters(terms: dict) -> dict:
     args = request.args
     return {"q": search.clean(args.get("q")),
             "field": args.get("field", "") if args.get("field") in terms else "",
-            "city": args.get("city", "") if args.get("city") in CITIES else "",
+            "city": args.get("city", "") if args.get("city") in reference.cities() else "",
             "active": args.get("active", "") if args.get("active") in ACTIVE_FILTER else ""}
 
 

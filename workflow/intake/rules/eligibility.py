@@ -12,8 +12,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from workflow.calls.models import Call, CallField, PlatformType
+from workflow.core import reference
 from workflow.core.extensions import db
-from workflow.core.reference import CITIES, city_name
+from workflow.core.regions import city_name
 from workflow.core.states import CENTER_STATES
 from workflow.intake.models import Application
 
@@ -164,7 +165,7 @@ def _value_in_words(rule: dict, facts: _Facts) -> str:
 def _check(app: Application, code: str, value, facts: _Facts) -> tuple[bool, str]:
     org, figures = app.lead_org, app.section_data("foundation")
     if code == "in_province":
-        return org.region_code in CITIES, city_name(org.region_code)
+        return reference.in_province(org.region_code), city_name(org.region_code)
     if code == "legal_person":
         return org.independent_legal_person, ""
     if code == "good_credit":

@@ -18,7 +18,7 @@ from workflow.centers.models import Center
 from workflow.core import audit, clock, storage
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
-from workflow.core.reference import city_name
+from workflow.core.regions import city_name
 from workflow.lifecycle.permissions import can
 from workflow.notices.documents.decision import decision_data, render_decision
 from workflow.notices.documents.official import chinese_date, verification

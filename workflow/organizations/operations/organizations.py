@@ -5,13 +5,12 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from workflow.accounts.models.users import User, UserRole
-from workflow.accounts.operations.accounts import claim_problem
+from workflow.accounts.operations.accounts import claim_problem, region_of_unit
 from workflow.core import audit, creditcode
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
 from workflow.core.models import AuditEntry
 from workflow.core.pdf_check import CheckedPdf
-from workflow.core.reference import city_of
 from workflow.core.states import AppState
 from workflow.intake.models import Application
 from workflow.lifecycle import handoffs
@@ -44,7 +43,7 @@ def correct_organization(org: Organization, *, org_name: str, credit_code: str,
                          actor) -> None:
     """Correct a rejected unit's registration, with a new licence or without, and send it
     back to be verified. Refuses a code `claim_problem` refuses (a verified unit may hold it
-    by now).
+    by now), and one `region_of_unit` cannot place.
 
     Side effects: the registered data; status unverified, the reason cleared; the city of
     the unit's drafts; the new licence; an audit row naming each change; the verifiers
@@ -55,7 +54,7 @@ def correct_organization(org: Organization, *, org_name: str, credit_code: str,
     if reason:
         raise ServiceError(reason)
     typed = {"name": org_name.strip(), "credit_code": code,
-             "region_code": region_code or city_of(creditcode.region_of(code)), "kind": kind,
+             "region_code": region_of_unit(code, region_code), "kind": kind,
              "independent_legal_person": bool(independent_legal_person),
              "legal_representative": legal_representative.strip()}
     changes = [f"{key}: {getattr(org, key)} → {typed[key]}" for key in REGISTERED_FIELDS

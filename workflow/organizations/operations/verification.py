@@ -15,11 +15,10 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import selectinload
 
 from workflow.accounts.operations.accounts import create_organization
-from workflow.core import audit
+from workflow.core import audit, reference
 from workflow.core.clock import now
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
-from workflow.core.reference import CITIES
 from workflow.inbox.notifications import absolute_url, notify
 from workflow.intake.operations import cobuilders
 from workflow.lifecycle.permissions import can
@@ -121,7 +120,7 @@ def register_known_organization(*, name: str, credit_code: str, region_code: str
     a verified unit holds the code. Side effects: the unit, an audit row; flushed."""
     if not can(actor, "user.manage"):
         raise PermissionDenied("user.manage")
-    if not name.strip() or region_code not in CITIES:
+    if not name.strip() or region_code not in reference.cities():
         raise ServiceError(_("No verified organization has this credit code: give the "
                              "organization's name and city to register it."))
     org = create_organization(name=name, credit_code=credit_code, region_code=region_code,

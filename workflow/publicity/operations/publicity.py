@@ -20,7 +20,7 @@ from workflow.core.clock import local, now
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
 from workflow.core.pdf import render_document
-from workflow.core.reference import city_name
+from workflow.core.regions import city_name
 from workflow.core.states import Action, AppState, CallState, Role
 from workflow.inbox.notifications import lead_users, notify, staff
 from workflow.intake.models import Application

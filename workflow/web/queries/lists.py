@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from workflow.calendar.models import CalendarDay
 from workflow.calls.models import Call, CallField
 from workflow.core.extensions import db
-from workflow.core.reference import CITIES
+from workflow.core.regions import city_name
 from workflow.core.states import (
     FORMAL_REVIEW_STATES,
     UNANNOUNCED_DECISION_STATES,
@@ -105,7 +105,10 @@ def call_stats(call: Call) -> dict:
         select(CallField.id, FieldTerm.name).join(FieldTerm, CallField.term_id == FieldTerm.id)
         .where(CallField.call_id == call.id)
     ).all())
-    by_city = grouped(Application.region_code)
+    by_city: dict[str, int] = {}
+    for code, n in sorted(grouped(Application.region_code).items()):
+        name = city_name(code)  # a county's applications count for its city
+        by_city[name] = by_city.get(name, 0) + n
     return {
         "call_id": call.id,
         "title": call.title,
@@ -113,7 +116,7 @@ def call_stats(call: Call) -> dict:
         "state": call.state,
         "total": sum(by_city.values()),
         "by_state": dict(sorted(grouped(Application.state).items())),
-        "by_city": {CITIES.get(code, code): n for code, n in sorted(by_city.items())},
+        "by_city": by_city,
         "by_field": {names.get(fid, "—"): n for fid, n in sorted(
             by_field_id.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))},
     }
