@@ -14,7 +14,7 @@ from workflow.experts.views import pool as expert_pool
 from workflow.experts.views import profile as expert_profile
 from workflow.formal_review import views as formal_review
 from workflow.inbox import views as notifications
-from workflow.intake.views import applicant, applications
+from workflow.intake.views import applicant, applications, books
 from workflow.notices.views import notices, verify
 from workflow.organizations import views as organizations
 from workflow.publicity.views import public as public_publicity
@@ -45,4 +45,5 @@ def register(app: Flask) -> None:
     app.register_blueprint(evaluation_rounds.bp)
     app.register_blueprint(evaluation_results.bp)
     app.register_blueprint(task_books.bp)
+    app.register_blueprint(books.bp)
     errors.register(app)

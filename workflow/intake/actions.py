@@ -5,7 +5,9 @@ from flask_babel import lazy_gettext as _l
 from workflow.core.clock import now
 from workflow.core.extensions import db
 from workflow.core.states import Action, AppState, Role
+from workflow.core.verification_codes import new_code
 from workflow.intake.models import Application, ApplicationVersion
+from workflow.intake.operations import books
 from workflow.intake.operations.intake import snapshot, submission_problems
 from workflow.intake.rules import eligibility
 from workflow.lifecycle.handoffs import to_recommenders
@@ -33,12 +35,15 @@ def expire_problems(app: Application, actor) -> list[str]:
 
 
 def record_version(app: Application, actor) -> None:
-    """Effect of a submission: a frozen copy of what was filed."""
+    """Effect of a submission: a frozen copy of what was filed, with its SHA-256 and the
+    verification code its application book will print."""
     app.version_count += 1
     if app.submitted_at is None:
         app.submitted_at = now()
+    frozen = snapshot(app)
     db.session.add(ApplicationVersion(
-        application=app, number=app.version_count, snapshot=snapshot(app),
+        application=app, number=app.version_count, snapshot=frozen,
+        snapshot_sha256=books.snapshot_sha256(frozen), verification_code=new_code(),
         submitted_by_id=actor.id,
     ))
 

@@ -8,6 +8,7 @@ from workflow.calls.models import Call, CallField
 from workflow.core.clock import now
 from workflow.core.db import Base, UTCDateTime
 from workflow.core.states import AppState
+from workflow.core.verification_codes import code_groups
 from workflow.organizations.models import Organization
 
 _NOT_DRAFT = "state NOT IN ('draft', 'expired')"
@@ -150,10 +151,18 @@ class Attachment(Base):
 
 
 class ApplicationVersion(Base):
-    """What was filed at each submission, frozen: sections, co-builders, attachment hashes."""
+    """What was filed at each submission, frozen: sections, co-builders, attachment hashes,
+    with the SHA-256 of that snapshot and the code printed on its application book (申报书).
+    The book's PDF is rendered on its first download and stored once (pdf_*): every later
+    download is the same file, read back only while it still has its SHA-256."""
 
     __tablename__ = "application_versions"
-    __table_args__ = (UniqueConstraint("application_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("application_id", "number"),
+        CheckConstraint(
+            "pdf_stored_at IS NULL OR (pdf_name IS NOT NULL AND pdf_sha256 IS NOT NULL "
+            "AND pdf_size > 0)", name="stored_book_has_file"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(
@@ -163,5 +172,15 @@ class ApplicationVersion(Base):
     snapshot: Mapped[dict] = mapped_column(JSON)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    verification_code: Mapped[str] = mapped_column(String(16), unique=True)
+    snapshot_sha256: Mapped[str] = mapped_column(String(64))
+    pdf_name: Mapped[str | None] = mapped_column(String(80), unique=True)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    pdf_size: Mapped[int | None]
+    pdf_stored_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     application: Mapped[Application] = relationship(back_populates="versions")
+
+    @property
+    def code_groups(self) -> str:
+        return code_groups(self.verification_code)

@@ -8,9 +8,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-import segno
-
 from workflow.core.pdf import document_html, render_pdf
+from workflow.core.verification_codes import qr_data_uri
 
 # GB/T 9704-2012: a 156 mm wide type area holds 28 characters; a full-width agency mark
 # shrinks to fit it, and is never larger than this.
@@ -56,8 +55,7 @@ class Verification:
 
 def verification(code_groups: str, url: str) -> Verification:
     """The code as printed and a QR code of the verification URL, as a data: image."""
-    qr = segno.make(url, error="m")
-    return Verification(code_groups, url, qr.png_data_uri(scale=6, border=0))
+    return Verification(code_groups, url, qr_data_uri(url))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ never taken twice.
 """
 import base64
 import os
-import secrets
 from pathlib import Path
 
 from flask_babel import gettext as _
@@ -24,6 +23,7 @@ from workflow.core.extensions import db
 from workflow.core.filenames import download_name
 from workflow.core.pdf import pdf_setup
 from workflow.core.states import CALLS_ANNOUNCED, Action, CallState
+from workflow.core.verification_codes import new_code, normalize_code
 from workflow.inbox.notifications import absolute_url, lead_users, notify
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import can, notice_of
@@ -53,13 +53,6 @@ from workflow.notices.queries import (
     revocations,
     signature_current,
 )
-
-CODE_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
-
-
-def new_code() -> str:
-    """16 characters of base32: 80 random bits."""
-    return base64.b32encode(secrets.token_bytes(10)).decode()
 
 
 def verify_url(code: str) -> str:
@@ -286,12 +279,6 @@ def revoke_document(doc: OfficialDocument, *, reason: str, actor) -> list[Offici
         raise ServiceError(_("This document is revoked already."))
     db.session.flush()
     return revoked
-
-
-def normalize_code(text: str) -> str | None:
-    """A verification code as typed (any case, with spaces or dashes), or None."""
-    code = "".join(ch for ch in (text or "").upper() if ch not in " -")
-    return code if len(code) == 16 and all(ch in CODE_ALPHABET for ch in code) else None
 
 
 def find_by_code(text: str) -> OfficialDocument | None:
