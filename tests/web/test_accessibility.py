@@ -136,7 +136,8 @@ def wrong_foundation(page, live_server, app_id: int) -> None:
     page.goto(f"{live_server}/applications/{app_id}/sections/foundation")
     page.fill("input[name=revenue_y1]", "-5")
     page.fill("input[name=staff_total]", "20000000")
-    page.click("main form button[type=submit]")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
 
 
 def test_form_errors_are_listed_at_the_top_tied_to_their_fields_and_focused(

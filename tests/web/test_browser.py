@@ -57,9 +57,11 @@ def test_applicant_fills_uploads_and_submits(make, live_server, browser, tmp_pat
     page.goto(f"{live_server}/login")
     page.fill("input[name=email]", lead.email)
     page.fill("input[name=password]", make.PASSWORD)
-    page.click("form:has(input[name=password]) button[type=submit]")
+    with page.expect_navigation():
+        page.click("form:has(input[name=password]) button[type=submit]")
     page.goto(f"{live_server}/calls/{call.id}")
-    page.click(f"a[href='/calls/{call.id}/apply']")
+    with page.expect_navigation():
+        page.click(f"a[href='/calls/{call.id}/apply']")
     page.fill("input[name=title]", "山东省半导体激光技术创新中心")
     with page.expect_navigation():
         page.click("main form button[type=submit]")
@@ -85,7 +87,8 @@ def test_applicant_fills_uploads_and_submits(make, live_server, browser, tmp_pat
     assert page.locator("#attachments a", has_text="licence.pdf").count() == 1
 
     assert page.locator(".refusals").count() == 0, page.locator(".refusals").inner_text()
-    page.click("button[data-action=submit]")
+    with page.expect_navigation():
+        page.click("button[data-action=submit]")
     page.wait_for_selector("#timeline")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "applicant_submitted.png"), full_page=True)
@@ -114,7 +117,8 @@ def test_officer_enrols_the_second_factor_and_logs_in_with_it(app, make, live_se
         page.goto(f"{live_server}/login")
         page.fill("input[name=email]", officer.email)
         page.fill("input[name=password]", make.PASSWORD)
-        page.click("main form button[type=submit]")
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
 
     password_step()
     assert page.url.endswith("/login/enrol")
@@ -123,21 +127,25 @@ def test_officer_enrols_the_second_factor_and_logs_in_with_it(app, make, live_se
     page.screenshot(path=str(ARTIFACTS / "officer_enrol.png"), full_page=True)
     secret = page.locator("#totp-secret").inner_text().strip()
     page.fill("input[name=code]", pyotp.TOTP(secret).now())
-    page.click("main form button[type=submit]")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
     codes = page.locator("#recovery-codes li").all_inner_texts()
     assert len(codes) == 10
     page.screenshot(path=str(ARTIFACTS / "officer_recovery_codes.png"), full_page=True)
-    page.click("main a.btn-primary")
+    with page.expect_navigation():
+        page.click("main a.btn-primary")
     page.goto(f"{live_server}/officer/calls")
     assert page.url.endswith("/officer/calls")
 
-    page.click("form[action='/logout'] button")
+    with page.expect_navigation():
+        page.click("form[action='/logout'] button")
     password_step()
     assert page.url.endswith("/login/code")
     page.screenshot(path=str(ARTIFACTS / "officer_second_factor.png"), full_page=True)
     totp = pyotp.TOTP(secret)
     page.fill("input[name=code]", totp.at(totp.timecode(clock.now()) * totp.interval
                                           + totp.interval))
-    page.click("main form button[type=submit]")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
     page.goto(f"{live_server}/officer/calls")
     assert page.url.endswith("/officer/calls")
