@@ -6,6 +6,7 @@ the province."""
 from html import unescape
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from tests import factories
@@ -25,6 +26,13 @@ from workflow.organizations.operations import organizations, verification
 NO_REGION = "Characters 3-8 (%s) are not the code of any region of China"
 CHOOSE_CITY = "is no city or county of today: choose the organization's city"
 LIAONING, JINZHOU, HEISHAN = "210000", "210700", "210726"
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """The problems are asserted in the source texts (the default language is Chinese)."""
+    with force_locale("en"):
+        yield
 
 
 def count(model) -> int:
