@@ -6,6 +6,7 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -22,6 +23,7 @@ from wtforms.validators import (
 from forms.base import FlaskForm, OnceField
 from forms.fields import TermsField
 from forms.validators import no_control_chars
+from workflow.calls.stages import PREREQUISITE_STATES, STAGE_LABELS
 from workflow.intake.rules.eligibility import DEFAULT_RULES, RULES
 
 
@@ -37,7 +39,35 @@ class CallSettingsForm(FlaskForm):
         validators=[InputRequired(), NumberRange(0, 5, _l("Give 0 to 5 rounds."))])
 
 
-class CallForm(CallSettingsForm):
+class CallStageForm(FlaskForm):
+    """A call's stage, whether it is rolling, and who may apply (the choices of
+    `prerequisite_call_id` are the calls the view offers; the operation checks the one
+    chosen, so a call that vanished or opens later is refused with its reason)."""
+
+    stage = SelectField(_l("Stage"), choices=[SelectChoice(s.value, label) for s, label in
+                                              STAGE_LABELS.items()], default="")
+    rolling = BooleanField(_l("Rolling: open all year, each application decided on its own "
+                              "with its own numbered decision"))
+    prerequisite_call_id = SelectField(_l("Open only to units approved in the call"),
+                                       coerce=int, validate_choice=False, default=0)
+    prerequisite_state = SelectField(
+        _l("Open only to units leading a center that is"),
+        choices=[SelectChoice("", _l("(any unit)"))] + [
+            SelectChoice(s.value, label) for s, label in PREREQUISITE_STATES.items()],
+        default="")
+
+    def offer_calls(self, calls, *, besides=None) -> "CallStageForm":
+        self.prerequisite_call_id.choices = [SelectChoice(0, _l("(no prerequisite call)"))] + [
+            SelectChoice(c.id, f"{c.year} · {c.title}") for c in calls if c is not besides]
+        return self
+
+    def stage_data(self) -> dict:
+        return {"stage": self.stage.data or "", "rolling": bool(self.rolling.data),
+                "prerequisite_call_id": self.prerequisite_call_id.data or None,
+                "prerequisite_state": self.prerequisite_state.data or None}
+
+
+class CallForm(CallSettingsForm, CallStageForm):
     once = OnceField()
     platform_type_id = SelectField(_l("Platform type"), coerce=int, validators=[DataRequired()])
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(2000, 2100)],

@@ -33,6 +33,8 @@ from workflow.core.states import (
     Role,
 )
 from workflow.demo.steps import tiny_pdf
+from workflow.departments import operations as departments
+from workflow.departments.models import Department
 from workflow.evaluation import operations as evaluation
 from workflow.evaluation import rules as evaluation_rules
 from workflow.evaluation.models import Grade
@@ -47,6 +49,7 @@ from workflow.lifecycle.permissions import SYSTEM
 from workflow.lifecycle.transitions import transition
 from workflow.notices.operations import drafts as notices
 from workflow.notices.operations import issue as notice_issue
+from workflow.notices.operations import rolling
 from workflow.organizations.models import Organization
 from workflow.organizations.operations import licences
 from workflow.publicity import queries as publicity_queries
@@ -99,12 +102,17 @@ def licence(org: Organization, actor: User | None = None):
     return licences.add_licence(org, pdf, actor=actor)
 
 
-def user(*roles: Role, organization: Organization | None = None, email: str | None = None) -> User:
+def user(*roles: Role, organization: Organization | None = None, email: str | None = None,
+         department: Department | None = None) -> User:
+    """A user holding `roles`; an officer or leader works for `department`, by default the
+    installation's."""
     roles = roles or (Role.APPLICANT,)
     if Role.APPLICANT in roles and organization is None:
         organization = org()
     row = User(email=email or f"user{next(_seq)}@example.com", name=f"用户{next(_seq)}",
                password_hash=_HASH, organization=organization)
+    if set(roles) & {Role.OFFICER, Role.LEADER}:
+        row.department = department or departments.ensure_home_department()
     row.role_rows = [UserRole(role=r) for r in roles]
     db.session.add(row)
     db.session.flush()
@@ -119,12 +127,12 @@ def recommender(region: str = JINAN) -> User:
     return user(Role.RECOMMENDER, organization=org(region, f"{region}科学技术局", "government"))
 
 
-def officer() -> User:
-    return user(Role.OFFICER)
+def officer(department: Department | None = None) -> User:
+    return user(Role.OFFICER, department=department)
 
 
-def leader() -> User:
-    return user(Role.LEADER)
+def leader(department: Department | None = None) -> User:
+    return user(Role.LEADER, department=department)
 
 
 def term(name: str, industry: str | None = None) -> FieldTerm:
@@ -197,15 +205,20 @@ def application(call_row=None, lead: User | None = None, *, complete: bool = Tru
     return app
 
 
+# Only a rolling call takes it (tests/calls/test_two_stage.py drives it there itself).
+ROLLING_ONLY = frozenset({Action.RECOGNISE_ONE})
+
+
 def path_to(target: AppState) -> list:
-    """The shortest list of transitions from draft to `target`."""
+    """The shortest list of transitions from draft to `target` in a call decided as a
+    batch."""
     queue, seen = deque([(AppState.DRAFT, [])]), {AppState.DRAFT}
     while queue:
         state, path = queue.popleft()
         if state == target:
             return path
         for t in TRANSITIONS:
-            if t.source == state and t.target not in seen:
+            if t.source == state and t.target not in seen and t.action not in ROLLING_ONLY:
                 seen.add(t.target)
                 queue.append((t.target, path + [t]))
     raise ValueError(f"{target} cannot be reached")
@@ -217,9 +230,9 @@ def actor_for(role: Role, app, lead: User):
     if role == Role.RECOMMENDER:
         return recommender(app.region_code)
     if role == Role.OFFICER:
-        return officer()
+        return officer(app.call.department)
     if role == Role.LEADER:
-        return leader()
+        return leader(app.call.department)
     return SYSTEM
 
 
@@ -260,6 +273,9 @@ def step_through(app, action: Action, actor) -> None:
             transition(app, action, actor=actor, comment="测试意见")
     elif action == Action.ISSUE_NOTICE:
         issue_notice(app.call, actor)
+    elif action == Action.RECOGNISE_ONE:
+        app.call.rolling = True  # only a rolling call decides one application on its own
+        rolling.recognise_application(app, actor=actor)
     elif action == Action.SIGN_TASK_BOOK:
         sign_task_book(app, actor)
     elif action in (Action.PASS_ACCEPTANCE, Action.FAIL_ACCEPTANCE):
@@ -393,7 +409,7 @@ def revoke(app, leader_user, reason_kind: str = "fraud"):
 
 def issue_notice(call_row, officer_user):
     """The call's approval notice signed by a leader, issued, every document stored."""
-    notices.sign_notice(call_row, actor=leader())
+    notices.sign_notice(call_row, actor=leader(call_row.department))
     notice = notice_issue.issue_notice(call_row, actor=officer_user)
     while notice_issue.store_next_document(notice, actor=officer_user) is not None:
         pass
@@ -450,7 +466,7 @@ def object_to(app):
     entry = publicity.entry_of(app)
     row = objections.file_objection(entry.publicity, objection_filing(entry), actor=None)
     objections.record_handling(row, notes="已核实异议人身份，转领导审定", admissible=True,
-                               actor=officer())
+                               actor=officer(entry.publicity.call.department))
     return row
 
 

@@ -6,6 +6,7 @@ from workflow.accounts.views import account, auth, users
 from workflow.calendar import views as calendar
 from workflow.calls.views import call_settings, officer, public, review_settings
 from workflow.centers import views as centers
+from workflow.departments import views as departments
 from workflow.desk import views as desk
 from workflow.evaluation.views import public as evaluation_results
 from workflow.evaluation.views import rectification as evaluation
@@ -46,4 +47,5 @@ def register(app: Flask) -> None:
     app.register_blueprint(evaluation_results.bp)
     app.register_blueprint(task_books.bp)
     app.register_blueprint(books.bp)
+    app.register_blueprint(departments.bp)
     errors.register(app)

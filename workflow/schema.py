@@ -20,6 +20,7 @@ from workflow.calls.models import Call, CallField, PlatformType, RequiredAttachm
 from workflow.centers.models import Center, CenterChange, CenterCoBuilder, Revocation
 from workflow.core.db import Base
 from workflow.core.models import AuditEntry
+from workflow.departments.models import Department
 from workflow.evaluation.models import (
     Evaluation,
     EvaluationRound,
@@ -75,6 +76,6 @@ __all__ = [
     "Notification", "NumberSeries", "OfficialDocument", "DecisionDocument", "Organization",
     "OrgKind",
     "Objection", "OutboxMail", "PlatformType", "Publicity", "PublicityEntry", "Recommendation",
-    "RequiredAttachment", "User", "UserRole",
+    "RequiredAttachment", "User", "UserRole", "Department",
     "FormSubmission", "KeptForm",
 ]

@@ -24,7 +24,8 @@ def test_review_settings_round_trip_through_the_stored_json():
 
 def call(**stored):
     kind = SimpleNamespace(name="技术创新中心", issuing_department="山东省科学技术厅")
-    return SimpleNamespace(platform_type=kind, year=2026, **stored)
+    department = SimpleNamespace(agency_name="山东省科学技术厅", runs_installation=True)
+    return SimpleNamespace(platform_type=kind, department=department, year=2026, **stored)
 
 
 def test_publicity_settings_empty_texts_take_the_call_s_defaults():

@@ -115,7 +115,8 @@ THROUGH_SERVICE = {Action.RECOMMEND, Action.PASS_FORMAL_REVIEW, Action.REQUEST_C
                    Action.PUBLISH_PUBLICITY, Action.END_PUBLICITY,
                    Action.RAISE_OBJECTION_REVIEW, Action.ISSUE_NOTICE,
                    Action.SIGN_TASK_BOOK, Action.PASS_ACCEPTANCE, Action.FAIL_ACCEPTANCE,
-                   Action.START_RECTIFICATION, Action.END_RECTIFICATION, Action.REVOKE}
+                   Action.START_RECTIFICATION, Action.END_RECTIFICATION, Action.REVOKE,
+                   Action.RECOGNISE_ONE}
 # The clock's actions are due once their deadline has passed.
 DUE_AT = {
     Action.EXPIRE: lambda app: app.call.closes_at,

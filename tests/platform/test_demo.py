@@ -102,7 +102,8 @@ def test_seed_twice_creates_the_demo_once(seeded):
 
 def test_seed_department_accounts_log_in_with_a_second_factor(app):
     secrets = dict(demo.department_secrets())
-    assert set(secrets) == {demo.OFFICER_EMAIL, "leader@demo.centerflow.cn"}
+    assert set(secrets) == {demo.OFFICER_EMAIL, "leader@demo.centerflow.cn",
+                            "officer-gxt@demo.centerflow.cn", "leader-gxt@demo.centerflow.cn"}
     runner = app.test_cli_runner()
     printed = runner.invoke(args=["seed-demo"]).output
     assert all(secret in printed for secret in secrets.values())
@@ -112,6 +113,21 @@ def test_seed_department_accounts_log_in_with_a_second_factor(app):
     assert second_factor.check_code(officer, code)
     db.session.rollback()
     assert runner.invoke(args=["demo-code", "applicant@demo.centerflow.cn"]).exit_code != 0
+
+
+def test_seed_has_a_second_department_with_its_own_officer_and_leader_and_no_calls():
+    calls = {c.title: c.department.office_code for c in db.session.scalars(select(Call))}
+    assert set(calls.values()) == {"鲁科字"} and demo.TITLE_2022 in calls
+    staff = {u.email: (u.department.office_code, sorted(u.roles)) for u in (
+        _user(f"{name}@demo.centerflow.cn") for name in ("officer", "leader", "officer-gxt",
+                                                          "leader-gxt"))}
+    assert staff == {"officer@demo.centerflow.cn": ("鲁科字", [Role.OFFICER]),
+                     "leader@demo.centerflow.cn": ("鲁科字", [Role.LEADER]),
+                     "officer-gxt@demo.centerflow.cn": ("鲁工信技", [Role.OFFICER]),
+                     "leader-gxt@demo.centerflow.cn": ("鲁工信技", [Role.LEADER])}
+    industry = _user("officer-gxt@demo.centerflow.cn").department
+    assert (industry.name, industry.agency_name, industry.runs_installation) == (
+        "山东省工业和信息化厅", "山东省工业和信息化厅", False)
 
 
 def test_seed_2022_call_has_25_approved_from_all_16_cities():

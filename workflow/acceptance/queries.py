@@ -23,6 +23,7 @@ from workflow.calls.models import Call
 from workflow.centers.models import Center
 from workflow.core.extensions import db
 from workflow.core.states import AppState
+from workflow.departments.rules import calls_of
 from workflow.experts.models import Expert
 from workflow.intake.models import Application
 from workflow.task_books.models import TaskBook, TaskBookState
@@ -130,14 +131,14 @@ def officer_list(*, state: str = RequestState.SUBMITTED, page: int = 1,
     return Page(items=items, total=found.total, page=found.page, per_page=found.per_page)
 
 
-def calls_waiting() -> list[tuple[Call, int]]:
+def calls_waiting(user=None) -> list[tuple[Call, int]]:
     """(call, submitted requests) of the calls whose centers have requests at work, for the
-    assignment runs: one statement."""
+    assignment runs (an officer's: their department's): one statement."""
     return [(call, n) for call, n in db.session.execute(
         select(Call, func.count(AcceptanceRequest.id))
         .join(Application, Application.call_id == Call.id)
         .join(AcceptanceRequest, AcceptanceRequest.application_id == Application.id)
-        .where(AcceptanceRequest.state == RequestState.SUBMITTED)
+        .where(AcceptanceRequest.state == RequestState.SUBMITTED, calls_of(user))
         .group_by(Call.id).order_by(Call.year.desc(), Call.id))]
 
 

@@ -226,7 +226,7 @@ def index():
     require("acceptance.manage")
     return render_template("acceptance/index.html",
                            page=queries.officer_list(page=request.args.get("page", 1, type=int)),
-                           calls=queries.calls_waiting(), form=AssignForm())
+                           calls=queries.calls_waiting(current_user), form=AssignForm())
 
 
 @bp.post("/acceptance/calls/<int:call_id>/assign")

@@ -1,12 +1,14 @@
 """Platform types and calls with their fields and required attachments."""
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from workflow.calls.stages import CallStage
 from workflow.core.clock import now
 from workflow.core.db import Base, UTCDateTime
 from workflow.core.states import CallState
+from workflow.departments.models import Department
 from workflow.vocabulary.models import FieldTerm
 
 
@@ -29,10 +31,15 @@ class Call(Base):
         CheckConstraint("correction_workdays BETWEEN 1 AND 60", name="correction_workdays_range"),
         CheckConstraint("correction_rounds BETWEEN 0 AND 5", name="correction_rounds_range"),
         CheckConstraint("publicity_workdays BETWEEN 1 AND 30", name="publicity_workdays_range"),
+        CheckConstraint("stage IN ('', 'cultivation', 'recognition')", name="stage_known"),
+        CheckConstraint("prerequisite_call_id IS NULL OR prerequisite_call_id != id",
+                        name="prerequisite_not_self"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     platform_type_id: Mapped[int] = mapped_column(ForeignKey("platform_types.id"))
+    # The department that runs the call: only its officers and leaders act on it.
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
     year: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(String(4000), default="")
@@ -62,8 +69,17 @@ class Call(Base):
     notice_settings: Mapped[dict] = mapped_column(JSON, default=dict)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    # Two-stage programs (calls/stages.py): the stage, whether the call stays open all year
+    # and decides application by application, and who may apply: the lead units of the
+    # applications approved in the prerequisite call, or of a center in the given state.
+    stage: Mapped[str] = mapped_column(String(20), default=CallStage.NONE, server_default="")
+    rolling: Mapped[bool] = mapped_column(default=False, server_default=false())
+    prerequisite_call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"))
+    prerequisite_state: Mapped[str | None] = mapped_column(String(20))
 
     platform_type: Mapped[PlatformType] = relationship(lazy="joined")
+    department: Mapped[Department] = relationship(lazy="joined")
+    prerequisite_call: Mapped["Call | None"] = relationship(remote_side=[id])
     fields: Mapped[list["CallField"]] = relationship(
         back_populates="call", cascade="all, delete-orphan", order_by="CallField.position",
         lazy="selectin",

@@ -9,6 +9,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from workflow.calls.models import Call
 from workflow.centers.models import (
     REASON_LABELS,
     Center,
@@ -19,6 +20,7 @@ from workflow.centers.models import (
 )
 from workflow.core.extensions import db
 from workflow.core.states import Action, find_transition
+from workflow.departments.rules import calls_of
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import is_leader, is_officer, is_recommender
 from workflow.organizations.models import Organization
@@ -88,7 +90,7 @@ def center_of(app: Application) -> Center | None:
 def _visible(user):
     """The condition on the centers `user` may list (rules.can_list_centers)."""
     if is_officer(user) or is_leader(user):
-        return True
+        return Application.call_id.in_(select(Call.id).where(calls_of(user)))
     if is_recommender(user):
         return Application.region_code == user.organization.region_code
     return Application.lead_org_id == getattr(user, "organization_id", None)

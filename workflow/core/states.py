@@ -91,6 +91,7 @@ class Action(StrEnum):
     DISMISS_OBJECTION = "dismiss_objection"
     UPHOLD_OBJECTION = "uphold_objection"
     ISSUE_NOTICE = "issue_notice"
+    RECOGNISE_ONE = "recognise_one"
     SIGN_TASK_BOOK = "sign_task_book"
     PASS_ACCEPTANCE = "pass_acceptance"
     FAIL_ACCEPTANCE = "fail_acceptance"

@@ -25,6 +25,7 @@ from workflow.core import clock, creditcode
 from workflow.core.extensions import db
 from workflow.core.states import NOTICE_ISSUED_STATES, AppState, CallState, Role
 from workflow.demo.data import CITIES, FIELDS
+from workflow.departments import operations as departments
 from workflow.experts.models import Exclusion, Expert, ExpertField
 from workflow.formal_review.models import CorrectionRequest
 from workflow.inbox.models import OutboxMail
@@ -168,6 +169,7 @@ def build(*, pool: int = K + 2, password_hash: str, tag: str = "") -> World:
     terms = list(vocabulary.by_name([name for name, _industry in FIELDS]).values())
     officer = _person("officer", Role.OFFICER, password_hash, tag)
     leader = _person("leader", Role.LEADER, password_hash, tag)
+    officer.department = leader.department = departments.ensure_home_department()
     applicant = _person("applicant", Role.APPLICANT, password_hash, tag,
                         _unit(f"济南测试企业{tag}有限公司", JINAN))
     recommender = _person("recommender", Role.RECOMMENDER, password_hash, tag,

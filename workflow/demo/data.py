@@ -7,12 +7,17 @@ services.
 from datetime import date
 
 from workflow.core import regions
+from workflow.departments.rules import DepartmentData
 
 # The demo is Shandong's, whatever the installation's province (CENTERFLOW_PROVINCE).
 PROVINCE = "370000"
 CITIES = {city.code: city.name for city in regions.cities(PROVINCE)}
 
 DOMAIN = "demo.centerflow.cn"
+# The second department of the demo: its manufacturing innovation center calls come later.
+INDUSTRY_DEPARTMENT = DepartmentData(
+    name="山东省工业和信息化厅", short_name="省工业和信息化厅", office_code="鲁工信技",
+    agency_name="山东省工业和信息化厅", level="province", region_code=PROVINCE)
 PASSWORD = "demo-pass-2022"
 
 CITY_SLUGS = {

@@ -45,6 +45,7 @@ from workflow.demo.steps import (
     verify,
     verify_body,
 )
+from workflow.departments import operations as departments
 from workflow.intake.models import Application
 from workflow.intake.operations import attachments, intake
 from workflow.lifecycle.permissions import SYSTEM
@@ -66,6 +67,9 @@ OFFICER_EMAIL = _email("officer")
 LOGINS: list[tuple[str, str, str]] = [
     (OFFICER_EMAIL, data.PASSWORD, "officer, 山东省科学技术厅"),
     (_email("leader"), data.PASSWORD, "leader, 山东省科学技术厅"),
+    (_email("officer-gxt"), data.PASSWORD,
+     "officer, 山东省工业和信息化厅 (鲁工信技); no calls yet"),
+    (_email("leader-gxt"), data.PASSWORD, "leader, 山东省工业和信息化厅 (鲁工信技); no calls yet"),
     (_email("expert"), data.PASSWORD,
      "expert, chair of a panel of the open call whose dispersion alarm waits to be resolved; "
      "1 panel invitation to answer; 2022 panels scored"),
@@ -157,7 +161,8 @@ def _with_second_factor(user: User) -> User:
 
 def department_secrets() -> list[tuple[str, str]]:
     """(email, TOTP secret) of the demo's department accounts, for `make run` to print."""
-    rows = [accounts.find_user_by_email(email) for email in (OFFICER_EMAIL, _email("leader"))]
+    rows = [accounts.find_user_by_email(email) for email in (
+        OFFICER_EMAIL, _email("leader"), _email("officer-gxt"), _email("leader-gxt"))]
     return [(u.email, u.totp_secret) for u in rows if u is not None and u.has_totp]
 
 
@@ -165,12 +170,18 @@ def _register_people() -> _People:
     freeze(_at(5, 16))
     department = _government_body("山东省科学技术厅", data.PROVINCE, 0)
 
-    def staff(name: str, role: Role, n: int, org) -> User:
-        return accounts.create_user(email=_email(name), name=data.person(n), roles=[role],
-                                    password=data.PASSWORD, organization=org)
+    home = departments.ensure_home_department()
 
-    people = _People(officer=_with_second_factor(staff("officer", Role.OFFICER, 1, department)),
-                     leader=_with_second_factor(staff("leader", Role.LEADER, 2, department)))
+    def staff(name: str, role: Role, n: int, org, works_for=None) -> User:
+        user = accounts.create_user(email=_email(name), name=data.person(n), roles=[role],
+                                    password=data.PASSWORD, organization=org)
+        user.department = works_for
+        return user
+
+    people = _People(
+        officer=_with_second_factor(staff("officer", Role.OFFICER, 1, department, home)),
+        leader=_with_second_factor(staff("leader", Role.LEADER, 2, department, home)))
+    _register_second_department(people.officer)
     # The installation's own department is verified by the system, not by its own officer.
     verify_body(_at(5, 16, 9, 1), department, people.officer, SYSTEM)
     people.expert = staff("expert", Role.EXPERT, 3, None)
@@ -191,6 +202,17 @@ def _register_people() -> _People:
         verify(_at(5, 30, 9) + timedelta(minutes=3 * n), user.organization,
                _verifier(people, user))
     return people
+
+
+def _register_second_department(officer: User) -> None:
+    """The Department of Industry and Information Technology (鲁工信技), created by the
+    installation's officer, with an officer and a leader of its own and no calls yet."""
+    industry = departments.create_department(data.INDUSTRY_DEPARTMENT, actor=officer)
+    for name, role, n in (("officer-gxt", Role.OFFICER, 4), ("leader-gxt", Role.LEADER, 5)):
+        user = accounts.create_user(email=_email(name), name=data.person(n), roles=[role],
+                                    password=data.PASSWORD)
+        departments.assign_department(user, industry, actor=officer)
+        _with_second_factor(user)
 
 
 def _verifier(people: _People, user: User) -> User:

@@ -27,6 +27,7 @@ from workflow.core.states import (
     Role,
     actions_from,
 )
+from workflow.departments.rules import WithoutDepartmentRoles, outside_department, runs_installation
 from workflow.experts.models import Exclusion, Expert
 from workflow.intake.models import Application, Attachment
 from workflow.lifecycle import registry
@@ -541,6 +542,9 @@ PERMISSIONS: dict[str, Predicate] = {
     "user.list": is_officer,
     "user.manage": is_officer,
     "account.view": is_person,
+    # Departments (issue 14): the installation's department manages them and says who works
+    # for which.
+    "department.manage": lambda u, o=None: runs_installation(u),
     # Verified organizations (issue 9).
     "organization.view_own": has_organization,
     "organization.upload_licence": can_upload_licence,
@@ -584,7 +588,16 @@ def can(user: User | SystemActor | None, action: str, obj=None) -> bool:
     if (action not in PUBLIC_ACTIONS and action not in _PUBLIC_GRANTS
             and not getattr(user, "is_authenticated", False)):
         return False
-    return bool(predicate(user, obj))
+    if not predicate(user, obj):
+        return False
+    return in_department(user, obj) or bool(predicate(WithoutDepartmentRoles(user), obj))
+
+
+def in_department(user, obj) -> bool:
+    """The one department check: an officer or a leader acts only on their department's
+    calls and what hangs off them (departments/rules.py). Outside it they count as the
+    person without those roles, so `can` asks the predicate again as such."""
+    return not outside_department(user, obj)
 
 
 def available_actions(app: Application, user) -> list[Action]:

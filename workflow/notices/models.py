@@ -186,6 +186,8 @@ class DecisionKind(StrEnum):
     ACCEPTANCE_RESULT = "acceptance_result"
     EVALUATION_RESULT = "evaluation_result"
     REVOCATION = "revocation"
+    # A rolling call's approval of one application ("mature one, recognise one").
+    RECOGNITION = "recognition"
 
 
 decision_applications = Table(
@@ -205,7 +207,7 @@ class DecisionDocument(Base):
     __tablename__ = "decision_documents"
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('acceptance_result', 'evaluation_result', 'revocation')",
+            "kind IN ('acceptance_result', 'evaluation_result', 'revocation', 'recognition')",
             name="kind_known"),
         CheckConstraint("size_bytes > 0", name="stored_has_size"),
     )

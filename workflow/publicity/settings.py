@@ -27,7 +27,9 @@ class PublicitySettings:
             procedure="经单位申报、各市推荐、形式审查、专家评审和厅党组会议研究，确定了"
                       f"{year}年度山东省{kind}拟建设名单（见附件），现予以公示。",
             list_title=f"{year}年度山东省{kind}拟建设名单",
-            objection_address=f"{call.platform_type.issuing_department}（济南市历下区解放路166号）",
+            # The installation's department's address; another department fills in its own.
+            objection_address=call.department.agency_name + (
+                "（济南市历下区解放路166号）" if call.department.runs_installation else ""),
             business_phone="0531-51751234",
             supervision_phone="0531-51751000",
         )

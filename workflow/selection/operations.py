@@ -22,6 +22,7 @@ from workflow.core.states import (
     AppState,
     find_transition,
 )
+from workflow.departments.rules import calls_of
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import selection_released
 from workflow.review.models import PanelResult
@@ -48,9 +49,10 @@ class CallToSelect:
     not_selected: int
 
 
-def calls_to_select() -> list[CallToSelect]:
-    """Every call with reviewed applications to decide, or with decisions taken, or past its
-    filing: those with something to decide first, then the newest. One statement."""
+def calls_to_select(user=None) -> list[CallToSelect]:
+    """Every call (a leader's: their department's) with reviewed applications to decide, or
+    with decisions taken, or past its filing: those with something to decide first, then the
+    newest. One statement."""
     counts = (select(
         Application.call_id,
         func.count().filter(Application.state == AppState.REVIEWED).label("waiting"),
@@ -63,7 +65,8 @@ def calls_to_select() -> list[CallToSelect]:
                func.coalesce(counts.c.not_selected, 0))
         .outerjoin(counts, counts.c.call_id == Call.id)
         .where((waiting > 0) | (func.coalesce(counts.c.selected, 0) > 0)
-               | (func.coalesce(counts.c.not_selected, 0) > 0) | Call.state.in_(CALLS_PAST_FILING))
+               | (func.coalesce(counts.c.not_selected, 0) > 0) | Call.state.in_(CALLS_PAST_FILING),
+               calls_of(user))
         .order_by((waiting > 0).desc(), Call.year.desc(), Call.id.desc()))
     return [CallToSelect(*row) for row in rows]
 

@@ -30,7 +30,7 @@ def visible_state_of(app: Application) -> str:
 @login_required
 def index():
     require("call.select")
-    return render_template("selection/index.html", rows=selection.calls_to_select())
+    return render_template("selection/index.html", rows=selection.calls_to_select(current_user))
 
 
 def _page(call: Call, *, failed: int | None = None, form=None, status: int = 200):

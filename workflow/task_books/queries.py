@@ -6,10 +6,12 @@ import json
 
 from sqlalchemy import func, or_, select
 
+from workflow.calls.models import Call
 from workflow.centers.indicators import INDICATORS
 from workflow.core.extensions import db
 from workflow.core.models import AuditEntry
 from workflow.core.states import NOTICE_ISSUED_STATES, AppState
+from workflow.departments.rules import calls_of
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import is_leader, is_officer, is_recommender, notice_of
 from workflow.task_books.models import TaskBook, TaskBookState
@@ -127,7 +129,7 @@ def books_for(user) -> list[TaskBook]:
     city, its own unit's for a lead unit (the application joined: one statement)."""
     stmt = select(TaskBook).join(TaskBook.application)
     if is_officer(user) or is_leader(user):
-        pass
+        stmt = stmt.where(Application.call_id.in_(select(Call.id).where(calls_of(user))))
     elif is_recommender(user):
         stmt = stmt.where(Application.region_code == user.organization.region_code,
                           Application.state.in_([str(s) for s in NOTICE_ISSUED_STATES]))

@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from workflow.core.clock import now
 from workflow.core.db import Base, UTCDateTime
 from workflow.core.states import Role
+from workflow.departments.models import Department
 from workflow.organizations.models import Organization
 
 # How a person gets the mails of their notifications: each at once, or one digest a day.
@@ -31,6 +32,8 @@ class User(UserMixin, Base):
     organization_id: Mapped[int | None] = mapped_column(
         ForeignKey("organizations.id"), index=True
     )
+    # The department an officer or leader works for (workflow/departments/); others: none.
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[object] = mapped_column(UTCDateTime(), default=now)
@@ -47,6 +50,7 @@ class User(UserMixin, Base):
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organization: Mapped[Organization | None] = relationship(lazy="joined")
+    department: Mapped[Department | None] = relationship(lazy="joined")
     role_rows: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )

@@ -16,6 +16,7 @@ from workflow.core import audit
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
 from workflow.core.states import Role
+from workflow.departments.rules import DEPARTMENT_ROLES
 from workflow.lifecycle.permissions import can
 from workflow.organizations.models import Organization, OrgKind
 from workflow.organizations.operations import verification
@@ -98,6 +99,8 @@ def invite_user(*, email: str, name: str, roles, credit_code: str = "", phone: s
         raise ServiceError(_("Choose a language of the list."))
     user = create_user(email=email, name=name, roles=roles, phone=phone, invited_by=actor,
                        organization=organization, locale=language or None)
+    if set(roles) & DEPARTMENT_ROLES:  # an officer or leader joins the inviter's department
+        user.department = getattr(actor, "department", None)
     account_links.invite(user, actor=actor)
     audit.record(actor=actor, action="create_user", subject=user,
                  comment=", ".join(sorted(str(r) for r in roles)))
@@ -120,6 +123,8 @@ def grant_role(user: User, role: str, *, actor) -> None:
         raise ServiceError(_("%(role)s needs a verified organization; this user has none.",
                              role=ROLE_LABELS[role]))
     user.role_rows.append(UserRole(role=role))
+    if role in DEPARTMENT_ROLES and user.department is None:
+        user.department = getattr(actor, "department", None)
     sessions.end_sessions(user, "roles")
     audit.record(actor=actor, action="grant_role", subject=user, comment=str(role))
     db.session.flush()
@@ -136,6 +141,8 @@ def revoke_role(user: User, role: str, *, actor) -> None:
     if len(user.role_rows) == 1:
         raise ServiceError(_("This is the user's only role: deactivate the account instead."))
     user.role_rows.remove(row)
+    if not user.roles & DEPARTMENT_ROLES:  # only officers and leaders work for a department
+        user.department = None
     sessions.end_sessions(user, "roles")
     audit.record(actor=actor, action="revoke_role", subject=user, comment=str(role))
     db.session.flush()

@@ -1,15 +1,23 @@
 """The department's settings of a call beyond its creation: the recommendation deadline, the
-correction period and rounds, and the eligibility rules, edited as data."""
+correction period and rounds, the stage and prerequisite of a two-stage program, and the
+eligibility rules, edited as data."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forms.calls import CallSettingsForm, ChecklistForm, eligibility_form, rules_of_form
+from forms.calls import (
+    CallSettingsForm,
+    CallStageForm,
+    ChecklistForm,
+    eligibility_form,
+    rules_of_form,
+)
 from workflow.calls.models import Call
 from workflow.calls.operations import calls
 from workflow.core import clock
 from workflow.formal_review.operations import checklist
 from workflow.intake.rules.eligibility import platform_types, rules_of
+from workflow.web.queries.lists import all_calls
 from workflow.web.views.helpers import load_or_404, require
 from workflow.web.views.unit_of_work import unit_of_work
 
@@ -27,9 +35,19 @@ def _checklist_text(call: Call) -> str:
     return "\n".join(f"{i.code} | {i.label} | {i.scope}" for i in checklist.ensure_checklist(call))
 
 
-def _page(call: Call, *, rules_form=None, settings_form=None, checklist_form=None, status=200):
+def _stage_form(call: Call, formdata=None) -> CallStageForm:
+    data = {"stage": call.stage, "rolling": call.rolling,
+            "prerequisite_call_id": call.prerequisite_call_id or 0,
+            "prerequisite_state": call.prerequisite_state or ""}
+    return CallStageForm(formdata=formdata, data=data).offer_calls(all_calls(current_user),
+                                                                   besides=call)
+
+
+def _page(call: Call, *, rules_form=None, settings_form=None, checklist_form=None,
+          stage_form=None, status=200):
     return render_template(
         "calls/officer/call_settings.html", call=call,
+        stage_form=stage_form or _stage_form(call),
         checklist_form=checklist_form or ChecklistForm(formdata=None,
                                                        data={"items": _checklist_text(call)}),
         scopes=checklist.scope_labels(call), platform_types=platform_types(),
@@ -80,6 +98,23 @@ def save_settings(call_id: int):
             flash(_("Settings saved."), "success")
             return redirect(url_for(".edit", call_id=call.id))
     return _page(call, settings_form=form, status=422)
+
+
+@bp.post("/calls/<int:call_id>/stage")
+@login_required
+def save_stage(call_id: int):
+    call = load_or_404(Call, call_id)
+    require("call.manage", call)
+    form = _stage_form(call, formdata=request.form)
+    if form.validate_on_submit():
+        with unit_of_work(flash_errors=False) as work:
+            calls.set_call_stage(call, **form.stage_data(), actor=current_user)
+        if work.failed:
+            form.prerequisite_call_id.errors = list(work.error.problems)
+        else:
+            flash(_("Stage and prerequisite saved."), "success")
+            return redirect(url_for(".edit", call_id=call.id, _anchor="stage"))
+    return _page(call, stage_form=form, status=422)
 
 
 @bp.post("/calls/<int:call_id>/checklist")

@@ -31,7 +31,8 @@ bp = Blueprint("officer", __name__, url_prefix="/officer")
 @login_required
 def call_list():
     require("call.list_applications")
-    return render_template("calls/officer/call_list.html", calls=queries.all_calls())
+    return render_template("calls/officer/call_list.html",
+                           calls=queries.all_calls(current_user))
 
 
 @bp.route("/calls/new", methods=["GET", "POST"])
@@ -43,6 +44,7 @@ def call_new():
     form.platform_type_id.choices = [
         (p.id, p.name) for p in db.session.scalars(select(PlatformType).order_by(PlatformType.id))
     ]
+    form.offer_calls(queries.all_calls(current_user))
     if request.method == "GET" and not form.attachments.data:
         form.attachments.data = "\n".join(f"{c}: {label}" for c, label in DEFAULT_ATTACHMENTS)
     if form.validate_on_submit():
@@ -59,7 +61,8 @@ def call_new():
                 recommend_deadline=(from_local(form.recommend_deadline.data)
                                     if form.recommend_deadline.data else None),
                 correction_workdays=form.correction_workdays.data,
-                correction_rounds=form.correction_rounds.data, actor=current_user),
+                correction_rounds=form.correction_rounds.data, **form.stage_data(),
+                actor=current_user),
             path=lambda call: url_for(".call_applications", call_id=call.id),
             note=lambda call: _("Call created. Open it when the filing window should start."))
         if error is None:

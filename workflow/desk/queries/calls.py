@@ -8,6 +8,7 @@ from sqlalchemy import select
 from workflow.calls.models import Call
 from workflow.core.clock import now
 from workflow.core.states import CALLS_RECOMMENDING, CALLS_RUNNING, CallState
+from workflow.departments.rules import calls_of
 from workflow.desk.queries.items import Group, Item, Link, capped
 from workflow.publicity import queries as publicity
 from workflow.publicity.models import Publicity
@@ -38,7 +39,8 @@ def running_calls(user) -> Group:
         select(Call.id, Call.title, Call.state, Call.opens_at, Call.closes_at,
                Call.recommend_deadline, Call.review_deadline, Publicity.end_date)
         .outerjoin(Publicity, Publicity.call_id == Call.id)
-        .where(Call.state.in_(CALLS_RUNNING)).order_by(Call.closes_at, Call.id))
+        .where(Call.state.in_(CALLS_RUNNING), calls_of(user))
+        .order_by(Call.closes_at, Call.id))
     items = []
     for row in rows:
         step, when = next_step(row)

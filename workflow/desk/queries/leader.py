@@ -5,6 +5,7 @@ from sqlalchemy import and_, case, exists, func, select
 
 from workflow.calls.models import Call
 from workflow.core.states import IN_PUBLICITY_STATES, AppState
+from workflow.departments.rules import calls_of
 from workflow.desk.queries.items import Group, Item, Link, capped, capped_groups
 from workflow.intake.models import Application
 from workflow.notices.models import Notice
@@ -18,7 +19,7 @@ def selections(user) -> Group:
     rows, total, partial = capped_groups(
         select(Call.id, Call.title, count.label("n"), since.label("since"))
         .select_from(Application).join(Call, Application.call_id == Call.id)
-        .where(Application.state == AppState.REVIEWED)
+        .where(Application.state == AppState.REVIEWED, calls_of(user))
         .group_by(Call.id, Call.title).order_by(since, Call.id), count)
     return Group("selections", total, [
         Item(r.title, Link("selection.call_page", {"call_id": r.id}), since=r.since,
@@ -39,7 +40,7 @@ def objection_reviews(user) -> Group:
         .join(PublicityEntry, PublicityEntry.application_id == Application.id)
         .join(Publicity, PublicityEntry.publicity_id == Publicity.id)
         .join(Call, Application.call_id == Call.id)
-        .where(Application.state == AppState.OBJECTION_REVIEW)
+        .where(Application.state == AppState.OBJECTION_REVIEW, calls_of(user))
         .order_by(case((unhandled, 1), else_=0), Application.updated_at, Application.id))
     return Group("objection_reviews", total, [
         Item(r.title, Link("publicity.objections_page", {"publicity_id": r.publicity_id}),
@@ -58,7 +59,7 @@ def notices(user) -> Group:
         select(Call.id, Call.title, pending.label("n"), since.label("since"))
         .select_from(Application).join(Call, Application.call_id == Call.id)
         .where(Application.state.in_([AppState.APPROVAL_PENDING, *IN_PUBLICITY_STATES]),
-               ~exists().where(Notice.call_id == Call.id))
+               ~exists().where(Notice.call_id == Call.id), calls_of(user))
         .group_by(Call.id, Call.title).having(and_(pending > 0, waiting == 0))
         .order_by(since, Call.id))
     return Group("notices_to_sign", total, [

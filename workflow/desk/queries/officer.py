@@ -13,6 +13,7 @@ from workflow.calls.models import Call
 from workflow.core.config import links_lead_nowhere
 from workflow.core.extensions import db
 from workflow.core.states import AppState
+from workflow.departments.rules import calls_of
 from workflow.desk.queries.items import CAP, Group, Item, Link, More, capped, capped_groups
 from workflow.desk.queries.organizations import waiting_units
 from workflow.experts.models import Exclusion
@@ -42,7 +43,7 @@ def formal_reviews(user) -> Group:
         select(Call.id, Call.title, count.label("n"), since.label("since"))
         .select_from(Application).join(Call, Application.call_id == Call.id)
         .outerjoin(Recommendation, Recommendation.application_id == Application.id)
-        .where(Application.state == AppState.RECOMMENDED)
+        .where(Application.state == AppState.RECOMMENDED, calls_of(user))
         .group_by(Call.id, Call.title).order_by(since, Call.id), count)
     return Group("formal_reviews", total, _per_call(
         rows, "formal_review.queue", lambda r: _("%(n)d to check", n=r.n),
@@ -57,10 +58,11 @@ def corrections(user) -> Group:
         select(Application.id, Application.title, Application.call_id, Call.title.label("call"),
                CorrectionRequest.deadline_at)
         .join(Call, Application.call_id == Call.id).join(CorrectionRequest, open_correction())
-        .where(waiting).order_by(CorrectionRequest.deadline_at, Application.id))
+        .where(waiting, calls_of(user)).order_by(CorrectionRequest.deadline_at, Application.id))
     calls = db.session.execute(
         select(Call.id, Call.title, func.count(Application.id).label("n"))
-        .select_from(Application).join(Call, Application.call_id == Call.id).where(waiting)
+        .select_from(Application).join(Call, Application.call_id == Call.id)
+        .where(waiting, calls_of(user))
         .group_by(Call.id, Call.title).order_by(Call.id).limit(CAP)).all()
     return Group("awaiting_corrections", total, [
         Item(r.title, Link("formal_review.checklist_page", {"app_id": r.id}),
@@ -102,7 +104,7 @@ def panels(user) -> list[Group]:
                func.min(Application.updated_at).label("since"))
         .select_from(Application).join(Call, Application.call_id == Call.id)
         .outerjoin(seats, seats.c.application_id == Application.id)
-        .where(Application.state == AppState.FORMAL_PASSED)
+        .where(Application.state == AppState.FORMAL_PASSED, calls_of(user))
         .group_by(Call.id, Call.title, *shapes).order_by(Call.id)).all()
     # Per call and completeness: [applications, the earliest passed the formal review].
     calls: dict[tuple[int, bool], list] = {}
@@ -133,7 +135,7 @@ def alarms(user) -> Group:
         .select_from(Application).join(Call, Application.call_id == Call.id)
         .join(PanelResult, PanelResult.application_id == Application.id)
         .where(Application.state == AppState.EXPERT_REVIEW, PanelResult.dispersion_alarm,
-               PanelResult.alarm_resolved_by_id.is_(None))
+               PanelResult.alarm_resolved_by_id.is_(None), calls_of(user))
         .group_by(Call.id, Call.title).order_by(Call.id), count)
     return Group("alarms", total, _per_call(
         rows, "review_results.call_results",
@@ -149,7 +151,7 @@ def objections(user) -> Group:
         select(Publicity.id, Call.title, count.label("n"), since.label("since"))
         .select_from(Objection).join(Publicity, Objection.publicity_id == Publicity.id)
         .join(Call, Publicity.call_id == Call.id)
-        .where(Objection.status == "open", Objection.handled_at.is_(None))
+        .where(Objection.status == "open", Objection.handled_at.is_(None), calls_of(user))
         .group_by(Publicity.id, Call.title).order_by(since, Publicity.id), count)
     return Group("objections", total, [
         Item(r.title, Link("publicity.objections_page", {"publicity_id": r.id}), since=r.since,
@@ -165,7 +167,8 @@ def notices(user) -> Group:
     rows, total, partial = capped(
         select(Call.id, Call.title, Notice.state, Notice.signed_at)
         .join(Notice, Notice.call_id == Call.id)
-        .where((Notice.state == "issuing") | ((Notice.state == "signed") & pending))
+        .where((Notice.state == "issuing") | ((Notice.state == "signed") & pending),
+               calls_of(user))
         .order_by(Notice.signed_at, Call.id))
     return Group("notices_to_issue", total, [
         Item(r.title, Link("notices.notice_page", {"call_id": r.id}), since=r.signed_at,

@@ -126,7 +126,7 @@ def book_data(version: ApplicationVersion) -> BookData:
     after = len(SECTIONS)
     return BookData(
         call_title=call.title, year=call.year,
-        department=call.platform_type.issuing_department,
+        department=call.department.agency_name,
         center=snap.get("title", ""), lead_unit=snap["lead_org"]["name"],
         credit_code=snap["lead_org"]["credit_code"], field=snap.get("field", ""),
         recommender=city_name(app.region_code),

@@ -12,6 +12,7 @@ from workflow.core.extensions import db
 from workflow.core.states import LIVE_STATES, AppState
 from workflow.intake.models import Application, ApplicationSection, CoBuilder
 from workflow.intake.operations import cobuilders
+from workflow.intake.rules import eligibility
 from workflow.intake.rules.sections import BY_KEY, SECTIONS, field_label, missing_fields
 from workflow.lifecycle import handoffs
 from workflow.lifecycle.permissions import Part, can
@@ -37,10 +38,11 @@ def live_application_id(call, organization_id: int) -> int | None:
 
 
 def start_application(call, *, title: str, field_id: int, actor) -> Application:
-    """Open a draft for the actor's organization in an open call. One live application per
-    unit and call, held by a unique index: a second one, also from a request running at the
-    same moment, raises AlreadyApplied (the caller rolls back). Side effects: the row and
-    an audit row, flushed."""
+    """Open a draft for the actor's organization in an open call, refused when the unit
+    lacks the call's prerequisite (an approval in an earlier call, a center's state). One
+    live application per unit and call, held by a unique index: a second one, also from a
+    request running at the same moment, raises AlreadyApplied (the caller rolls back). Side
+    effects: the row and an audit row, flushed."""
     _require(actor, "call.apply", call)
     if not call.accepts_filings(now()):
         raise ServiceError(_("This call does not accept applications now."))
@@ -49,6 +51,8 @@ def start_application(call, *, title: str, field_id: int, actor) -> Application:
         raise ServiceError(_("Choose one of the call's technical fields."))
     if live_application_id(call, actor.organization_id) is not None:
         raise AlreadyApplied()
+    if problems := eligibility.prerequisite_problems(call, actor.organization_id):
+        raise ServiceError(*problems)
     app = Application(
         call=call, lead_org=actor.organization, field=field, title=title.strip(),
         region_code=actor.organization.region_code, created_by_id=actor.id,

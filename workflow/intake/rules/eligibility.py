@@ -9,9 +9,10 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from workflow.calls.models import Call, CallField, PlatformType
+from workflow.calls.stages import PREREQUISITE_STATES
 from workflow.core import reference
 from workflow.core.extensions import db
 from workflow.core.regions import city_name
@@ -94,6 +95,8 @@ class _Facts:
     by_field: dict[tuple[int, int], _Approved]
     by_lead: dict[tuple[int, str], _Approved]
     platform_names: dict[str, str]
+    # (lead unit, call, state) of the applications that meet a call's prerequisite.
+    qualifying: frozenset[tuple[int, int, str]] = frozenset()
 
 
 def _codes_of(value) -> list[str]:
@@ -135,7 +138,70 @@ def _facts_of(apps: list[Application]) -> _Facts:
              PlatformType.code.in_(codes)))
     names = dict(db.session.execute(select(PlatformType.code, PlatformType.name)
                                     .where(PlatformType.code.in_(codes))).all()) if codes else {}
-    return _Facts(by_field, by_lead, names)
+    return _Facts(by_field, by_lead, names, _qualifying([a.call for a in apps],
+                                                        {a.lead_org_id for a in apps}))
+
+
+def _has_prerequisite(call: Call) -> bool:
+    return call.prerequisite_call_id is not None or bool(call.prerequisite_state)
+
+
+def _qualifying(calls: list[Call], org_ids: set[int]) -> frozenset[tuple[int, int, str]]:
+    """(lead unit, call, state) of the applications of `org_ids` that may meet the
+    prerequisites of `calls`: approved in a prerequisite call, or in a required state. One
+    statement, none when no call has a prerequisite."""
+    prior = {c.prerequisite_call_id for c in calls if c.prerequisite_call_id is not None}
+    states = {c.prerequisite_state for c in calls if c.prerequisite_state}
+    if not org_ids or not (prior or states):
+        return frozenset()
+    rows = db.session.execute(select(
+        Application.lead_org_id, Application.call_id, Application.state).where(
+        Application.lead_org_id.in_(sorted(org_ids)),
+        or_(Application.call_id.in_(sorted(prior)) & Application.state.in_(CENTER_STATES),
+            Application.state.in_(sorted(states)))))
+    return frozenset(tuple(row) for row in rows)
+
+
+def _meets_prerequisite(call: Call, org_id: int, qualifying) -> bool:
+    return ((call.prerequisite_call_id is None
+             or any(o == org_id and c == call.prerequisite_call_id and s in CENTER_STATES
+                    for o, c, s in qualifying))
+            and (not call.prerequisite_state
+                 or any(o == org_id and s == call.prerequisite_state
+                        for o, _c, s in qualifying)))
+
+
+def prerequisite_label(call: Call) -> str:
+    """Who may apply to a call with a prerequisite, as its pages say it."""
+    parts = []
+    if call.prerequisite_call is not None:
+        parts.append(_("Open only to units whose application was approved in “%(call)s”",
+                       call=call.prerequisite_call.title))
+    if call.prerequisite_state:
+        parts.append(_("Open only to units leading a center that is %(state)s",
+                       state=PREREQUISITE_STATES.get(call.prerequisite_state,
+                                                     call.prerequisite_state)))
+    return "; ".join(parts)
+
+
+def _prerequisite_result(call: Call, org_id: int, qualifying) -> RuleResult:
+    passed = _meets_prerequisite(call, org_id, qualifying)
+    detail = "" if passed else _("your unit does not meet this condition")
+    return RuleResult("prerequisite", prerequisite_label(call), True, passed, detail)
+
+
+def prerequisite_problems(call: Call, org_id: int) -> list[str]:
+    """Why the unit `org_id` may not apply to `call` for want of its prerequisite (empty:
+    it may); read before an application exists, when the unit starts one."""
+    if not _has_prerequisite(call):
+        return []
+    result = _prerequisite_result(call, org_id, _qualifying([call], {org_id}))
+    return [] if result.passed else [_prerequisite_sentence(result)]
+
+
+def _prerequisite_sentence(result: RuleResult) -> str:
+    return _("Your unit cannot apply to this call: %(rule)s, and your unit does not meet "
+             "this condition.", rule=result.label)
 
 
 def _field_taken(app: Application, facts: _Facts) -> bool:
@@ -192,6 +258,8 @@ def _check(app: Application, code: str, value, facts: _Facts) -> tuple[bool, str
 
 def _evaluate(app: Application, facts: _Facts) -> list[RuleResult]:
     results = []
+    if _has_prerequisite(app.call):
+        results.append(_prerequisite_result(app.call, app.lead_org_id, facts.qualifying))
     for rule in rules_of(app.call):
         definition = RULES[rule["rule"]]
         passed, detail = _check(app, rule["rule"], rule.get("value"), facts)
@@ -215,7 +283,8 @@ def evaluate_many(apps: list[Application]) -> dict[int, list[RuleResult]]:
 
 
 def hard_failures(app: Application) -> list[str]:
-    return [_("Not eligible: %(rule)s (%(detail)s).", rule=r.label, detail=r.detail or "—")
+    return [_prerequisite_sentence(r) if r.code == "prerequisite" else
+            _("Not eligible: %(rule)s (%(detail)s).", rule=r.label, detail=r.detail or "—")
             for r in evaluate(app) if r.hard and not r.passed]
 
 

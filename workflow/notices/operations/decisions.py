@@ -1,5 +1,6 @@
-"""Decision documents: the acceptance results, the evaluation results and a center's
-revocation, each issued as an official document of its own.
+"""Decision documents: the acceptance results, the evaluation results, a center's
+revocation and a rolling call's recognition of one application, each issued as an official
+document of its own.
 
 `issue_decision` takes the next number of the issuing office and year from the same
 registry as the approval notices (gap-free: a transaction that rolls back gives its number
@@ -38,6 +39,7 @@ KIND_LABELS = {
     DecisionKind.ACCEPTANCE_RESULT: _l("Acceptance results"),
     DecisionKind.EVALUATION_RESULT: _l("Evaluation results"),
     DecisionKind.REVOCATION: _l("Revocation decision"),
+    DecisionKind.RECOGNITION: _l("Recognition notice"),
 }
 LIMITS = {"title": 200, "addressee": 300, "paragraph": 2000, "paragraphs": 40, "note": 100,
           "cc": 500, "columns": 8, "rows": 500, "cell": 300}

@@ -17,6 +17,7 @@ from workflow.core import audit, storage
 from workflow.core.clock import now
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
+from workflow.departments.rules import foreign_office_code
 from workflow.intake.models import Application
 from workflow.lifecycle import handoffs
 from workflow.lifecycle.permissions import can, notice_of
@@ -31,6 +32,9 @@ def save_settings(call: Call, data: dict, *, actor) -> dict:
     if not can(actor, "notice.edit", call):
         raise PermissionDenied("notice.edit")
     clean = check_settings(data)
+    if foreign_office_code(clean["office_code"], call.department_id):
+        raise ServiceError(_("%(code)s is another department's office code: its numbers are "
+                             "that department's series.", code=clean["office_code"]))
     before = notice_settings_of(call)
     changed = [k for k in TEXT_KEYS if getattr(before, k) != clean[k]]
     call.notice_settings = NoticeSettings(**clean, seal=before.seal).to_json()

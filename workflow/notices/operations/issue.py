@@ -24,6 +24,7 @@ from workflow.core.filenames import download_name
 from workflow.core.pdf import pdf_setup
 from workflow.core.states import CALLS_ANNOUNCED, Action, CallState
 from workflow.core.verification_codes import new_code, normalize_code
+from workflow.departments.rules import calls_of
 from workflow.inbox.notifications import absolute_url, lead_users, notify
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import can, notice_of
@@ -318,12 +319,13 @@ def decision_export_name(doc: DecisionDocument) -> str:
     return download_name(doc.number.text, "", fallback=f"decision-{doc.id}")
 
 
-def calls_with_notices() -> list[tuple]:
-    """Every call from its announcement on, with its notice (or None), newest first."""
+def calls_with_notices(user=None) -> list[tuple]:
+    """Every call from its announcement on, with its notice (or None), newest first; for an
+    officer or a leader `user`, their department's."""
     return [tuple(row) for row in db.session.execute(
         select(Call, Notice).outerjoin(Notice, Notice.call_id == Call.id)
         .where(Call.state.in_(CALLS_ANNOUNCED)
-               | Notice.id.is_not(None))
+               | Notice.id.is_not(None), calls_of(user))
         .order_by(Call.year.desc(), Call.id.desc()))]
 
 

@@ -75,7 +75,7 @@ def allocate_number(office: str, year: int, *, title: str, actor) -> DocumentNum
 def reserve_number(office: str, year: int, *, title: str, actor) -> DocumentNumber:
     """Hand out a number for a document made outside the system, so the registry stays the
     one source of the office's numbers. Writes an audit row."""
-    if not can(actor, "numbers.manage"):
+    if not can(actor, "numbers.manage", NumberSeries(office=office, year=year)):
         raise PermissionDenied("numbers.manage")
     title = (title or "").strip()
     if not title:
@@ -89,7 +89,7 @@ def set_first_number(office: str, year: int, first: int, *, actor) -> NumberSeri
     """Let the numbers of office and year start at `first` (the department numbered
     documents outside this system before); only while none of them is handed out.
     Writes an audit row."""
-    if not can(actor, "numbers.manage"):
+    if not can(actor, "numbers.manage", NumberSeries(office=office, year=year)):
         raise PermissionDenied("numbers.manage")
     office, year = check_office(office), check_year(year)
     if not isinstance(first, int) or not 1 <= first <= MAX_NUMBER:

@@ -32,13 +32,16 @@ from workflow.calls.models import Call
 from workflow.core import clock
 from workflow.core.errors import ServiceError
 from workflow.core.extensions import db
+from workflow.core.states import Action
 from workflow.core.storage import DamagedFile
+from workflow.departments.rules import foreign_offices
+from workflow.intake.models import Application
 from workflow.jobs import queue as jobs
 from workflow.jobs import tasks
 from workflow.lifecycle.permissions import can
 from workflow.notices import queries as notice_queries
 from workflow.notices.models import DecisionDocument, DocumentNumber, Notice, OfficialDocument
-from workflow.notices.operations import decisions, numbers
+from workflow.notices.operations import decisions, numbers, rolling
 from workflow.notices.operations import drafts as notices
 from workflow.notices.operations import issue as notice_issue
 from workflow.notices.settings import NoticeSettings, notice_settings_of
@@ -57,7 +60,7 @@ STEP = 4
 @login_required
 def index():
     require("notice.view")
-    return render_template("notices/index.html", rows=notice_issue.calls_with_notices())
+    return render_template("notices/index.html", rows=notice_issue.calls_with_notices(current_user))
 
 
 @bp.get("/officer/calls/<int:call_id>/notice")
@@ -71,7 +74,23 @@ def notice_page(call_id: int):
            else None)
     return render_template("notices/call_notice.html", call=call, job=job,
                            background=jobs.enabled(), seal_form=SealForm(formdata=None),
+                           waiting=rolling.waiting_for_recognition(call),
+                           recognitions=rolling.recognitions(call) if call.rolling else [],
                            **overview)
+
+
+@bp.post("/officer/applications/<int:app_id>/recognise")
+@login_required
+def recognise(app_id: int):
+    """A rolling call: approve one selected application with its own numbered decision."""
+    app = load_or_404(Application, app_id)
+    require(Action.RECOGNISE_ONE, app)
+    with unit_of_work() as work:
+        doc = rolling.recognise_application(app, actor=current_user)
+    if not work.failed:
+        flash(_("%(number)s is issued: “%(title)s” is approved.", number=doc.number.text,
+                title=app.title), "success")
+    return redirect(url_for(".notice_page", call_id=app.call_id, _anchor="rolling"))
 
 
 @bp.route("/officer/calls/<int:call_id>/notice/texts", methods=["GET", "POST"])
@@ -268,11 +287,16 @@ def official_documents(app) -> list[OfficialDocument]:
 
 
 def _registry(*, first_form=None, reserve_form=None, status=200):
-    series = numbers.all_series()
+    """The series and numbers of the officer's department's office codes (and of codes no
+    department holds)."""
+    foreign = foreign_offices(current_user)
+    series = [row for row in numbers.all_series() if row[0].office not in foreign]
+    own = current_user.department.office_code if current_user.department else None
     usual = {"year": clock.local(clock.now()).year,
-             "office": series[0][0].office if series else NoticeSettings.office_code}
+             "office": own or (series[0][0].office if series else NoticeSettings.office_code)}
     return render_template(
-        "notices/numbers.html", series=series, numbers=numbers.registry(),
+        "notices/numbers.html", series=series,
+        numbers=[n for n in numbers.registry() if n.office not in foreign],
         first_form=first_form or FirstNumberForm(formdata=None, data=usual),
         reserve_form=reserve_form or ReserveNumberForm(formdata=None, data=usual)), status
 

@@ -114,7 +114,7 @@ def publish_announcement(call: Call, *, actor) -> Publicity:
         call=call, start_date=start, end_date=period_end(start, call.publicity_workdays),
         workdays=call.publicity_workdays, published_by_id=actor.id, published_at=now(),
         texts={**publicity_settings_of(call).to_json(),
-               "department": call.platform_type.issuing_department})
+               "department": call.department.agency_name})
     publicity.title = publicity.texts["title"]
     publicity.entries = [_entry(a, n) for n, a in enumerate(proposed(call), start=1)]
     document = render_announcement(publicity)

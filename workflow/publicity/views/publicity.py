@@ -13,6 +13,7 @@ from forms.publicity import HandlingForm, PublicitySettingsForm
 from workflow.calls.models import Call
 from workflow.core.extensions import db
 from workflow.core.states import CALLS_PAST_FILING, AppState
+from workflow.departments.rules import calls_of
 from workflow.lifecycle.permissions import available_actions
 from workflow.publicity import queries as publicity_queries
 from workflow.publicity.models import Objection, Publicity
@@ -30,7 +31,8 @@ bp = Blueprint("publicity", __name__, url_prefix="/officer")
 @login_required
 def index():
     require("call.publicity")
-    calls = db.session.scalars(select(Call).where(Call.state.in_(CALLS_PAST_FILING))
+    calls = db.session.scalars(select(Call).where(Call.state.in_(CALLS_PAST_FILING),
+                                                  calls_of(current_user))
         .order_by(Call.year.desc(), Call.id.desc())).all()
     return render_template("publicity/officer_index.html",
                            rows=[(c, publicity_queries.publicity_of(c)) for c in calls])

@@ -30,7 +30,7 @@ bp = Blueprint("panels", __name__, url_prefix="/officer")
 @login_required
 def index():
     require("call.assign")
-    return render_template("review/panels/index.html", calls=queries.all_calls())
+    return render_template("review/panels/index.html", calls=queries.all_calls(current_user))
 
 
 @bp.get("/calls/<int:call_id>/panels")

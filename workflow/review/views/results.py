@@ -22,6 +22,7 @@ from workflow.calls.models import Call
 from workflow.core.errors import ServiceError
 from workflow.core.extensions import db
 from workflow.core.states import CallState
+from workflow.departments.rules import calls_of
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import can
 from workflow.review.operations import results
@@ -40,7 +41,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 def index():
     require("call.ranking")
-    calls = db.session.scalars(select(Call).where(Call.state != CallState.PLANNED)
+    calls = db.session.scalars(select(Call).where(Call.state != CallState.PLANNED,
+                                                  calls_of(current_user))
                                .order_by(Call.id.desc()))
     return render_template("review/results/call_list.html", calls=calls)
 

@@ -16,6 +16,7 @@ from workflow.core.states import (
     AppState,
     CallState,
 )
+from workflow.departments.rules import calls_of
 from workflow.formal_review.models import FormalReview
 from workflow.inbox.models import Notification
 from workflow.intake.models import Application
@@ -122,8 +123,10 @@ def call_stats(call: Call) -> dict:
     }
 
 
-def all_calls() -> list[Call]:
-    return list(db.session.scalars(select(Call).order_by(Call.year.desc(), Call.id.desc())))
+def all_calls(user=None) -> list[Call]:
+    """Every call, newest first; for an officer or a leader `user`, their department's."""
+    return list(db.session.scalars(select(Call).where(calls_of(user))
+                                   .order_by(Call.year.desc(), Call.id.desc())))
 
 
 FILED = ~Application.state.in_([s.value for s in UNFILED_STATES])
