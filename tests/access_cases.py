@@ -3,6 +3,7 @@ each role gets, and the form data a POST needs."""
 import importlib
 import io
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,6 +101,17 @@ class Case:
 
 
 C = Case
+
+
+@dataclass(frozen=True)
+class RouteCase:
+    """A route of a feature's own (URL, role) table (tests/<feature>/access.py): the status
+    each of that table's ROLES gets, on that feature's world."""
+    endpoint: str
+    method: str
+    path: str  # formatted with the world's ids
+    statuses: str  # one per role, in the table's ROLES order
+    data: Callable[[dict], dict] | None = None
 
 
 def feature_routes() -> set[tuple[str, str]]:

@@ -167,6 +167,16 @@ def kept():
     return get
 
 
+def kept_unchanged(kept, key, build, fingerprint) -> dict:
+    """`kept` for a world (a dict) checked by `fingerprint()`: the value `build()` returned,
+    with the fingerprint taken once built under "fingerprint", kept while it still holds."""
+    def built():
+        value = build()
+        value["fingerprint"] = fingerprint()
+        return value
+    return kept(key, built, lambda value: fingerprint() == value["fingerprint"])
+
+
 class _Ref:
     """Where a mapped object of a world stood: its class and primary key."""
     def __init__(self, obj):

@@ -6,23 +6,15 @@ bureau of the centers' city), other_city, officer, leader, expert (the chair of 
 panel, invited to center C's), other_expert (in the pool, on no panel)."""
 import io
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from tests import factories
+from tests.access_cases import RouteCase as Case
 from workflow.acceptance.rules import DEFAULT_ACCEPTANCE_RUBRIC
 
 ROLES = ("anonymous", "lead", "lead_b", "other_org", "city", "other_city", "officer", "leader",
          "expert", "other_expert")
 
 
-@dataclass(frozen=True)
-class Case:
-    endpoint: str
-    method: str
-    path: str  # formatted with the world's ids
-    statuses: str  # one per role, in ROLES order
-    data: Callable[[dict], dict] | None = None
 
 
 def _values(ids):

@@ -2,19 +2,12 @@
 the status each role gets, on the world of tests/departments/test_admin.py. Roles, in order:
 anonymous, officer (of the installation's department, which manages departments), leader
 (of the same department), officer_b (of department B), applicant."""
-from collections.abc import Callable
-from dataclasses import dataclass
+
+from tests.access_cases import RouteCase as Case
 
 ROLES = ("anonymous", "officer", "leader", "officer_b", "applicant")
 
 
-@dataclass(frozen=True)
-class Case:
-    endpoint: str
-    method: str
-    path: str  # formatted with the world's ids
-    statuses: str  # one per role, in ROLES order
-    data: Callable[[dict], dict] | None = None
 
 
 def new_department(ids):

@@ -6,6 +6,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from tests import factories
+from tests.conftest import kept_unchanged
 from tests.departments.access import CASES, ROLES, new_department
 from tests.departments.test_cross_department import client_of
 from tests.departments.world import department_b
@@ -44,11 +45,7 @@ def fingerprint() -> tuple:
 
 
 def world_of(kept) -> dict:
-    def built():
-        value = build()
-        value["fingerprint"] = fingerprint()
-        return value
-    return kept("departments_admin", built, lambda value: fingerprint() == value["fingerprint"])
+    return kept_unchanged(kept, "departments_admin", build, fingerprint)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.method}-{c.endpoint}")

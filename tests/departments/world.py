@@ -4,6 +4,7 @@ officer and a leader and a planned call of its own."""
 from sqlalchemy import func, select
 
 from tests import factories
+from tests.conftest import kept_unchanged
 from workflow.core.extensions import db
 from workflow.core.models import AuditEntry
 from workflow.departments import operations as departments
@@ -67,10 +68,6 @@ def fingerprint() -> tuple:
 
 
 def world_of(kept) -> dict:
-    def built():
-        value = build()
-        value["fingerprint"] = fingerprint()
-        return value
-    return kept("departments_world", built, lambda value: fingerprint() == value["fingerprint"])
+    return kept_unchanged(kept, "departments_world", build, fingerprint)
 
 

@@ -7,21 +7,13 @@ rated yet. Roles, in order: anonymous, lead (a user of A's lead unit), other_org
 applicant of another unit), city (the science bureau of A's city), other_city, officer,
 leader."""
 import io
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from tests import factories
+from tests.access_cases import RouteCase as Case
 
 ROLES = ("anonymous", "lead", "other_org", "city", "other_city", "officer", "leader")
 
 
-@dataclass(frozen=True)
-class Case:
-    endpoint: str
-    method: str
-    path: str  # formatted with the world's ids
-    statuses: str  # one per role, in ROLES order
-    data: Callable[[dict], dict] | None = None
 
 
 def _document(ids):

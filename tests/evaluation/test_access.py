@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
+from tests.conftest import kept_unchanged
 from tests.evaluation.access import CASES, PUBLIC, ROLES
 from workflow.accounts.models.users import User
 from workflow.core.extensions import db
@@ -92,11 +93,7 @@ def fingerprint() -> tuple:
 
 
 def world_of(kept) -> dict:
-    def built():
-        value = build()
-        value["fingerprint"] = fingerprint()
-        return value
-    return kept("evaluation_access", built, lambda value: fingerprint() == value["fingerprint"])
+    return kept_unchanged(kept, "evaluation_access", build, fingerprint)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.method}-{c.path}")
