@@ -16,12 +16,16 @@ from workflow.acceptance.operations import panels as acceptance_panels
 from workflow.acceptance.operations import requests as acceptance_requests
 from workflow.acceptance.operations import scoring as acceptance_scoring
 from workflow.accounts.models.users import User, UserRole
+from workflow.application_forms.queries import form_of
+from workflow.application_forms.schema import read as read_form
+from workflow.application_forms.shipped import TECHNOLOGY_CENTER
 from workflow.calendar import queries as calendar
+from workflow.calls.chains import Chain
 from workflow.calls.models import PlatformType
 from workflow.calls.operations import calls
 from workflow.centers import operations as center_operations
 from workflow.centers.indicators import INDICATORS
-from workflow.core import clock, creditcode, pdf_check, workdays
+from workflow.core import clock, creditcode, pdf_check, regions, workdays
 from workflow.core.extensions import db
 from workflow.core.reference import PRIORITY_INDUSTRIES
 from workflow.core.states import (
@@ -44,7 +48,6 @@ from workflow.experts.models import Expert, ExpertField
 from workflow.formal_review.operations import checklist
 from workflow.formal_review.operations import correction as formal_review
 from workflow.intake.operations import attachments, intake
-from workflow.intake.rules.sections import SECTIONS
 from workflow.lifecycle.permissions import SYSTEM
 from workflow.lifecycle.transitions import transition
 from workflow.notices.operations import drafts as notices
@@ -79,6 +82,10 @@ PDF = (b"%PDF-1.3\n%\xbf\xf7\xa2\xfe\n1 0 obj\n<< /Pages 2 0 R /Type /Catalog >>
        b"/Size 5 /ID [<31415926535897932384626433832795><31415926535897932384626433832795>] >>"
        b"\nstartxref\n299\n%%EOF\n")
 JINAN, QINGDAO, ZIBO = "370100", "370200", "370300"
+
+# The sections of the technology innovation center form every factory call starts with.
+TECH_FORM = read_form(TECHNOLOGY_CENTER)
+SECTIONS = TECH_FORM.sections
 
 
 def credit_code(region: str = JINAN, prefix: str = "91") -> str:
@@ -124,7 +131,26 @@ def applicant(region: str = JINAN) -> User:
 
 
 def recommender(region: str = JINAN) -> User:
+    """The science bureau of a city, or of a county when `region` is a county's code."""
     return user(Role.RECOMMENDER, organization=org(region, f"{region}科学技术局", "government"))
+
+
+def county_applicant(county: str) -> User:
+    """A user of a unit of `county`: placed in its city as registration places units, its
+    credit code's region digits naming the county (start_application reads them)."""
+    unit = Organization(name=f"测试企业{next(_seq)}有限公司", credit_code=credit_code(county),
+                        status="verified", region_code=regions.city_of(county),
+                        kind="enterprise", legal_representative="张三")
+    db.session.add(unit)
+    db.session.flush()
+    return user(Role.APPLICANT, organization=unit)
+
+
+def county_chain(call_row, *, county_quota: int = 3, county_deadline=None):
+    """Set `call_row`'s chain of recommendation to county, then city."""
+    recommendation.set_chain(call_row, chain=Chain.COUNTY_CITY, county_quota=county_quota,
+                             county_deadline=county_deadline, actor=officer(call_row.department))
+    return call_row
 
 
 def officer(department: Department | None = None) -> User:
@@ -173,8 +199,26 @@ def call(state: CallState = CallState.OPEN, **overrides):
     return row
 
 
-SAMPLE = {"number": "100", "text": "示例", "textarea": "示例内容", "email": "a@example.com",
-          "phone": "0531-88888888", "industry": "高端装备"}
+SAMPLE = {"number": "100", "money": "100", "text": "示例", "textarea": "示例内容",
+          "email": "a@example.com", "phone": "0531-88888888", "industry": "高端装备"}
+
+
+def sample_value(f):
+    """A value `f` of any kind accepts (a choice its first option, a table its least rows)."""
+    if f.kind == "choice":
+        return f.choices[0].value
+    if f.kind == "date":
+        return "2024-05-01"
+    if f.kind == "person":
+        return {"name": "李四", "title": "主任", "phone": "0531-88888888",
+                "email": "lisi@example.com"}
+    if f.kind == "organization":
+        return {"credit_code": credit_code(), "name": "示例有限公司"}
+    if f.kind == "table":
+        row = {c.key: {"text": "示例", "date": "2024-05-01", "year": "2024"}.get(c.kind, "10")
+               for c in f.columns}
+        return [dict(row) for _ in range(max(1, f.min_rows))]
+    return SAMPLE[f.kind]
 
 
 def application(call_row=None, lead: User | None = None, *, complete: bool = True,
@@ -189,9 +233,9 @@ def application(call_row=None, lead: User | None = None, *, complete: bool = Tru
     app = intake.start_application(call_row, title="山东省测试技术创新中心",
                                    field_id=call_row.fields[0].id, actor=lead)
     if complete:
-        for section in SECTIONS:
+        for section in form_of(app).sections:
             intake.save_section(app, section.key,
-                                {f.key: SAMPLE[f.kind] for f in section.fields}, actor=lead)
+                                {f.key: sample_value(f) for f in section.fields}, actor=lead)
         for req in call_row.required_attachments:
             attachments.store_attachment(app, kind=req.code, filename=f"{req.code}.pdf",
                                          stream=io.BytesIO(PDF), actor=lead)
@@ -203,6 +247,15 @@ def application(call_row=None, lead: User | None = None, *, complete: bool = Tru
     drive(app, AppState(state), lead=lead)
     db.session.flush()
     return app
+
+
+def _through_a_county(app) -> None:
+    """Passing up needs a county, city chain and a county: the application's call gets the
+    chain (the call is the application's own unless given) and, when its lead unit names
+    no county, the first county of its city."""
+    app.call.recommendation_chain = Chain.COUNTY_CITY
+    if app.county_code == app.region_code:
+        app.county_code = regions.counties(app.region_code)[0].code
 
 
 # Only a rolling call takes it (tests/calls/test_two_stage.py drives it there itself).
@@ -224,9 +277,11 @@ def path_to(target: AppState) -> list:
     raise ValueError(f"{target} cannot be reached")
 
 
-def actor_for(role: Role, app, lead: User):
+def actor_for(role: Role, app, lead: User, action: Action | None = None):
     if role == Role.APPLICANT:
         return lead
+    if action == Action.PASS_UP:
+        return recommender(app.county_code)
     if role == Role.RECOMMENDER:
         return recommender(app.region_code)
     if role == Role.OFFICER:
@@ -238,9 +293,13 @@ def actor_for(role: Role, app, lead: User):
 
 def drive(app, target: AppState, *, lead: User) -> None:
     """Move `app` along the shortest path to `target`, each step the way a person would:
-    recommendations with a rank, formal review through the checklist."""
-    for step in path_to(target):
-        step_through(app, step.action, actor_for(step.role, app, lead))
+    recommendations with a rank, formal review through the checklist; through a county
+    (county_passed) in a county, city chain."""
+    steps = path_to(target)
+    if any(step.action == Action.PASS_UP for step in steps):
+        _through_a_county(app)
+    for step in steps:
+        step_through(app, step.action, actor_for(step.role, app, lead, step.action))
 
 
 def step_through(app, action: Action, actor) -> None:
@@ -253,6 +312,8 @@ def step_through(app, action: Action, actor) -> None:
             transition(app, action, actor=actor)
     elif action == Action.RECOMMEND:
         recommendation.recommend_application(app, rank=None, opinion="同意推荐", actor=actor)
+    elif action == Action.PASS_UP:
+        recommendation.pass_up_application(app, rank=None, opinion="初审通过", actor=actor)
     elif action == Action.PASS_FORMAL_REVIEW:
         check_all(app, actor, ok=True)
         transition(app, action, actor=actor)

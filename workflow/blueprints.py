@@ -3,6 +3,7 @@ from flask import Flask
 
 from workflow.acceptance import views as acceptance
 from workflow.accounts.views import account, auth, users
+from workflow.application_forms import views as application_forms
 from workflow.calendar import views as calendar
 from workflow.calls.views import call_settings, officer, public, review_settings
 from workflow.centers import views as centers
@@ -48,4 +49,6 @@ def register(app: Flask) -> None:
     app.register_blueprint(task_books.bp)
     app.register_blueprint(books.bp)
     app.register_blueprint(departments.bp)
+    app.register_blueprint(application_forms.bp)
+    app.register_blueprint(recommender.settings_bp)
     errors.register(app)

@@ -24,7 +24,8 @@ def test_the_form_of_section_3_names_the_three_years_before_the_call(login):
     db.session.commit()
 
     html = login(lead).get(f"/applications/{app.id}/sections/foundation").get_data(as_text=True)
-    labels = [unescape(html[html.index(f'for="{key}"'):].split(">", 1)[1].split("<", 1)[0])
+    labels = [unescape(html[html.index(f'for="f-{key}"'):].split(">", 1)[1]
+                       .split("<", 1)[0]).strip()
               for key in ("revenue_y1", "revenue_y2", "revenue_y3",
                           "rd_spend_y1", "rd_spend_y2", "rd_spend_y3")]
     assert labels == YEARS

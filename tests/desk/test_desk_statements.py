@@ -35,7 +35,8 @@ def expected(n: int) -> dict[str, dict[str, int]]:
                       "confirmations": many(S.DRAFT) + many(S.RETURNED)
                       + many(S.CORRECTION_REQUESTED, lambda r: r % 2 == 1),
                       "documents": sum(many(s, jinan) for s in NOTICE_ISSUED_STATES)},
-        "recommender": {"to_decide": many(S.SUBMITTED, jinan),
+        # What Jinan's applicants submitted, and what a county of Jinan passed up to it.
+        "recommender": {"to_decide": many(S.SUBMITTED, jinan) + many(S.COUNTY_PASSED, jinan),
                         "units": sum(1 for r in rounds if r % 2 == 0 and r % 3 != 0)},
         "expert": {"invitations": many(S.FORMAL_PASSED, lambda r: r % 3 == 1),
                    "sheets": many(S.EXPERT_REVIEW, lambda r: r % 4 == 0),
@@ -50,7 +51,7 @@ def expected(n: int) -> dict[str, dict[str, int]]:
                     "objections": many(S.PUBLICITY)
                     + many(S.OBJECTION_REVIEW, lambda r: r % 2 == 1),
                     "notices_to_issue": min(1, many(S.APPROVAL_PENDING, lambda r: r % 2)),
-                    "mails": 2 * len(rounds), "running_calls": 5},
+                    "mails": 2 * len(rounds), "running_calls": 6},
         "leader": {"selections": many(S.REVIEWED),
                    "objection_reviews": many(S.OBJECTION_REVIEW),
                    "notices_to_sign": min(1, waiting)},

@@ -26,7 +26,6 @@ from workflow.core.verification_codes import CODE_ALPHABET
 from workflow.intake.documents.book import chinese_number
 from workflow.intake.models import ApplicationVersion
 from workflow.intake.operations import books, intake
-from workflow.intake.rules.sections import SECTIONS
 from workflow.review.queries import panel_seats
 
 HOSTILE = {
@@ -43,13 +42,13 @@ def own_folder(app, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://kjt.example.gov.cn/")
 
 
-FIELD_KEYS = [f.key for s in SECTIONS for f in s.fields]
+FIELD_KEYS = [f.key for s in factories.SECTIONS for f in s.fields]
 LEAD_NAME = "山东华光光电子股份有限公司"
 
 
 def marker(section_key: str, field) -> str:
     """A value of its own for every field: numbers stay numbers."""
-    if field.kind == "number":
+    if field.kind in ("number", "money"):
         return str(1000 + FIELD_KEYS.index(field.key))
     return {"email": f"{field.key}@example.com", "phone": "0531-86100000",
             "industry": "高端装备"}.get(field.kind, f"内容{section_key}{field.key}止")
@@ -60,7 +59,7 @@ def submitted(*, values=None, cobuilder=True, region=factories.JINAN):
     marker, with a confirmed co-builder; committed."""
     lead = factories.user(Role.APPLICANT, organization=factories.org(region, LEAD_NAME))
     app = factories.application(lead=lead, cobuilder=cobuilder)
-    for section in SECTIONS:
+    for section in factories.SECTIONS:
         intake.save_section(app, section.key, {
             f.key: (values or {}).get(f.key, marker(section.key, f)) for f in section.fields},
             actor=lead)
@@ -100,7 +99,7 @@ def test_the_book_prints_the_cover_every_section_and_the_attachment_hashes(login
                      f"https://kjt.example.gov.cn/applications/verify/{version.verification_code}",
                      "测试大学", app.cobuilders[0].credit_code, version.snapshot_sha256):
         assert expected in printed, expected
-    for section in SECTIONS:
+    for section in factories.SECTIONS:
         assert f"{chinese_number(section.number)}、" in printed
         for field in section.fields:
             if field.kind not in ("industry", "phone"):

@@ -170,7 +170,7 @@ def test_section_with_an_invalid_value_keeps_what_was_typed_and_saves_nothing(lo
                                            data=typed)
 
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "is-invalid" in html
+    assert response.status_code == 422 and "is-invalid" in html
     for value in typed.values():
         assert str(escape(value)) in html
     assert count(ApplicationSection) == 0

@@ -41,7 +41,7 @@ def test_bench_data_makes_every_state_city_and_field_with_panels(app):
 
     assert result.exit_code == 0, result.output
     assert f"{ENOUGH + 3} applications in {len(AppState)} states, {len(CITIES)} cities " \
-           f"and {len(FIELDS)} technical fields of 6 calls" in result.output
+           f"and {len(FIELDS)} technical fields of 7 calls" in result.output
     states = dict(db.session.execute(
         select(Application.state, func.count()).group_by(Application.state)).all())
     assert set(states) == {s.value for s in AppState}

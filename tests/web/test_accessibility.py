@@ -150,10 +150,10 @@ def test_form_errors_are_listed_at_the_top_tied_to_their_fields_and_focused(
 
     summary = page.locator("main > #field-errors[role=alert]")
     assert summary.locator("a").evaluate_all("links => links.map(a => a.hash)") == [
-        "#revenue_y1", "#staff_total"]
-    expect(page.locator("#revenue_y1")).to_be_focused()  # autofocus: when the page has rendered
+        "#f-revenue_y1", "#f-staff_total"]
+    expect(page.locator("#f-revenue_y1")).to_be_focused()  # autofocus: when the page has rendered
     for name in ("revenue_y1", "staff_total"):
-        box = page.locator(f"#{name}")
+        box = page.locator(f"#f-{name}")
         assert box.get_attribute("aria-invalid") == "true"
         error = box.get_attribute("aria-describedby").split()[0]
         assert page.locator(f"#{error}.invalid-feedback").inner_text().strip()

@@ -7,16 +7,17 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.factories import SECTIONS
 from workflow.core import clock
 from workflow.core.extensions import db
 from workflow.core.states import AppState
 from workflow.intake.models import Application
-from workflow.intake.rules.sections import SECTIONS
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-FILL = {"number": "1200", "text": "李四", "textarea": "面向半导体激光产业的共性技术研发。",
-        "email": "lisi@example.com", "phone": "0531-88888888"}
+FILL = {"number": "1200", "money": "1200", "text": "李四",
+        "textarea": "面向半导体激光产业的共性技术研发。", "email": "lisi@example.com",
+        "phone": "0531-88888888"}
 
 pytestmark = pytest.mark.browser
 

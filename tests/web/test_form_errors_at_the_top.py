@@ -41,10 +41,11 @@ def test_only_the_first_field_in_error_takes_the_focus(login):
     response = login(lead).post(f"/applications/{app.id}/sections/foundation",
                                 data={"revenue_y1": "-1", "staff_total": "many"})
     main = main_of(response.get_data(as_text=True))
-    assert [m for m in re.findall(r'href="#(\w+)"', main) if m in ("revenue_y1", "staff_total")] \
-        == ["revenue_y1", "staff_total"]
+    # A field's id is its key behind "f-" (forms/form_fields.py Entry.id).
+    assert [m for m in re.findall(r'href="#([\w-]+)"', main)
+            if m in ("f-revenue_y1", "f-staff_total")] == ["f-revenue_y1", "f-staff_total"]
     assert re.findall(r"<input[^>]*autofocus[^>]*>", main) == [
-        re.search(r"<input[^>]*id=\"revenue_y1\"[^>]*>", main).group(0)]
+        re.search(r"<input[^>]*id=\"f-revenue_y1\"[^>]*>", main).group(0)]
 
 
 def test_a_page_without_errors_has_no_summary_and_no_autofocus(login):

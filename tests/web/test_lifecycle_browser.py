@@ -48,7 +48,6 @@ from workflow.core.extensions import db
 from workflow.core.states import AppState, CallState, Role
 from workflow.inbox.models import OutboxMail
 from workflow.intake.models import Application
-from workflow.intake.rules.sections import SECTIONS
 from workflow.publicity import queries as publicity
 from workflow.publicity.models import Publicity
 
@@ -61,7 +60,7 @@ JINAN, ZIBO, QINGDAO, YANTAI = "370100", "370300", "370200", "370600"
 CALL_TITLE = "2026年度山东省技术创新中心申报"
 CENTER = "山东省半导体激光技术创新中心"
 FIELD, OTHER_FIELD = "半导体激光", "新型显示"
-SECTION_VALUES = {"number": "5200", "text": "李明",
+SECTION_VALUES = {"number": "5200", "money": "5200", "text": "李明",
                   "textarea": "面向半导体激光产业的共性技术研发。",
                   "email": "liming@laser.example.com", "phone": "0531-88886666",
                   "industry": "新一代信息技术"}
@@ -389,7 +388,7 @@ def company_fills_its_application(story: Story) -> None:
     click(company, "main form button[type=submit]")
     said(company)
     story.app_id = int(re.search(r"/applications/(\d+)", page.url).group(1))
-    for section in SECTIONS:
+    for section in factories.SECTIONS:
         click(company, f"#s-{section.key} a[href$='/sections/{section.key}']")
         for item in section.fields:
             selector = f"[name={item.key}]"

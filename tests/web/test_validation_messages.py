@@ -14,9 +14,8 @@ from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage, MultiDict
 
 import forms
-from forms import calls, formal_review, intake, review
+from forms import calls, formal_review, review
 from forms.base import FlaskForm
-from workflow.intake.rules.sections import SECTIONS
 from workflow.review.rules.rubric import DEFAULT_RUBRIC
 
 MODULES = sorted(name for name in os.listdir(os.path.dirname(forms.__file__))
@@ -38,14 +37,20 @@ def _form_classes() -> list:
         module = __import__(f"forms.{name[:-3]}", fromlist=["_"])
         classes += [c for _n, c in inspect.getmembers(module, inspect.isclass)
                     if issubclass(c, FlaskForm) and c.__module__ == module.__name__
-                    and not c.__name__.startswith("_")]
+                    and not c.__name__.startswith("_") and not _needs_arguments(c)]
     return classes
+
+
+def _needs_arguments(form_class) -> bool:
+    """A form built from data (forms/form_fields.py SectionForm, whose messages
+    tests/application_forms checks in both languages) cannot be made without it."""
+    return any(p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD
+               for p in list(inspect.signature(form_class.__init__).parameters.values())[1:])
 
 
 # Forms their views complete before validating them.
 PREPARE = {"BulkActionForm": lambda form: form.offer({"recommend": "推荐"})}
 BUILDERS = [
-    *[intake.section_form_class(s.key) for s in SECTIONS],
     lambda formdata: formal_review.checklist_form(CHECKLIST, {}, formdata),
     lambda formdata: calls.eligibility_form([], formdata),
     lambda formdata: review.review_settings_form(SETTINGS, DEFAULT_RUBRIC, formdata),

@@ -4,6 +4,7 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from workflow.calls.chains import DEFAULT_CHAIN, DEFAULT_COUNTY_QUOTA
 from workflow.calls.stages import CallStage
 from workflow.core.clock import now
 from workflow.core.db import Base, UTCDateTime
@@ -34,6 +35,9 @@ class Call(Base):
         CheckConstraint("stage IN ('', 'cultivation', 'recognition')", name="stage_known"),
         CheckConstraint("prerequisite_call_id IS NULL OR prerequisite_call_id != id",
                         name="prerequisite_not_self"),
+        CheckConstraint("recommendation_chain IN ('city', 'county,city', 'department')",
+                        name="recommendation_chain_known"),
+        CheckConstraint("county_quota > 0", name="county_quota_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -76,6 +80,14 @@ class Call(Base):
     rolling: Mapped[bool] = mapped_column(default=False, server_default=false())
     prerequisite_call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"))
     prerequisite_state: Mapped[str | None] = mapped_column(String(20))
+    # The chain of recommendation (calls/chains.py, recommendation/levels.py): the county
+    # level passes up within its own quota and before its own deadline; the last level uses
+    # recommender_quota and recommend_deadline.
+    recommendation_chain: Mapped[str] = mapped_column(String(20), default=DEFAULT_CHAIN,
+                                                      server_default=DEFAULT_CHAIN.value)
+    county_quota: Mapped[int] = mapped_column(default=DEFAULT_COUNTY_QUOTA,
+                                              server_default=str(DEFAULT_COUNTY_QUOTA))
+    county_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     platform_type: Mapped[PlatformType] = relationship(lazy="joined")
     department: Mapped[Department] = relationship(lazy="joined")
@@ -123,5 +135,7 @@ class RequiredAttachment(Base):
     label: Mapped[str] = mapped_column(String(200))
     mandatory: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
+    # The most pages its PDF may have (the call's form sets it); None: the installation's limit.
+    max_pages: Mapped[int | None]
 
     call: Mapped[Call] = relationship(back_populates="required_attachments")

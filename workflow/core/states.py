@@ -34,6 +34,8 @@ class AppState(StrEnum):
     SUBMITTED = "submitted"
     WITHDRAWN = "withdrawn"
     RETURNED = "returned"
+    # Passed up by the county bureau in a county, city chain; the city decides next.
+    COUNTY_PASSED = "county_passed"
     RECOMMENDED = "recommended"
     NOT_RECOMMENDED = "not_recommended"
     CORRECTION_REQUESTED = "correction_requested"
@@ -73,6 +75,8 @@ class Action(StrEnum):
     RESUBMIT = "resubmit"
     RECOMMEND = "recommend"
     DECLINE = "decline"
+    PASS_UP = "pass_up"
+    RETURN_TO_COUNTY = "return_to_county"
     REQUEST_CORRECTION = "request_correction"
     RESUBMIT_CORRECTION = "resubmit_correction"
     EXPIRE_CORRECTION = "expire_correction"

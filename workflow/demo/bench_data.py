@@ -33,7 +33,8 @@ from workflow.intake.models import Application, CoBuilder
 from workflow.notices.models import DocumentNumber, Notice, OfficialDocument
 from workflow.organizations.models import Organization, OrgKind
 from workflow.publicity.models import Objection, Publicity, PublicityEntry
-from workflow.recommendation.models import Recommendation
+from workflow.recommendation.levels import Chain
+from workflow.recommendation.models import CountyPass, Recommendation
 from workflow.review.models import PanelResult, PanelSeat, ScoreSheet
 from workflow.review.rules.rubric import grade, item_maxima, rubric_of
 from workflow.vocabulary import rules as vocabulary
@@ -42,10 +43,11 @@ S = AppState
 ORDER = (S.DRAFT, S.SUBMITTED, S.RETURNED, S.RECOMMENDED, S.CORRECTION_REQUESTED,
          S.FORMAL_PASSED, S.EXPERT_REVIEW, S.REVIEWED, S.OBJECTION_REVIEW, S.APPROVAL_PENDING,
          S.APPROVED, S.PUBLICITY, S.PROPOSED, S.NOT_SELECTED, S.EXPIRED, S.WITHDRAWN,
-         S.NOT_RECOMMENDED, S.FORMAL_REJECTED, S.REJECTED_AFTER_PUBLICITY,
+         S.NOT_RECOMMENDED, S.FORMAL_REJECTED, S.REJECTED_AFTER_PUBLICITY, S.COUNTY_PASSED,
          *sorted(NOTICE_ISSUED_STATES - {S.APPROVED}))
 CALL_OF = {S.DRAFT: "open", S.SUBMITTED: "open", S.RETURNED: "open", S.EXPIRED: "open",
            S.WITHDRAWN: "open", S.NOT_RECOMMENDED: "open", S.PUBLICITY: "publicity",
+           S.COUNTY_PASSED: "county",
            S.OBJECTION_REVIEW: "publicity", S.REJECTED_AFTER_PUBLICITY: "publicity",
            **{state: "done" for state in NOTICE_ISSUED_STATES}}
 K = 5  # experts per panel, the default
@@ -54,9 +56,11 @@ SCORED = frozenset({S.REVIEWED, S.OBJECTION_REVIEW, S.APPROVAL_PENDING, *NOTICE_
                     S.PUBLICITY, S.PROPOSED, S.NOT_SELECTED, S.REJECTED_AFTER_PUBLICITY})
 MAXIMA = item_maxima(rubric_of(None))  # the calls keep the default rubric
 JINAN, ZIBO = "370100", "370300"
+LICHENG = "370112"  # a county (district) of Jinan
 OTHER_CITIES = tuple(c for c in CITIES if c != JINAN)
 EMAIL_DOMAIN = "bench.centerflow.cn"
 CALLS = (("open", CallState.OPEN, "开放中的批次"), ("review", CallState.REVIEWING, "评审中的批次"),
+         ("county", CallState.OPEN, "县级初审中的批次"),
          ("publicity", CallState.PUBLICITY, "公示中的批次"),
          ("sign", CallState.PUBLICITY, "待签发的批次"),
          ("issue", CallState.PUBLICITY, "待印发的批次"),
@@ -100,6 +104,7 @@ class World:
     publicity_id: int
     notice_id: int       # the issued notice of the call "done"
     made: int = 0
+    county_org_id: int = 0  # the county bureau that passed up the call "county"
 
     @property
     def people(self) -> dict[str, Person]:
@@ -176,6 +181,9 @@ def build(*, pool: int = K + 2, password_hash: str, tag: str = "") -> World:
                           _unit(f"济南市科学技术局{tag}", JINAN, OrgKind.GOVERNMENT, "11"))
     expert_user = _person("expert", Role.EXPERT, password_hash, tag)
     calls = {key: _call(officer, state, f"{title}{tag}", terms) for key, state, title in CALLS}
+    # County bureaus check its applications first: those passed up wait for their city.
+    calls["county"].recommendation_chain = Chain.COUNTY_CITY
+    county = _unit(f"历城区工业和信息化局{tag}", LICHENG, OrgKind.GOVERNMENT, "11")
     today = clock.local(clock.now()).date()
     publicity_id = db.session.scalar(insert(Publicity).returning(Publicity.id), {
         "call_id": calls["publicity"].id, "title": "公示", "start_date": today,
@@ -197,7 +205,7 @@ def build(*, pool: int = K + 2, password_hash: str, tag: str = "") -> World:
     refs = {key: CallRef(c.id, c.fields[0].id, tuple(f.id for f in c.fields))
             for key, c in calls.items()}
     world = World(*people, refs, _experts(expert_user, pool, [t.id for t in terms]),
-                  publicity_id, done.id)
+                  publicity_id, done.id, county_org_id=county.id)
     _own_applications(world)
     db.session.commit()
     return world
@@ -271,7 +279,7 @@ def _call_key(state, r: int) -> str:
 def _state_rows(world: World, apps: list) -> None:
     """What each state has beside the application: see the module's docstring."""
     org = world.applicant.organization_id
-    rows = {model: [] for model in (CoBuilder, CorrectionRequest, Recommendation,
+    rows = {model: [] for model in (CoBuilder, CorrectionRequest, Recommendation, CountyPass,
                                     PublicityEntry, OfficialDocument, PanelResult, Exclusion)}
     panels = []
     for app_id, (state, r), row in apps:
@@ -286,6 +294,11 @@ def _state_rows(world: World, apps: list) -> None:
                 "application_id": app_id, "call_id": row["call_id"], "rank": next(_serial),
                 "recommender_org_id": world.recommender.organization_id, "opinion": "同意",
                 "recommended_by_id": world.recommender.id})
+        if state == S.COUNTY_PASSED:
+            rows[CountyPass].append({
+                "application_id": app_id, "call_id": row["call_id"], "rank": next(_serial),
+                "county_org_id": world.county_org_id, "opinion": "同意",
+                "passed_by_id": world.recommender.id})
         if state in (S.PUBLICITY, S.OBJECTION_REVIEW, S.REJECTED_AFTER_PUBLICITY):
             rows[PublicityEntry].append({"publicity_id": world.publicity_id,
                                          "application_id": app_id, "position": next(_serial),

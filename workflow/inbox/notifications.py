@@ -47,6 +47,16 @@ def region_recommenders(region_code: str) -> list[User]:
     ))
 
 
+def unit_recommenders(org_id: int | None) -> list[User]:
+    """The recommenders of one verified unit (a provincial department recommending)."""
+    return list(db.session.scalars(
+        select(User).join(UserRole).join(Organization, User.organization_id == Organization.id)
+        .where(UserRole.role == Role.RECOMMENDER, Organization.id == org_id,
+               Organization.status == OrgStatus.VERIFIED, User.active)
+        .order_by(User.id)
+    ))
+
+
 Compose = Callable[[User], tuple[str, str]]
 # A person waiting for the link to their account is not kept waiting for the next tick.
 SEND_AT_ONCE = frozenset({"invitation", "password_reset"})

@@ -2,6 +2,7 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from workflow.application_forms.operations import freeze_for
 from workflow.core.clock import now
 from workflow.core.extensions import db
 from workflow.core.states import Action, AppState, Role
@@ -36,10 +37,12 @@ def expire_problems(app: Application, actor) -> list[str]:
 
 def record_version(app: Application, actor) -> None:
     """Effect of a submission: a frozen copy of what was filed, with its SHA-256 and the
-    verification code its application book will print."""
-    app.version_count += 1
+    verification code its application book will print; the form it was filled in freezes
+    (application_forms.operations.freeze_for)."""
     if app.submitted_at is None:
         app.submitted_at = now()
+    freeze_for(app)
+    app.version_count += 1
     frozen = snapshot(app)
     db.session.add(ApplicationVersion(
         application=app, number=app.version_count, snapshot=frozen,

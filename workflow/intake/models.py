@@ -4,6 +4,7 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from workflow.application_forms.models import ApplicationForm
 from workflow.calls.models import Call, CallField
 from workflow.core.clock import now
 from workflow.core.db import Base, UTCDateTime
@@ -15,6 +16,10 @@ _NOT_DRAFT = "state NOT IN ('draft', 'expired')"
 # Live: neither withdrawn nor expired (core/states.LIVE_STATES). A unit has at most one
 # live application per call; the database holds it, also against a double click.
 LIVE = text("state NOT IN ('withdrawn', 'expired')")
+
+
+def _same_as_region(context) -> str:
+    return context.get_current_parameters()["region_code"]
 
 
 class Application(Base):
@@ -35,6 +40,9 @@ class Application(Base):
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"), index=True)
     lead_org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     field_id: Mapped[int | None] = mapped_column(ForeignKey("call_fields.id"))
+    # The version of the call's form it is filled in (application_forms): kept when the
+    # officer changes the form later.
+    form_id: Mapped[int | None] = mapped_column(ForeignKey("application_forms.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     region_code: Mapped[str] = mapped_column(String(6), index=True)
     state: Mapped[str] = mapped_column(String(30), default=AppState.DRAFT)
@@ -46,10 +54,14 @@ class Application(Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, onupdate=now)
+    # The county whose bureau checks it first in a county, city chain (set at creation from
+    # the lead unit, recommendation/levels.county_code_of); the city code when none is known.
+    county_code: Mapped[str] = mapped_column(String(6), index=True, default=_same_as_region)
 
     call: Mapped[Call] = relationship(lazy="joined")
     lead_org: Mapped[Organization] = relationship(lazy="joined")
     field: Mapped[CallField | None] = relationship(lazy="joined")
+    form: Mapped[ApplicationForm | None] = relationship()
     sections: Mapped[list["ApplicationSection"]] = relationship(
         back_populates="application", cascade="all, delete-orphan"
     )

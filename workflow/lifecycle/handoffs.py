@@ -12,6 +12,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from workflow.accounts.models.users import User
+from workflow.calls.chains import Level
 from workflow.calls.models import Call
 from workflow.core.clock import local, now
 from workflow.core.extensions import db
@@ -23,10 +24,18 @@ from workflow.core.states import (
     Role,
 )
 from workflow.experts.models import Exclusion
-from workflow.inbox.notifications import lead_users, notify, region_recommenders, staff
+from workflow.inbox.notifications import (
+    lead_users,
+    notify,
+    region_recommenders,
+    staff,
+    unit_recommenders,
+)
 from workflow.intake.models import Application
 from workflow.lifecycle.permissions import can, expert_id_of
 from workflow.organizations.models import Organization, OrgStatus
+from workflow.recommendation.levels import first_level, settings_of
+from workflow.recommendation.rules import holding_level
 from workflow.review.models import PanelResult, PanelSeat, ScoreSheet
 
 
@@ -57,10 +66,28 @@ def _tell(users, actor, *, task: str, call: Call, compose, link: str) -> int:
                   dedupe_key=f"handoff:{task}:c{call.id}:{_day()}", refresh=True)
 
 
+def _holders(app: Application) -> tuple[list[User], str, object]:
+    """The recommenders of the level holding `app` (recommendation/levels.py), the key of
+    their group and the condition of the applications waiting for them in the call."""
+    level = holding_level(app)
+    if level is Level.COUNTY:
+        return (region_recommenders(app.county_code), f"k{app.county_code}",
+                Application.county_code == app.county_code)
+    if level is Level.DEPARTMENT:
+        org_id = app.lead_org.supervising_org_id
+        units = select(Organization.id).where(Organization.supervising_org_id == org_id)
+        return unit_recommenders(org_id), f"d{org_id}", Application.lead_org_id.in_(units)
+    return (region_recommenders(app.region_code), f"r{app.region_code}",
+            Application.region_code == app.region_code)
+
+
 def to_recommenders(app: Application, actor) -> int:
-    """A filed (or resubmitted) application waits for its city's recommenders."""
+    """A filed (or resubmitted) application waits for the recommenders of its chain's first
+    level; one its county passed up (or its city returned to the county) for the next."""
     call = app.call
-    waiting = _count(call, AppState.SUBMITTED, region_code=app.region_code)
+    users, group, where = _holders(app)
+    waiting = db.session.scalar(select(func.count()).select_from(Application).where(
+        Application.call_id == call.id, Application.state == app.state, where)) or 0
 
     def compose(user):
         body = ngettext("%(num)d application of your region in “%(call)s” waits for your "
@@ -69,15 +96,16 @@ def to_recommenders(app: Application, actor) -> int:
                         "%(num)d applications of your region in “%(call)s” wait for your "
                         "decision: recommend (within your quota and with a rank), decline or "
                         "return each of them.", waiting, call=call.title)
-        if call.recommend_deadline is not None:
+        deadline = settings_of(call, holding_level(app) or first_level(call)).deadline
+        if deadline is not None:
             body += " " + _("Decide before %(when)s (Beijing time).",
-                            when=beijing_time(call.recommend_deadline))
+                            when=beijing_time(deadline))
         return _("Applications to recommend: %(call)s", call=call.title), body
 
-    return notify(_others(region_recommenders(app.region_code), actor),
+    return notify(_others(users, actor),
                   kind="handoff_recommend", compose=compose,
                   link=f"/recommender/calls/{call.id}", refresh=True,
-                  dedupe_key=f"handoff:recommend:c{call.id}:r{app.region_code}:{_day()}")
+                  dedupe_key=f"handoff:recommend:c{call.id}:{group}:{_day()}")
 
 
 def to_formal_review(app: Application, actor) -> int:

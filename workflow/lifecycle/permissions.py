@@ -34,6 +34,7 @@ from workflow.lifecycle import registry
 from workflow.notices.models import Notice, OfficialDocument
 from workflow.organizations.models import Licence, Organization, OrgStatus
 from workflow.publicity.models import Publicity
+from workflow.recommendation.rules import awaits_county, is_chain_recommender
 from workflow.review.models import PanelSeat
 
 
@@ -115,6 +116,7 @@ def is_region_recommender(user, obj) -> bool:
         and _of_verified_unit(user)
         and app.region_code == user.organization.region_code
         and app.state not in UNFILED_STATES
+        and not awaits_county(app)
     )
 
 
@@ -239,6 +241,7 @@ def can_view_application(user, obj) -> bool:
         or is_officer(user)
         or is_filed_leader(user, obj)
         or is_region_recommender(user, obj)
+        or is_chain_recommender(user, obj)
         or is_panel_member(user, obj)
     )
 
@@ -286,7 +289,8 @@ def can_edit_part(user, part) -> bool:
 
 def can_see_eligibility(user, obj) -> bool:
     """The rule results help the lead unit and inform those who decide."""
-    return is_lead_member(user, obj) or is_officer(user) or is_region_recommender(user, obj)
+    return (is_lead_member(user, obj) or is_officer(user) or is_region_recommender(user, obj)
+            or is_chain_recommender(user, obj))
 
 
 def is_recommender(user, obj=None) -> bool:

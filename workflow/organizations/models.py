@@ -60,6 +60,10 @@ class Organization(Base):
     status_reason: Mapped[str] = mapped_column(String(1000), default="", server_default="")
     # When it was verified or rejected; who did it is in the audit trail (organization_id).
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The provincial department the unit names as its supervising department (主管部门): it
+    # recommends the unit's applications in a call whose chain is "department".
+    supervising_org_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"),
+                                                          index=True)
 
     licences: Mapped[list["Licence"]] = relationship(
         back_populates="organization", order_by="Licence.id", cascade="all, delete-orphan",

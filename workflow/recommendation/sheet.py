@@ -4,12 +4,11 @@ Plain data in, bytes out, as an Excel workbook or an A4 landscape PDF; no app co
 Every text field is user input: the PDF template autoescapes it and the workbook stores it
 as a string, never a formula.
 """
-from functools import cache
 from io import BytesIO
-from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from workflow.core.pdf import render_document
+from workflow.core.spreadsheets import cell_styles, cell_value, keep_formulas_out
 from workflow.recommendation.sheet_data import SheetRow, SummarySheet
 
 if TYPE_CHECKING:
@@ -18,7 +17,6 @@ if TYPE_CHECKING:
 HEADERS = ("推荐排序", "中心名称", "牵头单位", "统一社会信用代码", "技术领域", "所在市",
            "共建单位", "推荐意见")
 COLUMN_WIDTHS = (8, 30, 26, 22, 14, 9, 30, 40)
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def to_pdf(sheet: SummarySheet) -> bytes:
@@ -27,21 +25,6 @@ def to_pdf(sheet: SummarySheet) -> bytes:
 
 
 CENTERED_COLUMNS = {1, 4, 5, 6}
-
-
-@cache
-def cell_styles() -> SimpleNamespace:
-    """The borders and alignments of the sheets, made once when a first sheet is written
-    (openpyxl, with numpy, is imported then and not when a web worker starts)."""
-    from openpyxl.styles import Alignment, Border, Side
-
-    thin = Side(style="thin", color="000000")
-    return SimpleNamespace(
-        box=Border(left=thin, right=thin, top=thin, bottom=thin),
-        wrap=Alignment(wrap_text=True, vertical="center"),
-        centered=Alignment(wrap_text=True, vertical="center", horizontal="center"),
-        right=Alignment(horizontal="right"),
-    )
 
 
 def to_xlsx(sheet: SummarySheet) -> bytes:
@@ -55,7 +38,7 @@ def to_xlsx(sheet: SummarySheet) -> bytes:
     ws.title = "推荐汇总表"
     last = get_column_letter(len(HEADERS))
 
-    ws.append([_text(sheet.title)])
+    ws.append([cell_value(sheet.title)])
     ws.merge_cells(f"A1:{last}1")
     ws["A1"].font = Font(name="黑体", size=16)
     ws["A1"].alignment = style.centered
@@ -70,14 +53,14 @@ def to_xlsx(sheet: SummarySheet) -> bytes:
         _append_row(ws, row)
 
     footer = ws.max_row + 2
-    ws.cell(footer, 1, _text(f"推荐单位：{sheet.recommender}（盖章）"))
+    ws.cell(footer, 1, cell_value(f"推荐单位：{sheet.recommender}（盖章）"))
     ws.merge_cells(start_row=footer, start_column=1, end_row=footer, end_column=4)
     ws.cell(footer, 6, sheet.date).alignment = style.right
     ws.merge_cells(start_row=footer, start_column=6, end_row=footer, end_column=8)
 
     for index, width in enumerate(COLUMN_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
-    _keep_formulas_out(ws)
+    keep_formulas_out(ws)
     _print_setup(ws)
     buffer = BytesIO()
     workbook.save(buffer)
@@ -90,29 +73,11 @@ def _append_row(ws: "Worksheet", row: SheetRow) -> None:
     style = cell_styles()
     values = (row.rank, row.title, row.lead_unit, row.credit_code, row.field, row.city,
               row.cobuilders, row.opinion)
-    ws.append([value if isinstance(value, int) else _text(value) for value in values])
+    ws.append([value if isinstance(value, int) else cell_value(value) for value in values])
     for cell in ws[ws.max_row]:
         cell.border = style.box
         cell.font = Font(name="宋体", size=11)
         cell.alignment = style.centered if cell.column in CENTERED_COLUMNS else style.wrap
-
-
-def _keep_formulas_out(ws: "Worksheet") -> None:
-    """Store every text that looks like a formula as a string (openpyxl would write "=..." as
-    a formula) and flag it quotePrefix, Excel's leading apostrophe, so editing it in Excel
-    or saving as CSV does not turn it into one either."""
-    for row in ws.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_TRIGGERS):
-                cell.data_type = "s"
-                cell.quotePrefix = True
-
-
-def _text(value: str) -> str:
-    """User text openpyxl can write: XML-illegal control characters would raise."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
 def _print_setup(ws: "Worksheet") -> None:

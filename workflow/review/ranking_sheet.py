@@ -5,7 +5,8 @@ Titles and unit names are user input: stored as strings, never as formulas.
 from io import BytesIO
 
 from workflow.core.regions import city_name
-from workflow.recommendation.sheet import _keep_formulas_out, _text, cell_styles
+from workflow.core.spreadsheets import cell_styles, keep_formulas_out
+from workflow.core.spreadsheets import cell_value as _text
 
 HEADERS = ("排名", "中心名称", "牵头单位", "所在市", "技术领域", "评审得分", "答辩得分",
            "现场考察得分", "综合得分", "等级", "否决", "分歧预警")
@@ -48,7 +49,7 @@ def to_xlsx(title: str, rows) -> bytes:
     for index, width in enumerate(COLUMN_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A3"
-    _keep_formulas_out(ws)
+    keep_formulas_out(ws)
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

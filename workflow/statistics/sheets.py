@@ -3,18 +3,11 @@ for, the table of its numbers (numbers stay numbers) and its note. Text that loo
 formula is stored as text."""
 from io import BytesIO
 
+from workflow.core.spreadsheets import XLSX, keep_formulas_out
+from workflow.core.spreadsheets import cell_value as _cell
 from workflow.statistics.charts import Chart
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _cell(value):
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, int | float):
-        return value
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+__all__ = ["XLSX", "to_xlsx"]
 
 
 def to_xlsx(chart: Chart, scope_text: str) -> bytes:
@@ -36,11 +29,7 @@ def to_xlsx(chart: Chart, scope_text: str) -> bytes:
     if chart.note:
         ws.append([])
         ws.append([_cell(chart.note)])
-    for row in ws.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_TRIGGERS):
-                cell.data_type = "s"
-                cell.quotePrefix = True
+    keep_formulas_out(ws)
     for index, header in enumerate(chart.headers, start=1):
         ws.column_dimensions[get_column_letter(index)].width = max(12, 2 * len(str(header)))
     ws.freeze_panes = "A4"

@@ -13,6 +13,7 @@ from flask_login import login_required
 from forms.statistics import StatisticsScopeForm
 from workflow.core.clock import now
 from workflow.core.extensions import limiter
+from workflow.core.spreadsheets import FORMULA_TRIGGERS
 from workflow.statistics import dashboard, queries
 from workflow.statistics.rules import Scope
 from workflow.statistics.sheets import XLSX, to_xlsx
@@ -22,7 +23,6 @@ bp = Blueprint("statistics", __name__)
 # Requests per client address to the public list and its open data (OPEN_DATA_RATE_LIMIT).
 OPEN_DATA_LIMIT = "30 per minute; 600 per hour"
 OPEN_FIELDS = ("id", "name", "lead_unit", "city", "field", "approval_year", "status")
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _open_data_limit() -> str:

@@ -7,15 +7,19 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from workflow.application_forms import schema
+from workflow.application_forms.queries import form_of
 from workflow.core import clock, regions
 from workflow.core.audit import edited_part
-from workflow.intake.rules.sections import BY_KEY, field_label
+from workflow.core.extensions import db
+from workflow.intake.models import Application
 from workflow.lifecycle import registry
 from workflow.review.rules.rubric import GRADE_LABELS
 
 STATE_LABELS = {
     "draft": _l("Draft"), "expired": _l("Expired"), "submitted": _l("Submitted"),
     "withdrawn": _l("Withdrawn"), "returned": _l("Returned for revision"),
+    "county_passed": _l("Passed up by the county"),
     "recommended": _l("Recommended"), "not_recommended": _l("Not recommended"),
     "correction_requested": _l("Correction requested"), "formal_passed": _l("Formal review passed"),
     "formal_rejected": _l("Formal review failed"), "expert_review": _l("Expert review"),
@@ -115,7 +119,8 @@ def audit_detail(entry) -> str:
     if edited is None:
         return entry.comment
     part, digest = edited
-    section = BY_KEY.get(part)
+    app = db.session.get(Application, entry.application_id) if entry.application_id else None
+    section = form_of(app).section(part) if app is not None and part != "basics" else None
     name = (_("Section %(n)d “%(title)s”", n=section.number, title=section.title)
             if section else _("Name and technical field"))
     return _("%(part)s; content SHA-256 %(digest)s…", part=name, digest=digest[:12])
@@ -146,4 +151,5 @@ def register(app: Flask) -> None:
     app.add_template_filter(lambda s: SESSION_ENDS.get(str(s), s), "session_end")
     app.add_template_global(clock.local, "to_local")
     app.add_template_global(noted_field_errors, "noted_field_errors")
-    app.add_template_global(field_label, "field_label")
+    app.add_template_global(schema.say, "say")
+    app.add_template_global(schema.visible, "field_applies")

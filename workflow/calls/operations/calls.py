@@ -4,6 +4,7 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from workflow.application_forms.operations import install_default
 from workflow.calls.models import Call, CallField, RequiredAttachment
 from workflow.calls.stages import PREREQUISITE_STATES, CallStage
 from workflow.core import audit
@@ -82,6 +83,7 @@ def create_call(*, platform_type, year: int, title: str, opens_at, closes_at, qu
     ]
     db.session.add(call)
     db.session.flush()
+    install_default(call, actor=actor, attachments=call.required_attachments)
     checklist.ensure_checklist(call)
     audit.record(actor=actor, action="create_call", call=call, to_state=call.state)
     return call

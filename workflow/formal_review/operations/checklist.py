@@ -2,13 +2,13 @@
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from workflow.application_forms.queries import call_form
 from workflow.core import audit
 from workflow.core.errors import PermissionDenied, ServiceError
 from workflow.core.extensions import db
 from workflow.core.states import AppState
 from workflow.formal_review.models import ChecklistItem, CorrectionRequest, FormalReview
 from workflow.intake.models import Application
-from workflow.intake.rules.sections import SECTIONS
 from workflow.lifecycle.permissions import can
 
 FIXED_ITEMS = (
@@ -94,7 +94,7 @@ def scope_labels(call) -> dict[str, str]:
     return {"general": _("nothing: the item is about the whole application"),
             "cobuilders": _("the co-builders"),
             **{f"section:{s.key}": _("section %(n)d “%(title)s”", n=s.number, title=s.title)
-               for s in SECTIONS},
+               for s in call_form(call).sections},
             **{f"attachment:{r.code}": _("the attachment “%(label)s”", label=r.label)
                for r in call.required_attachments}}
 

@@ -40,6 +40,9 @@ class Field:
 
     label: str
     value: str
+    # A table's column headings and rows (a long answer printed as a grid).
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
 
     @property
     def paragraphs(self) -> tuple[str, ...]:

@@ -42,6 +42,10 @@ def store_attachment(app: Application, *, kind: str, filename: str, stream, acto
     if not can(actor, "application.edit_part", Part(app, f"attachment:{kind}")):
         raise PermissionDenied("application.edit_part")
     pdf = read_upload(stream)
+    limit = next((r.max_pages for r in app.call.required_attachments if r.code == kind), None)
+    if limit is not None and pdf.pages > limit:
+        raise ServiceError(_("This attachment may have at most %(n)d pages; the file has "
+                             "%(m)d.", n=limit, m=pdf.pages))
     name = secrets.token_hex(20) + ".pdf"
     stored = storage.write_once(upload_dir(), name, pdf.data)
     for old in app.current_attachments():

@@ -13,6 +13,8 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select, update
 
+from workflow.application_forms.queries import form_of_snapshot
+from workflow.application_forms.schema import value_text, visible
 from workflow.core import clock, storage
 from workflow.core.errors import PermissionDenied
 from workflow.core.extensions import db
@@ -33,10 +35,9 @@ from workflow.intake.documents.book import (
     render_book,
 )
 from workflow.intake.models import Application, ApplicationVersion
-from workflow.intake.rules.sections import SECTIONS, field_label
 from workflow.lifecycle.permissions import can
 
-LONG_KINDS = frozenset({"textarea"})
+LONG_KINDS = frozenset({"textarea", "table"})
 
 
 def snapshot_sha256(snapshot: dict) -> str:
@@ -119,11 +120,14 @@ def book_data(version: ApplicationVersion) -> BookData:
     language (the documents are Chinese)."""
     app, snap = version.application, version.snapshot
     call = app.call
+    form = form_of_snapshot(snap, call)
+    values = {k: v for part in snap.get("sections", {}).values() for k, v in part.items()}
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         sections = tuple(_section(section, snap.get("sections", {}).get(section.key, {}),
-                                  call) for section in SECTIONS)
-    labels = {r.code: r.label for r in call.required_attachments}
-    after = len(SECTIONS)
+                                  call, values) for section in form.sections)
+        labels = {a.key: a.label for a in form.attachments}
+    labels = {**labels, **{r.code: r.label for r in call.required_attachments}}
+    after = len(form.sections)
     return BookData(
         call_title=call.title, year=call.year,
         department=call.department.agency_name,
@@ -146,15 +150,23 @@ def book_data(version: ApplicationVersion) -> BookData:
     )
 
 
-def _section(section, data: dict, call) -> Section:
+def _section(section, data: dict, call, values: dict) -> Section:
+    """A section as the book prints it; a field whose condition does not hold is left out."""
     short, long = [], []
     for field in section.fields:
-        value = data.get(field.key)
-        text = "" if value is None else str(value)
+        if not visible(field, values):
+            continue
+        text = value_text(field, data.get(field.key))
         if field.kind in LONG_KINDS:
-            heading = f"（{chinese_number(len(long) + 1)}）{field_label(field, call)}"
-            long.append(Field(heading, text))
+            heading = f"（{chinese_number(len(long) + 1)}）{field.label_for(call.year)}"
+            value = data.get(field.key)
+            if field.kind == "table":
+                long.append(Field(heading, "", tuple(c.text for c in field.columns), tuple(
+                    tuple(str(row.get(c.key, "")) for c in field.columns)
+                    for row in (value if isinstance(value, list) else []))))
+            else:
+                long.append(Field(heading, text))
         else:
-            short.append(Field(field_label(field, call), text))
+            short.append(Field(field.label_for(call.year), text))
     return Section(f"{chinese_number(section.number)}、{section.title}", tuple(short),
                    tuple(long))

@@ -5,6 +5,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from workflow.application_forms import schema
+from workflow.application_forms.queries import current_form, form_of, form_row_of, values
 from workflow.core import audit, creditcode
 from workflow.core.clock import now
 from workflow.core.errors import PermissionDenied, ServiceError
@@ -13,10 +15,10 @@ from workflow.core.states import LIVE_STATES, AppState
 from workflow.intake.models import Application, ApplicationSection, CoBuilder
 from workflow.intake.operations import cobuilders
 from workflow.intake.rules import eligibility
-from workflow.intake.rules.sections import BY_KEY, SECTIONS, field_label, missing_fields
 from workflow.lifecycle import handoffs
 from workflow.lifecycle.permissions import Part, can
 from workflow.organizations.models import OrgStatus
+from workflow.recommendation.levels import county_code_of
 
 
 def _require(actor, permission: str, obj) -> None:
@@ -56,7 +58,9 @@ def start_application(call, *, title: str, field_id: int, actor) -> Application:
     app = Application(
         call=call, lead_org=actor.organization, field=field, title=title.strip(),
         region_code=actor.organization.region_code, created_by_id=actor.id,
-        state=AppState.DRAFT,
+        county_code=county_code_of(actor.organization.region_code,
+                                   actor.organization.credit_code),
+        state=AppState.DRAFT, form=current_form(call),
     )
     db.session.add(app)
     try:
@@ -89,13 +93,15 @@ def _basics(app: Application) -> dict:
 
 
 def save_section(app: Application, key: str, data: dict, *, actor) -> ApplicationSection:
-    """Keep what was typed in one section (a draft may be incomplete). Side effects: the
-    section's row; one audit row "edit_section" naming the section, with the SHA-256 of its
-    content (audit.edit_comment), when the content changed."""
-    if key not in BY_KEY:
+    """Keep what was typed in one section of `app`'s form (a draft may be incomplete;
+    forms/form_fields.py checked each value by its kind). Side effects: the section's row;
+    one audit row "edit_section" naming the section, with the SHA-256 of its content
+    (audit.edit_comment), when the content changed."""
+    section = form_of(app).section(key)
+    if section is None:
         raise ServiceError(_("There is no such section."))
     _require(actor, "application.edit_part", Part(app, f"section:{key}"))
-    allowed = {f.key for f in BY_KEY[key].fields}
+    allowed = {f.key for f in section.fields}
     clean = {k: _jsonable(v) for k, v in data.items() if k in allowed}
     row = next((s for s in app.sections if s.key == key), None)
     if row is None:
@@ -105,6 +111,8 @@ def save_section(app: Application, key: str, data: dict, *, actor) -> Applicatio
         return row
     row.data = clean
     row.updated_by_id = actor.id
+    if app.form_id is None:
+        app.form = form_row_of(app)
     audit.record(actor=actor, action="edit_section", application=app,
                  comment=audit.edit_comment(key, clean))
     db.session.flush()
@@ -190,12 +198,13 @@ def submission_problems(app: Application) -> list[str]:
                           "page of your organization, and submit once it is verified."))
     if not app.title.strip():
         problems.append(_("Give the center a name."))
-    for section in SECTIONS:
-        missing = missing_fields(section, app.section_data(section.key))
+    form, every_value = form_of(app), values(app)
+    for section in form.sections:
+        missing = schema.missing(section, app.section_data(section.key), every_value)
         if missing:
             problems.append(_("Section %(n)d “%(title)s”: %(fields)s missing.", n=section.number,
                               title=section.title,
-                              fields=_(", ").join(field_label(f, app.call) for f in missing)))
+                              fields=_(", ").join(f.label_for(app.call.year) for f in missing)))
     present = {a.kind for a in app.current_attachments()}
     for req in app.call.required_attachments:
         if req.mandatory and req.code not in present:
@@ -207,7 +216,9 @@ def submission_problems(app: Application) -> list[str]:
 
 
 def snapshot(app: Application) -> dict:
+    """What a filing freezes; `form_id` names the version of the form it was filled in."""
     return {
+        "form_id": app.form_id,
         "title": app.title,
         "field": app.field.name if app.field else "",
         "lead_org": {"name": app.lead_org.name, "credit_code": app.lead_org.credit_code},

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
+from workflow.application_forms.queries import form_of, named_values
 from workflow.calls.models import Call, CallField, PlatformType
 from workflow.calls.stages import PREREQUISITE_STATES
 from workflow.core import reference
@@ -26,6 +27,9 @@ class RuleDef:
     label: object
     needs_value: bool = False
     value_label: object = ""
+    # The form's fields it reads, by name (application_forms): a call whose form does not
+    # ask for them (a key laboratory's has no revenue) does not apply the rule.
+    reads: tuple[str, ...] = ()
 
 
 RULES: dict[str, RuleDef] = {r.code: r for r in (
@@ -36,10 +40,12 @@ RULES: dict[str, RuleDef] = {r.code: r for r in (
     RuleDef("not_excluded_platform", _l("The lead unit leads no platform of an excluded type"),
             True, _l("Excluded platform type codes, comma separated")),
     RuleDef("revenue_min", _l("Revenue of the last year at least (10,000 yuan)"), True,
-            _l("Minimum revenue (10,000 yuan)")),
+            _l("Minimum revenue (10,000 yuan)"), ("revenue_y3",)),
     RuleDef("rd_share_min", _l("R&D spending share of revenue over three years at least (%)"),
-            True, _l("Minimum share (%)")),
-    RuleDef("rd_staff_min", _l("R&D staff at least"), True, _l("Minimum R&D staff")),
+            True, _l("Minimum share (%)"), tuple(f"{k}_y{i}" for k in ("revenue", "rd_spend")
+                                                 for i in (1, 2, 3))),
+    RuleDef("rd_staff_min", _l("R&D staff at least"), True, _l("Minimum R&D staff"),
+            ("rd_staff",)),
 )}
 
 DEFAULT_RULES = [
@@ -228,8 +234,9 @@ def _value_in_words(rule: dict, facts: _Facts) -> str:
     return "、".join(facts.platform_names.get(c, c) for c in _codes_of(value))
 
 
-def _check(app: Application, code: str, value, facts: _Facts) -> tuple[bool, str]:
-    org, figures = app.lead_org, app.section_data("foundation")
+def _check(app: Application, code: str, value, facts: _Facts,
+           figures: dict) -> tuple[bool, str]:
+    org = app.lead_org
     if code == "in_province":
         return reference.in_province(org.region_code), city_name(org.region_code)
     if code == "legal_person":
@@ -260,9 +267,13 @@ def _evaluate(app: Application, facts: _Facts) -> list[RuleResult]:
     results = []
     if _has_prerequisite(app.call):
         results.append(_prerequisite_result(app.call, app.lead_org_id, facts.qualifying))
+    form = form_of(app)
+    figures = named_values(app, form)
     for rule in rules_of(app.call):
         definition = RULES[rule["rule"]]
-        passed, detail = _check(app, rule["rule"], rule.get("value"), facts)
+        if any(form.by_name(name) is None for name in definition.reads):
+            continue
+        passed, detail = _check(app, rule["rule"], rule.get("value"), facts, figures)
         label = str(definition.label)
         if definition.needs_value:
             label = f"{label}: {_value_in_words(rule, facts)}"

@@ -5,20 +5,19 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from forms.form_fields import SectionForm
 from forms.intake import (
     ApplicationBasicsForm,
     AttachmentForm,
     CoBuilderForm,
     StartApplicationForm,
-    section_data,
-    section_form,
 )
+from workflow.application_forms.queries import form_of, values
 from workflow.calls.models import Call
 from workflow.core.errors import ServiceError
 from workflow.core.extensions import db
 from workflow.intake.models import Application, CoBuilder
 from workflow.intake.operations import attachments, intake
-from workflow.intake.rules.sections import BY_KEY
 from workflow.lifecycle.permissions import Part
 from workflow.web.queries import lists as queries
 from workflow.web.queries import refusals, search
@@ -99,19 +98,24 @@ def edit_basics(app_id: int):
 @login_required
 def edit_section(app_id: int, key: str):
     app = load_or_404(Application, app_id)
-    if key not in BY_KEY:
+    definition = form_of(app)
+    section = definition.section(key)
+    if section is None:
         return render_template("errors/error.html", code=404,
                                message=_("There is no such section.")), 404
     require("application.edit_part", Part(app, f"section:{key}"))
-    form = section_form(key, app.call, data=app.section_data(key))
-    if form.validate_on_submit():
+    form = SectionForm(section, definition, app.call.year, app.section_data(key), values(app))
+    if form.validate_on_submit() and form.read(request.form):
         with unit_of_work() as work:
-            intake.save_section(app, key, section_data(form), actor=current_user)
+            intake.save_section(app, key, form.data_to_save(), actor=current_user)
         if not work.failed:
             flash(_("Section saved."), "success")
             return redirect(url_for("applications.detail", app_id=app.id, _anchor=f"s-{key}"))
+    elif form.is_submitted():
+        form.read(request.form)  # what was typed comes back with its errors
+    status = 422 if form.is_submitted() else 200
     return render_template("intake/applicant/section_edit.html", form=form, app=app,
-                           section=BY_KEY[key])
+                           section=section), status
 
 
 @bp.post("/applications/<int:app_id>/cobuilders")

@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forms.intake import CommentForm
+from workflow.application_forms.queries import form_of_snapshot
 from workflow.core.extensions import db
 from workflow.core.states import Action
 from workflow.core.storage import DamagedFile
 from workflow.intake.models import Application, ApplicationVersion, Attachment
 from workflow.intake.operations import attachments
-from workflow.intake.rules.sections import SECTIONS
 from workflow.lifecycle.registry import own_form
 from workflow.lifecycle.transitions import transition
 from workflow.web.formatting import STATE_LABELS
@@ -69,7 +69,7 @@ def version(app_id: int, number: int):
     if row is None:
         abort(404)
     return render_template("intake/applications/version.html", app=app, version=row,
-                           sections=SECTIONS)
+                           sections=form_of_snapshot(row.snapshot, app.call).sections)
 
 
 @bp.get("/attachments/<int:attachment_id>")

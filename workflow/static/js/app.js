@@ -36,3 +36,19 @@ document.documentElement.classList.add("js");
     }
   });
 })();
+
+// A form's conditional fields (templates/application_forms/_fields.html): shown only while
+// the field they depend on holds one of their values. The server keeps the same rule, so
+// without JavaScript they stay visible and say when they apply.
+(() => {
+  const dependents = [...document.querySelectorAll("[data-show-if]")];
+  if (!dependents.length) return;
+  const update = () => dependents.forEach((box) => {
+    const source = document.querySelector(`[name="${box.dataset.showIf}"]`);
+    if (!source) return;
+    const shown = box.dataset.showValues.split("|").includes(source.value);
+    box.hidden = !shown;
+  });
+  document.addEventListener("change", update);
+  update();
+})();

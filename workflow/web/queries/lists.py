@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from workflow.calendar.models import CalendarDay
 from workflow.calls.models import Call, CallField
+from workflow.core import regions
 from workflow.core.extensions import db
 from workflow.core.regions import city_name
 from workflow.core.states import (
@@ -94,7 +95,8 @@ def organization_applications(org_id: int, *, text: str = "", page=1, per_page=2
 
 
 def call_stats(call: Call) -> dict:
-    """Counts of a call's applications by state, by city and by technical field."""
+    """A call's platform type, stage, department and the department's region; counts of its
+    applications by state, by city and by technical field."""
     def grouped(column):
         rows = db.session.execute(
             select(column, func.count()).where(Application.call_id == call.id).group_by(column)
@@ -110,11 +112,18 @@ def call_stats(call: Call) -> dict:
     for code, n in sorted(grouped(Application.region_code).items()):
         name = city_name(code)  # a county's applications count for its city
         by_city[name] = by_city.get(name, 0) + n
+    department = call.department
     return {
         "call_id": call.id,
         "title": call.title,
         "year": call.year,
         "state": call.state,
+        "platform_type": {"code": call.platform_type.code, "name": call.platform_type.name},
+        "stage": call.stage or "",
+        "rolling": call.rolling,
+        "department": {"name": department.name, "office_code": department.office_code},
+        "region": {"code": department.region_code,
+                   "name": regions.name(department.region_code) or department.region_code},
         "total": sum(by_city.values()),
         "by_state": dict(sorted(grouped(Application.state).items())),
         "by_city": by_city,
@@ -132,10 +141,11 @@ def all_calls(user=None) -> list[Call]:
 FILED = ~Application.state.in_([s.value for s in UNFILED_STATES])
 
 
-def recommender_calls(region_code: str) -> list[tuple[Call, int]]:
-    """The announced calls, newest first, each with how many filed applications the region has."""
+def recommender_calls(seen) -> list[tuple[Call, int]]:
+    """The announced calls, newest first, each with how many filed applications a recommender
+    sees (`seen`: recommendation/queries.seen_by)."""
     filed = (select(Application.call_id, func.count().label("n"))
-             .where(Application.region_code == region_code, FILED)
+             .where(seen, FILED)
              .group_by(Application.call_id).subquery())
     return [(call, n or 0) for call, n in db.session.execute(
         select(Call, filed.c.n).outerjoin(filed, filed.c.call_id == Call.id)
@@ -150,18 +160,18 @@ def _stored_states(state: str, decisions_shown: bool) -> list[str]:
     return [AppState.REVIEWED, *UNANNOUNCED_DECISION_STATES] if state == AppState.REVIEWED else []
 
 
-def region_applications(call: Call, region_code: str):
-    """The filed applications of one region in a call (a select): a recommender's."""
-    return select(Application).where(Application.call_id == call.id,
-                                     Application.region_code == region_code, FILED)
+def region_applications(call: Call, seen):
+    """The filed applications of a call a recommender sees (a select; `seen`:
+    recommendation/queries.seen_by)."""
+    return select(Application).where(Application.call_id == call.id, seen, FILED)
 
 
-def recommender_queue(call: Call, region_code: str, *, state=None, decisions_shown: bool = True,
+def recommender_queue(call: Call, seen, *, state=None, decisions_shown: bool = True,
                       text: str = "", page: int = 1, per_page: int = 25) -> Page:
-    """A page of the filed applications of one region in a call, found by `text`
+    """A page of the filed applications of a call a recommender sees, found by `text`
     (web/queries/search.py), sections and recommendation loaded (the eligibility check reads
     them)."""
-    stmt = (region_applications(call, region_code)
+    stmt = (region_applications(call, seen)
             .options(selectinload(Application.sections),
                      selectinload(Application.recommendation))
             .order_by(Application.submitted_at, Application.id))
@@ -172,12 +182,12 @@ def recommender_queue(call: Call, region_code: str, *, state=None, decisions_sho
     return paginate(stmt, page=page, per_page=per_page)
 
 
-def states_of_region(call: Call, region_code: str, *,
+def states_of_region(call: Call, seen, *,
                      decisions_shown: bool = True) -> dict[str, int]:
     counts: dict[str, int] = {}
     for state, n in db.session.execute(
             select(Application.state, func.count())
-            .where(Application.call_id == call.id, Application.region_code == region_code, FILED)
+            .where(Application.call_id == call.id, seen, FILED)
             .group_by(Application.state)).all():
         hidden = not decisions_shown and state in UNANNOUNCED_DECISION_STATES
         shown = AppState.REVIEWED if hidden else state
