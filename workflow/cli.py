@@ -80,11 +80,12 @@ def stats_command(as_json):
 
 @click.command("seed-demo")
 def seed_demo_command():
-    """Load the 2022 Shandong demo once; running it again changes nothing."""
+    """Load the demo once (Shandong's, or Liaoning's when CENTERFLOW_PROVINCE=210000);
+    running it again changes nothing."""
     created = demo.seed()
     db.session.commit()
     click.echo("demo loaded" if created else "demo already present; nothing changed")
-    for email, password, roles in demo.LOGINS:
+    for email, password, roles in demo.logins():
         click.echo(f"  {email:38} {password:16} {roles}")
     secrets = demo.department_secrets()
     if secrets:

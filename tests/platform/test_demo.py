@@ -27,6 +27,7 @@ from workflow.core.extensions import db
 from workflow.core.models import AuditEntry
 from workflow.core.states import NOTICE_ISSUED_STATES, AppState, Role
 from workflow.demo import data as demo_data
+from workflow.demo import manufacturing
 from workflow.demo import seed as demo
 from workflow.experts.models import Expert
 from workflow.formal_review.operations import checklist
@@ -42,6 +43,10 @@ from workflow.review.operations import results
 from workflow.review.queries import panel_seats
 
 JINAN = "370100"
+# The demo's other programs, checked on the same load (tests/demo_programs).
+from tests.demo_programs.communities import *  # noqa: E402, F403
+from tests.demo_programs.manufacturing import *  # noqa: E402, F403
+from tests.demo_programs.stats import *  # noqa: E402, F403
 
 
 def _count(model) -> int:
@@ -53,7 +58,10 @@ def _call(title: str) -> Call:
 
 
 def _current() -> Call:
-    return db.session.scalar(select(Call).where(Call.state == "open"))
+    return db.session.scalar(select(Call).where(Call.state == "open",
+                                                Call.title.startswith(str(local(now()).year))
+                                                | Call.title.startswith(
+                                                    str(local(now()).year + 1))))
 
 
 def _apps(call: Call, **where) -> list[Application]:
@@ -95,7 +103,8 @@ def test_seed_twice_creates_the_demo_once(seeded):
     assert seeded is True
     assert (_count(User), _count(Application), _count(AuditEntry)) == counts
     # The current call also holds the draft of the unit waiting for its verification.
-    assert counts[1] == len(demo_data.LEADS) + len(demo_data.CURRENT) + 1
+    # Beside them: five communities, three manufacturing centers and one recognition.
+    assert counts[1] == len(demo_data.LEADS) + len(demo_data.CURRENT) + 1 + 5 + 3 + 1
     for email, password, _roles in demo.LOGINS:
         assert check_password(email, password, attempt=Attempt()).user is not None, email
 
@@ -115,9 +124,11 @@ def test_seed_department_accounts_log_in_with_a_second_factor(app):
     assert runner.invoke(args=["demo-code", "applicant@demo.centerflow.cn"]).exit_code != 0
 
 
-def test_seed_has_a_second_department_with_its_own_officer_and_leader_and_no_calls():
+def test_seed_has_a_second_department_with_its_own_officer_leader_and_calls():
     calls = {c.title: c.department.office_code for c in db.session.scalars(select(Call))}
-    assert set(calls.values()) == {"鲁科字"} and demo.TITLE_2022 in calls
+    assert set(calls.values()) == {"鲁科字", "鲁工信技"} and calls[demo.TITLE_2022] == "鲁科字"
+    assert {t for t, office in calls.items() if office == "鲁工信技"} == {
+        manufacturing.CULTIVATION_TITLE, manufacturing.RECOGNITION_TITLE}
     staff = {u.email: (u.department.office_code, sorted(u.roles)) for u in (
         _user(f"{name}@demo.centerflow.cn") for name in ("officer", "leader", "officer-gxt",
                                                           "leader-gxt"))}
@@ -299,12 +310,14 @@ def test_stats_json_counts_the_demo(app):
     current = calls[_current().title]
     assert current["total"] == len(demo_data.CURRENT) + 1  # and the waiting unit's draft
     assert current["by_state"] == dict(Counter(a.state for a in _apps(_current())))
-    # The 25 centers of 2022 went on after their notice (task books, acceptance, ...).
-    after_notice = dict(Counter(a.state for a in _apps(_call(demo.TITLE_2022))
+    # The 25 centers of 2022 went on after their notice (task books, acceptance, ...); the
+    # five communities of 2019 and the manufacturing centers (two cultivated, one
+    # recognised) wait at approved.
+    after_notice = dict(Counter(a.state for a in db.session.scalars(select(Application))
                                 if a.state in NOTICE_ISSUED_STATES))
     assert output["centers"]["by_status"] == {
         state: after_notice.get(state, 0) for state in output["centers"]["by_status"]}
-    assert sum(output["centers"]["by_status"].values()) == 25
+    assert sum(output["centers"]["by_status"].values()) == 25 + 5 + 3
 
 
 def test_seed_expert_pool_has_about_120_experts_with_accounts():

@@ -14,7 +14,8 @@ PROVINCE = "370000"
 CITIES = {city.code: city.name for city in regions.cities(PROVINCE)}
 
 DOMAIN = "demo.centerflow.cn"
-# The second department of the demo: its manufacturing innovation center calls come later.
+# The second department of the demo: its manufacturing innovation center calls are in
+# workflow.demo.manufacturing.
 INDUSTRY_DEPARTMENT = DepartmentData(
     name="山东省工业和信息化厅", short_name="省工业和信息化厅", office_code="鲁工信技",
     agency_name="山东省工业和信息化厅", level="province", region_code=PROVINCE)

@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from workflow import tick
@@ -32,7 +33,7 @@ from workflow.core.clock import LOCAL, freeze, now
 from workflow.core.extensions import db
 from workflow.core.regions import city_of
 from workflow.core.states import Action, AppState, CallState, Role
-from workflow.demo import after_approval, data, review
+from workflow.demo import after_approval, communities, data, liaoning, manufacturing, review
 from workflow.demo.steps import (
     act,
     answer_correction,
@@ -68,8 +69,15 @@ LOGINS: list[tuple[str, str, str]] = [
     (OFFICER_EMAIL, data.PASSWORD, "officer, 山东省科学技术厅"),
     (_email("leader"), data.PASSWORD, "leader, 山东省科学技术厅"),
     (_email("officer-gxt"), data.PASSWORD,
-     "officer, 山东省工业和信息化厅 (鲁工信技); no calls yet"),
-    (_email("leader-gxt"), data.PASSWORD, "leader, 山东省工业和信息化厅 (鲁工信技); no calls yet"),
+     "officer, 山东省工业和信息化厅 (鲁工信技); manufacturing innovation centers: the 2023 "
+     "cultivation call (county, then city) and the 2024 rolling recognition call"),
+    (_email("leader-gxt"), data.PASSWORD, "leader, 山东省工业和信息化厅 (鲁工信技)"),
+    (_email("county-licheng"), data.PASSWORD,
+     "recommender, 济南市历城区工业和信息化局 (county: passes up to rec-jinan@)"),
+    (_email("community-laser"), data.PASSWORD,
+     "applicant, 济南高新区智能装备产业发展中心; its 2019 laser equipment community approved"),
+    (_email("mfg-hydrogen"), data.PASSWORD,
+     "applicant, 山东氢动未来创新中心有限公司; cultivated in 2023, recognised in 2024"),
     (_email("expert"), data.PASSWORD,
      "expert, chair of a panel of the open call whose dispersion alarm waits to be resolved; "
      "1 panel invitation to answer; 2022 panels scored"),
@@ -124,12 +132,28 @@ def seed() -> bool:
         return False
     today = now().astimezone(LOCAL)
     try:
+        if is_liaoning():
+            liaoning.seed()
+            return True
         people = _register_people()
         _run_call_2022(people)
+        communities.run(people.officer, people.leader, people.recommenders)
+        manufacturing.run(people.officer, people.recommenders)
         _fill_current_call(people, today)
     finally:
         freeze(None)
     return True
+
+
+def is_liaoning() -> bool:
+    """Whether the installation's province (CENTERFLOW_PROVINCE) is Liaoning, whose demo
+    replaces Shandong's."""
+    return current_app.config["PROVINCE_CODE"] == liaoning.PROVINCE
+
+
+def logins() -> list[tuple[str, str, str]]:
+    """(email, password, what it shows) of the demo the installation's province loads."""
+    return liaoning.LOGINS if is_liaoning() else LOGINS
 
 
 def _at(month: int, day: int, hour: int = 9, minute: int = 0, *, year: int = 2022) -> datetime:
@@ -161,8 +185,9 @@ def _with_second_factor(user: User) -> User:
 
 def department_secrets() -> list[tuple[str, str]]:
     """(email, TOTP secret) of the demo's department accounts, for `make run` to print."""
-    rows = [accounts.find_user_by_email(email) for email in (
-        OFFICER_EMAIL, _email("leader"), _email("officer-gxt"), _email("leader-gxt"))]
+    emails = liaoning.DEPARTMENT_EMAILS if is_liaoning() else (
+        OFFICER_EMAIL, _email("leader"), _email("officer-gxt"), _email("leader-gxt"))
+    rows = [accounts.find_user_by_email(email) for email in emails]
     return [(u.email, u.totp_secret) for u in rows if u is not None and u.has_totp]
 
 
@@ -206,7 +231,8 @@ def _register_people() -> _People:
 
 def _register_second_department(officer: User) -> None:
     """The Department of Industry and Information Technology (鲁工信技), created by the
-    installation's officer, with an officer and a leader of its own and no calls yet."""
+    installation's officer, with an officer and a leader of its own (its calls:
+    workflow.demo.manufacturing)."""
     industry = departments.create_department(data.INDUSTRY_DEPARTMENT, actor=officer)
     for name, role, n in (("officer-gxt", Role.OFFICER, 4), ("leader-gxt", Role.LEADER, 5)):
         user = accounts.create_user(email=_email(name), name=data.person(n), roles=[role],
