@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from workflow.acceptance.operations import outcomes as acceptance_due
 from workflow.calendar import queries as calendar
+from workflow.calls.chains import Chain
 from workflow.calls.models import Call
 from workflow.core.clock import now
 from workflow.core.errors import ServiceError
@@ -36,7 +37,12 @@ from workflow.experts.models import Expert
 from workflow.formal_review.models import CorrectionRequest
 from workflow.formal_review.queries import lead_deadline, open_correction
 from workflow.inbox import digest, outbox
-from workflow.inbox.notifications import lead_users, region_recommenders, staff
+from workflow.inbox.notifications import (
+    lead_users,
+    region_recommenders,
+    staff,
+    unit_recommenders,
+)
 from workflow.intake.models import Application, CoBuilder
 from workflow.lifecycle import alerts
 from workflow.lifecycle.permissions import SYSTEM, can, notice_of
@@ -139,17 +145,46 @@ def _filing() -> int:
 
 
 def _recommending() -> int:
+    """Each level of a call's chain is reminded before its own deadline of what waits for it:
+    a county bureau of what its county's units filed, a city of what was filed in it or
+    passed up to it, a provincial department of what the units under it filed."""
     sent = 0
-    for call in db.session.scalars(select(Call).where(Call.recommend_deadline.is_not(None))):
-        if not _soon(call.recommend_deadline):
+    for call in db.session.scalars(select(Call).where(Call.state != CallState.DECIDED)):
+        chain = Chain(call.recommendation_chain)
+        if chain == Chain.COUNTY_CITY and call.county_deadline and _soon(call.county_deadline):
+            sent += _remind_level(call, "county", call.county_deadline, select(
+                Application.county_code).where(
+                Application.call_id == call.id, Application.state == AppState.SUBMITTED,
+                Application.county_code != Application.region_code), region_recommenders)
+        if call.recommend_deadline is None or not _soon(call.recommend_deadline):
             continue
-        regions = set(db.session.scalars(select(Application.region_code).where(
-            Application.call_id == call.id, Application.state == AppState.SUBMITTED)))
-        for region in sorted(regions):
-            sent += alerts.remind(region_recommenders(region), task="recommend", app=None,
-                                  key=f"recommend:{call.id}:{region}:{call.recommend_deadline:%Y%m%d}",
-                                  deadline=call.recommend_deadline, what=call.title,
-                                  path=f"/recommender/calls/{call.id}")
+        if chain == Chain.DEPARTMENT:
+            waiting = select(Organization.supervising_org_id).join(
+                Application, Application.lead_org_id == Organization.id).where(
+                Application.call_id == call.id, Application.state == AppState.SUBMITTED,
+                Organization.supervising_org_id.is_not(None))
+            sent += _remind_level(call, "department", call.recommend_deadline, waiting,
+                                  unit_recommenders)
+            continue
+        city_queue = Application.state == AppState.SUBMITTED
+        if chain == Chain.COUNTY_CITY:
+            city_queue = (Application.state == AppState.COUNTY_PASSED) | (
+                city_queue & (Application.county_code == Application.region_code))
+        sent += _remind_level(call, "city", call.recommend_deadline, select(
+            Application.region_code).where(Application.call_id == call.id, city_queue),
+            region_recommenders)
+    return sent
+
+
+def _remind_level(call, level: str, deadline, holders, recommenders) -> int:
+    """Remind the recommenders of each holder (a region code or a unit id) that `holders`
+    selects, once per deadline."""
+    sent = 0
+    for holder in sorted(set(db.session.scalars(holders))):
+        sent += alerts.remind(recommenders(holder), task="recommend", app=None,
+                              key=f"recommend:{call.id}:{level}:{holder}:{deadline:%Y%m%d}",
+                              deadline=deadline, what=call.title,
+                              path=f"/recommender/calls/{call.id}")
     return sent
 
 

@@ -196,7 +196,8 @@ def test_an_attachment_is_added_with_its_page_limit_and_becomes_required(built):
 def test_an_attachment_is_edited_and_deleted(built):
     call, client = built
     assert client.post(form_url(call, "/attachments/licence/edit"), data={
-        "key": "licence", "label_zh": "营业执照副本", "max_pages": "2"}).status_code == 302
+        "key": "licence", "label_zh": "营业执照副本", "label_en": "",
+        "max_pages": "2"}).status_code == 302
     licence = definition(call)["attachments"][0]
     assert (licence["label"], licence["required"], licence["max_pages"]) == (
         {"zh": "营业执照副本"}, False, 2)

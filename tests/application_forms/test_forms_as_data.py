@@ -373,3 +373,17 @@ def test_a_field_that_does_not_apply_is_left_out_of_the_page_and_the_book(app, l
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(
         books.book_pdf(version, actor=lead))).pages)
     assert "人数" in text and "授权文号" not in text
+
+
+def test_a_rule_reading_figures_the_form_does_not_ask_is_not_applied_and_says_so(app, login_as):
+    call = factories.call(eligibility={"rules": [
+        {"rule": "rd_staff_min", "hard": True, "value": "50"},
+        {"rule": "legal_person", "hard": True}]})
+    officer = factories.officer()
+    operations.save(call, copy.deepcopy(SHIPPED["key_laboratory"][1]), actor=officer)
+    app_row = factories.application(call)
+    assert [r.code for r in eligibility.evaluate(app_row)] == ["legal_person"]
+    assert eligibility.unasked(call) == {"revenue_min", "rd_share_min", "rd_staff_min"}
+    db.session.commit()
+    page = login_as(officer).get(f"/officer/calls/{call.id}/eligibility").get_data(as_text=True)
+    assert page.count("Not applied: the call’s application form asks for no field") == 3

@@ -216,6 +216,24 @@ def test_filing_reminder_for_drafts_before_the_window_closes(app, today, reminde
     assert reminders(submitted_lead) == []
 
 
+def test_in_a_county_chain_each_level_is_reminded_before_its_own_deadline(app):
+    clock.freeze(datetime(2026, 3, 2, 9, 0, tzinfo=LOCAL))
+    call = factories.call(closes_at=datetime(2026, 3, 5, 17, 0, tzinfo=LOCAL),
+                          recommend_deadline=datetime(2026, 3, 20, 17, 0, tzinfo=LOCAL))
+    factories.county_chain(call, county_deadline=datetime(2026, 3, 12, 17, 0, tzinfo=LOCAL))
+    licheng = "370112"
+    factories.application(call, factories.county_applicant(licheng), state=AppState.SUBMITTED)
+    county = factories.recommender(licheng)
+    city = factories.recommender(factories.JINAN)
+    clock.freeze(datetime(2026, 3, 10, 9, 0, tzinfo=LOCAL))  # the county's deadline nears
+
+    assert tick(app)["reminders"] == 1
+    assert len(reminders(county)) == 1 and reminders(city) == []
+    clock.freeze(datetime(2026, 3, 18, 9, 0, tzinfo=LOCAL))  # the city's: nothing passed up
+    assert tick(app)["reminders"] == 0
+    assert reminders(city) == []
+
+
 def test_recommendation_reminder_goes_to_the_recommenders_of_cities_with_a_queue(app):
     clock.freeze(datetime(2026, 3, 2, 9, 0, tzinfo=LOCAL))
     call = factories.call(closes_at=datetime(2026, 3, 5, 17, 0, tzinfo=LOCAL),

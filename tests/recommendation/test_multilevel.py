@@ -27,6 +27,7 @@ from workflow.core.states import Action, AppState, Role
 from workflow.desk.queries import recommender as desk
 from workflow.inbox.models import Notification
 from workflow.intake.models import Application
+from workflow.intake.operations.intake import submission_problems
 from workflow.lifecycle.permissions import available_actions, can
 from workflow.lifecycle.transitions import transition
 from workflow.organizations.models import Organization
@@ -375,7 +376,10 @@ def test_a_department_recommends_the_applications_of_the_units_naming_it():
     recommendation.name_supervising_department(lead.organization, education.organization_id,
                                                actor=lead)
     app = factories.application(call, lead, state=S.SUBMITTED)
-    unnamed = factories.application(call, other, state=S.SUBMITTED)
+    # A unit naming no supervising department cannot file: nobody could recommend it.
+    unnamed = factories.application(call, other)
+    with force_locale("en"):
+        assert any("supervising department" in p for p in submission_problems(unnamed))
     city = factories.recommender(QINGDAO)
     db.session.commit()
 

@@ -45,14 +45,18 @@ def install_default(call: Call, *, actor, attachments=()) -> ApplicationForm:
     code = queries.default_template(call)
     definition = json.loads(json.dumps(SHIPPED[code][1]))
     if attachments:
-        definition["attachments"] = attachment_list(attachments)
+        definition["attachments"] = attachment_list(attachments, definition["attachments"])
     return _write(call, definition, source=f"template:{code}", actor=actor)
 
 
-def attachment_list(rows) -> list[dict]:
-    """A form's attachments from a call's RequiredAttachment rows."""
-    return [{"key": r.code, "label": {"zh": r.label}, "required": bool(r.mandatory),
-             "max_pages": getattr(r, "max_pages", None)} for r in rows]
+def attachment_list(rows, shipped=()) -> list[dict]:
+    """A form's attachments from a call's RequiredAttachment rows; one the template ships
+    under the same code and Chinese label keeps its English label."""
+    english = {(a["key"], a["label"].get("zh")): a["label"].get("en") for a in shipped}
+    return [{"key": r.code, "label": {k: v for k, v in (
+                ("zh", r.label), ("en", english.get((r.code, r.label)))) if v},
+             "required": bool(r.mandatory), "max_pages": getattr(r, "max_pages", None)}
+            for r in rows]
 
 
 def start_from(call: Call, source: str, *, actor) -> ApplicationForm:

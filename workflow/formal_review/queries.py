@@ -10,6 +10,7 @@ from workflow.calls.models import Call
 from workflow.core.states import AppState
 from workflow.formal_review.models import CorrectionRequest
 from workflow.intake.models import Application
+from workflow.recommendation.queries import resubmit_deadline
 
 
 def open_correction():
@@ -21,5 +22,5 @@ def open_correction():
 def lead_deadline():
     state = Application.state
     return case((state == AppState.DRAFT, Call.closes_at),
-                (state == AppState.RETURNED, Call.recommend_deadline),
+                (state == AppState.RETURNED, resubmit_deadline()),
                 else_=CorrectionRequest.deadline_at)

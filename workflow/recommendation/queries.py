@@ -1,6 +1,6 @@
 """Read-only queries of the recommendation step: which applications a recommender sees, as
 SQL, the same answer as the predicates of recommendation/rules.py give one by one."""
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, case, false, or_, select
 
 from workflow.calls.chains import Chain
 from workflow.calls.models import Call
@@ -58,3 +58,10 @@ def provincial_departments() -> list[Organization]:
                                    Organization.kind == OrgKind.GOVERNMENT,
                                    Organization.region_code.like("__0000"))
         .order_by(Organization.name)))
+
+
+def resubmit_deadline():
+    """SQL: until when a returned application of the row's call can be resubmitted: the
+    first level's deadline (recommendation/actions revise_by says the same in words)."""
+    return case((Call.recommendation_chain == Chain.COUNTY_CITY, Call.county_deadline),
+                else_=Call.recommend_deadline)

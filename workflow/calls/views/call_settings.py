@@ -16,7 +16,7 @@ from workflow.calls.models import Call
 from workflow.calls.operations import calls
 from workflow.core import clock
 from workflow.formal_review.operations import checklist
-from workflow.intake.rules.eligibility import platform_types, rules_of
+from workflow.intake.rules.eligibility import platform_types, rules_of, unasked
 from workflow.web.queries.lists import all_calls
 from workflow.web.views.helpers import load_or_404, require
 from workflow.web.views.unit_of_work import unit_of_work
@@ -52,6 +52,7 @@ def _page(call: Call, *, rules_form=None, settings_form=None, checklist_form=Non
                                                        data={"items": _checklist_text(call)}),
         scopes=checklist.scope_labels(call), platform_types=platform_types(),
         rules_form=rules_form or eligibility_form(rules_of(call)),
+        unasked=unasked(call),
         settings_form=settings_form or CallSettingsForm(formdata=None, data=_settings_data(call)),
     ), status
 

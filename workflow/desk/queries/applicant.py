@@ -22,6 +22,7 @@ from workflow.formal_review.queries import lead_deadline, open_correction
 from workflow.intake.models import Application, CoBuilder
 from workflow.notices.models import DocumentNumber, Notice, OfficialDocument, number_text
 from workflow.organizations.models import Organization, OrgStatus
+from workflow.recommendation.queries import resubmit_deadline
 
 
 def _detail(row) -> Link:
@@ -43,8 +44,8 @@ def drafts(user) -> Group:
 
 
 def returned(user) -> Group:
-    """Returned applications to resubmit while the recommender's deadline holds."""
-    deadline = Call.recommend_deadline
+    """Returned applications to resubmit while the first level's deadline holds."""
+    deadline = resubmit_deadline()
     rows, total, partial = capped(
         select(Application.id, Application.title, Call.title.label("call"),
                deadline.label("deadline"))

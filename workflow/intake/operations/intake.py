@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from workflow.application_forms import schema
 from workflow.application_forms.queries import current_form, form_of, form_row_of, values
+from workflow.calls.chains import Chain
 from workflow.core import audit, creditcode
 from workflow.core.clock import now
 from workflow.core.errors import PermissionDenied, ServiceError
@@ -198,6 +199,11 @@ def submission_problems(app: Application) -> list[str]:
                           "page of your organization, and submit once it is verified."))
     if not app.title.strip():
         problems.append(_("Give the center a name."))
+    if (app.call.recommendation_chain == Chain.DEPARTMENT
+            and app.lead_org.supervising_org_id is None):
+        problems.append(_("This call is recommended by provincial departments: name your "
+                          "unit's supervising department on the page of your organization "
+                          "first."))
     form, every_value = form_of(app), values(app)
     for section in form.sections:
         missing = schema.missing(section, app.section_data(section.key), every_value)

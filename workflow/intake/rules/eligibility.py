@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
-from workflow.application_forms.queries import form_of, named_values
+from workflow.application_forms.queries import call_form, form_of, named_values
 from workflow.calls.models import Call, CallField, PlatformType
 from workflow.calls.stages import PREREQUISITE_STATES
 from workflow.core import reference
@@ -279,6 +279,13 @@ def _evaluate(app: Application, facts: _Facts) -> list[RuleResult]:
             label = f"{label}: {_value_in_words(rule, facts)}"
         results.append(RuleResult(rule["rule"], label, bool(rule.get("hard")), passed, detail))
     return results
+
+
+def unasked(call: Call) -> set[str]:
+    """The rules that read figures `call`'s form does not ask for: they are not applied."""
+    form = call_form(call)
+    return {code for code, rule in RULES.items()
+            if any(form.by_name(name) is None for name in rule.reads)}
 
 
 def evaluate(app: Application) -> list[RuleResult]:

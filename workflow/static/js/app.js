@@ -52,3 +52,16 @@ document.documentElement.classList.add("js");
   document.addEventListener("change", update);
   update();
 })();
+
+// The form builder's field editor: only the settings of the kind chosen are shown (the
+// server ignores the others); without JavaScript every group stays visible.
+(() => {
+  const kind = document.querySelector("select[name=kind]");
+  const groups = [...document.querySelectorAll("[data-for-kinds]")];
+  if (!kind || !groups.length) return;
+  const update = () => groups.forEach((group) => {
+    group.hidden = !group.dataset.forKinds.split(" ").includes(kind.value);
+  });
+  kind.addEventListener("change", update);
+  update();
+})();

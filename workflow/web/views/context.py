@@ -24,8 +24,15 @@ def editable_parts(app, user) -> set[str]:
     return {n for n in names if can(user, "application.edit_part", Part(app, n))}
 
 
+def attachment_labels(app) -> dict[str, str]:
+    """Each required attachment's label in the user's language (the form's), by code."""
+    form_labels = {a.key: a.label for a in form_of(app).attachments}
+    return {r.code: form_labels.get(r.code) or r.label for r in app.call.required_attachments}
+
+
 def attachment_kinds(app, parts: set[str]) -> list[tuple[str, str]]:
-    return [(r.code, r.label) for r in app.call.required_attachments
+    labels = attachment_labels(app)
+    return [(r.code, labels[r.code]) for r in app.call.required_attachments
             if f"attachment:{r.code}" in parts]
 
 
@@ -63,6 +70,7 @@ def detail_context(app, *, cobuilder_form=None, attachment_form=None,
                       schema.missing(s, app.section_data(s.key), every_value))
                      for s in form.sections],
         "values": every_value,
+        "attachment_labels": attachment_labels(app),
         "editable_parts": parts,
         "actions": [find_transition(AppState(app.state), a) for a in offered
                     if not own_form(a)],
