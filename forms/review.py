@@ -13,7 +13,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from forms.base import FlaskForm
 from forms.validators import no_control_chars, no_markup, quiet_nan
@@ -195,7 +202,17 @@ class ItemRow(_Row):
     label = _text(_l("Item"), 100)
     max = IntegerField(_l("Points"), validators=[
         Optional(), NumberRange(1, 100, _l("Give a whole number from 1 to 100."))])
+    fields = _text(_l("Application fields shown beside it"), 400)
     remove = BooleanField(_l("Remove"))
+
+    def validate_fields(self, field):
+        if any(not CODE.fullmatch(name) for name in names_of(field.data)):
+            raise ValidationError(_l("Name fields of the application form by their names, "
+                                     "separated by commas (small letters, digits and _)."))
+
+
+def names_of(text: str | None) -> list[str]:
+    return [n.strip() for n in (text or "").replace("，", ",").split(",") if n.strip()]
 
 
 class VetoRow(_Row):
@@ -250,7 +267,8 @@ class RubricForm(FlaskForm):
         items = self._kept(self.items)
         return {
             "dimensions": [{"code": d.code.data, "label": d.label.data, "items": [
-                {"code": i.code.data, "label": i.label.data, "max": i.max.data}
+                {"code": i.code.data, "label": i.label.data, "max": i.max.data,
+                 **({"fields": names_of(i.fields.data)} if names_of(i.fields.data) else {})}
                 for i in items if i.dimension.data == d.code.data]}
                 for d in self._kept(self.dimensions)],
             "vetoes": [{"code": v.code.data, "label": v.label.data}
@@ -269,7 +287,8 @@ def rubric_form(rubric: dict, formdata=None) -> RubricForm:
     data = {"dimensions": [{"code": d["code"], "label": d["label"]}
                            for d in rubric["dimensions"]],
             "items": [{"dimension": d["code"], "code": i["code"], "label": i["label"],
-                       "max": i["max"]} for d in rubric["dimensions"] for i in d["items"]],
+                       "max": i["max"], "fields": ", ".join(i.get("fields") or ())}
+                      for d in rubric["dimensions"] for i in d["items"]],
             "vetoes": [{"code": v["code"], "label": v["label"]}
                        for v in rubric.get("vetoes", [])]}
     form = RubricForm(formdata=formdata, data=data)

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from werkzeug.datastructures import MultiDict
 
 from forms.form_fields import SectionForm
+from forms.review import rubric_form
 from tests import factories
 from tests.hostile_pdfs import page_tree
 from workflow.application_forms import operations, queries, schema
@@ -25,6 +26,8 @@ from workflow.core.states import AppState
 from workflow.intake.actions import submit_problems
 from workflow.intake.operations import attachments, books, intake
 from workflow.intake.rules import eligibility
+from workflow.review.queries.figures import item_figures
+from workflow.review.rules.rubric import DEFAULT_RUBRIC, rubric_of
 
 
 @pytest.fixture(autouse=True)
@@ -387,3 +390,20 @@ def test_a_rule_reading_figures_the_form_does_not_ask_is_not_applied_and_says_so
     db.session.commit()
     page = login_as(officer).get(f"/officer/calls/{call.id}/eligibility").get_data(as_text=True)
     assert page.count("Not applied: the call’s application form asks for no field") == 3
+
+
+def test_a_rubric_item_names_the_figures_the_score_sheet_shows_beside_it(app):
+    app_row = factories.application(factories.call())
+    figures = item_figures(rubric_of(app_row.call), app_row)
+    assert figures["team_structure"] == [("Staff in total", "100"), ("R&D staff", "100")]
+    assert figures["plan_budget"][0] == ("Total budget (10,000 yuan)", "100")
+    assert "industry_standing" not in figures
+    # The rubric editor keeps the names, and refuses what is not a name.
+    with app.test_request_context(method="POST"):
+        form = rubric_form(DEFAULT_RUBRIC)
+        assert form.validate() and form.rubric() == DEFAULT_RUBRIC
+        rows = {"items-0-dimension": "industry", "items-0-code": "x", "items-0-label": "甲",
+                "items-0-max": "5", "items-0-fields": "revenue_y3, 营业收入",
+                "dimensions-0-code": "industry", "dimensions-0-label": "产业"}
+        bad = rubric_form(DEFAULT_RUBRIC, MultiDict(rows))
+        assert not bad.validate()

@@ -1,5 +1,7 @@
 """The scoring rubric as data: dimensions of items with their maximum points, the veto items,
 and the grade bands. A call may carry its own rubric (Call.rubric); empty means the default.
+An item may name fields of the application form ("fields", by their names): the score sheet
+shows what the application gives for them (review/queries/figures.py).
 """
 from collections.abc import Iterator
 
@@ -14,14 +16,17 @@ DEFAULT_RUBRIC = {
             {"code": "industry_fit", "label": "与重点产业契合度", "max": 6},
         ]},
         {"code": "innovation", "label": "创新能力", "items": [
-            {"code": "innovation_rd", "label": "研发投入强度", "max": 8},
+            {"code": "innovation_rd", "label": "研发投入强度", "max": 8,
+             "fields": ["rd_spend_y1", "rd_spend_y2", "rd_spend_y3", "revenue_y1",
+                        "revenue_y2", "revenue_y3"]},
             {"code": "innovation_facilities", "label": "研发条件与设施", "max": 6},
             {"code": "innovation_ip", "label": "核心知识产权", "max": 6},
             {"code": "innovation_projects", "label": "重大项目与奖励", "max": 5},
         ]},
         {"code": "team", "label": "人才团队", "items": [
             {"code": "team_leader", "label": "领军科学家", "max": 6},
-            {"code": "team_structure", "label": "研发人员结构", "max": 5},
+            {"code": "team_structure", "label": "研发人员结构", "max": 5,
+             "fields": ["staff_total", "rd_staff"]},
             {"code": "team_mechanism", "label": "人才机制", "max": 4},
         ]},
         {"code": "collaboration", "label": "协同开放", "items": [
@@ -33,7 +38,8 @@ DEFAULT_RUBRIC = {
             {"code": "plan_targets", "label": "建设目标", "max": 6},
             {"code": "plan_tasks", "label": "任务与技术路线", "max": 6},
             {"code": "plan_governance", "label": "运行管理机制", "max": 4},
-            {"code": "plan_budget", "label": "经费预算", "max": 4},
+            {"code": "plan_budget", "label": "经费预算", "max": 4,
+             "fields": ["total_budget", "own_funds", "local_match"]},
         ]},
         {"code": "local", "label": "地方支持", "items": [
             {"code": "local_support", "label": "政府承诺与投入", "max": 5},

@@ -10,6 +10,7 @@ from workflow.lifecycle.permissions import can
 from workflow.review.models import PanelSeat
 from workflow.review.operations import results, scoring
 from workflow.review.queries import panel_seats
+from workflow.review.queries.figures import item_figures
 from workflow.review.rules.rubric import rubric_of
 from workflow.web.queries import refusals
 from workflow.web.views.helpers import load_or_404, require
@@ -23,6 +24,7 @@ def _sheet_page(seat, form=None, status=200):
     return render_template(
         "review/scoring/sheet_edit.html", seat=seat, app=seat.application, sheet=seat.sheet,
         form=form or score_sheet_form(rubric, seat.sheet),
+        figures=item_figures(rubric, seat.application),
         editable=can(current_user, "sheet.edit", seat)), status
 
 
