@@ -3,6 +3,7 @@ rows themselves; the year range and the platform type narrow them; each chart is
 SVG with its text alternative beside the table of its numbers, and downloads as Excel with
 the same numbers; the page issues the same statements for a small and a doubled province;
 a bad scope is refused with a message and nothing counted."""
+import copy
 import io
 import re
 from collections import Counter
@@ -16,12 +17,15 @@ from sqlalchemy import select
 from tests import factories
 from tests.statistics.world import EVALUATIONS, REPORTS, build
 from tests.web.test_queries import counted_statements
+from workflow.application_forms import operations as forms
+from workflow.application_forms.shipped import SHIPPED
 from workflow.calls.models import Call
 from workflow.centers.models import Center
 from workflow.core import reference
 from workflow.core.extensions import db
 from workflow.core.states import CENTER_STATES, NOTICE_ISSUED_STATES, UNFILED_STATES, AppState
 from workflow.intake.models import Application
+from workflow.intake.operations import intake
 from workflow.organizations.models import Organization
 from workflow.statistics import dashboard, queries
 from workflow.statistics.rules import Scope
@@ -249,8 +253,9 @@ def test_the_page_issues_the_same_statements_for_a_province_twice_as_big(officer
     small = measured()
     build()
 
-    # The session, the user, its roles and the bell; 3 for the form; 1 per chart (9).
-    assert measured() == small <= 16
+    # The session, the user, its roles and the bell; 3 for the form; 1 per chart (9) and 1
+    # for where the forms keep the budget the committed funds read.
+    assert measured() == small <= 17
 
 
 def test_a_bad_scope_is_refused_with_a_message_and_keeps_what_was_typed(officer_client):
@@ -337,3 +342,23 @@ def test_the_grades_chart_shows_the_closed_rounds(officer_client):
     assert tables(html)["grades"] == [["2025", "2", "1", "0", "1", "4"]]
     svg = html.split('id="chart-grades"', 1)[1].split("</svg>", 1)[0]
     assert "Excellent: 2" in svg and "Unqualified: 1" in svg
+
+
+def test_committed_funds_read_the_budget_where_each_form_names_it(app):
+    """A key laboratory's form keeps its budget in its construction plan, a form an officer
+    built may key it otherwise: the statistics read the fields named total_budget and
+    own_funds wherever the form the center was filed in puts them."""
+    call = factories.call(eligibility={"rules": []})
+    definition = copy.deepcopy(SHIPPED["key_laboratory"][1])
+    plan = next(s for s in definition["sections"] if s["key"] == "plan")
+    plan["fields"].append({"key": "self_raised", "label": {"zh": "自筹"}, "kind": "money",
+                           "required": False, "name": "own_funds"})
+    forms.save(call, definition, actor=factories.officer())
+    center = factories.application(call)
+    lead = db.session.get(factories.User, center.created_by_id)
+    intake.save_section(center, "plan", {**center.section_data("plan"), "total_budget": "900",
+                                         "self_raised": "600"}, actor=lead)
+    factories.drive(center, AppState.APPROVED, lead=lead)
+    db.session.flush()
+    (row,) = queries.committed_funds(Scope(call.year, call.year))
+    assert (row.centers, row.own, row.provincial, row.local) == (1, 600, 300, 0)

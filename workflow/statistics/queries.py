@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import Float, and_, case, cast, func, literal, select
 from sqlalchemy.orm import aliased
 
+from workflow.application_forms.models import ApplicationForm
 from workflow.calls.models import Call, CallField, PlatformType
 from workflow.centers.indicators import INDICATORS
 from workflow.centers.models import PREPARATORY_MARK, PREPARATORY_STATES, Center
@@ -175,15 +176,53 @@ def _number(column, key: str):
     return func.coalesce(cast(func.nullif(column[key].as_string(), ""), Float), 0.0)
 
 
+BUDGET_NAMES = ("total_budget", "own_funds", "local_match")
+
+
+def _budget_places() -> tuple[dict[int, str], dict[str, dict[int, str]]]:
+    """Where each form the active centers were filed in keeps its budget: the section holding
+    the field named total_budget, and the key of each named figure (application_forms: a
+    form names its fields for the statistics). Forms are few; read in one statement."""
+    used = select(Application.form_id).where(Application.state.in_(ACTIVE)).distinct()
+    sections: dict[int, str] = {}
+    keys: dict[str, dict[int, str]] = {name: {} for name in BUDGET_NAMES}
+    for row in db.session.scalars(select(ApplicationForm).where(ApplicationForm.id.in_(used))):
+        total = row.form.by_name("total_budget")
+        if total is None:
+            continue
+        section = row.form.section_of(total.key)
+        sections[row.id] = section.key
+        for name in BUDGET_NAMES:
+            field = row.form.by_name(name)
+            if field is not None and field in section.fields:
+                keys[name][row.id] = field.key
+    return sections, keys
+
+
+def _by_form(places: dict[int, object], default):
+    """`default`, or the form's own value where the application's form has one."""
+    if not places:
+        return default
+    return case(*[(Application.form_id == form_id, value)
+                  for form_id, value in places.items()], else_=default)
+
+
 def committed_funds(scope: Scope) -> list[FundsRow]:
     """Per year: the funds committed to the active centers (10,000 yuan), by source. A signed
-    task book's budget where there is one, else the application's budget section, whose
-    total beyond own funds and local match counts as provincial and other funds."""
+    task book's budget where there is one, else the application's budget as its form names
+    it (_budget_places), whose total beyond own funds and local match counts as provincial
+    and other funds."""
     book = aliased(TaskBook)
     section = aliased(ApplicationSection)
     signed = book.id.is_not(None)
-    app_own, app_local = _number(section.data, "own_funds"), _number(section.data, "local_match")
-    app_total = _number(section.data, "total_budget")
+    sections, keys = _budget_places()
+
+    def figure(name: str):
+        return _by_form({f: _number(section.data, k) for f, k in keys[name].items()},
+                        _number(section.data, name))
+
+    app_own, app_local = figure("own_funds"), figure("local_match")
+    app_total = figure("total_budget")
     own = case((signed, _number(book.budget, "own_funds")), else_=app_own)
     provincial = case((signed, _number(book.budget, "provincial_funds")),
                       else_=app_total - app_own - app_local)
@@ -195,7 +234,7 @@ def committed_funds(scope: Scope) -> list[FundsRow]:
         .outerjoin(book, and_(book.application_id == Application.id,
                               book.state == TaskBookState.SIGNED))
         .outerjoin(section, and_(section.application_id == Application.id,
-                                 section.key == "budget"))
+                                 section.key == _by_form(sections, literal("budget"))))
         .where(Application.state.in_(ACTIVE)), scope)
         .group_by(Call.year).order_by(Call.year))
     return [FundsRow(year, n, int(books or 0), round(o or 0, 2), round(p or 0, 2),
