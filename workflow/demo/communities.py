@@ -15,7 +15,7 @@ from workflow.core.clock import freeze
 from workflow.core.regions import city_of
 from workflow.core.states import Action, CallState
 from workflow.demo import data, units
-from workflow.demo.steps import act, pass_review, recommend, verify
+from workflow.demo.steps import act, pass_review, verify
 from workflow.demo.units import at
 from workflow.organizations.models import OrgKind
 from workflow.vocabulary import rules as vocabulary
@@ -177,11 +177,7 @@ def run(officer: User, leader: User, recommenders: dict[str, User]) -> Call:
             _filler(community, n, data.person(1150 + n)), at(2019, 5, 6 + 2 * n, 9)))
     freeze(at(2019, 6, 1, 9))
     calls.advance_call(call, CallState.CLOSED, actor=officer)
-    ranks: dict[str, int] = {}
-    for n, app in enumerate(apps):
-        city = city_of(app.region_code)
-        ranks[city] = ranks.get(city, 0) + 1
-        recommend(at(2019, 6, 5 + n, 10), app, ranks[city], recommenders[city])
+    units.recommend_by_city(apps, recommenders, at(2019, 6, 5, 10))
     for n, app in enumerate(apps):
         pass_review(at(2019, 6, 17 + n, 10), app, officer)
     freeze(at(2019, 6, 24, 9))

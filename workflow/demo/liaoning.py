@@ -232,11 +232,7 @@ def _lab_call(officer: User, leader: User, recommenders: dict[str, User]) -> Non
                                            _lab_filler(lab, n), at(2021, 5, 6 + 2 * n, 9)))
     freeze(at(2021, 6, 1, 9))
     calls.advance_call(call, CallState.CLOSED, actor=officer)
-    ranks: dict[str, int] = {}
-    for n, app in enumerate(apps):
-        city = city_of(app.region_code)
-        ranks[city] = ranks.get(city, 0) + 1
-        recommend(at(2021, 6, 3 + n, 10), app, ranks[city], recommenders[city])
+    units.recommend_by_city(apps, recommenders, at(2021, 6, 3, 10))
     for n, app in enumerate(apps):
         pass_review(at(2021, 6, 16 + n % 3, 10), app, officer)
     _expert_pool(officer)

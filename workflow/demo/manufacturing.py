@@ -140,11 +140,7 @@ def _cultivate(officer: User, leader: User, recommenders: dict[str, User],
         freeze(at(2023, 5, 4 + n, 10))
         recommendation.pass_up_application(app, rank=ranks[c.county], opinion=OPINION,
                                            actor=bureaus[c.county])
-    ranks.clear()
-    for n, app in enumerate(apps):
-        city = city_of(app.region_code)
-        ranks[city] = ranks.get(city, 0) + 1
-        recommend(at(2023, 5, 15 + n, 10), app, ranks[city], recommenders[city])
+    units.recommend_by_city(apps, recommenders, at(2023, 5, 15, 10))
     for n, app in enumerate(apps):
         pass_review(at(2023, 5, 22 + n, 10), app, officer)
     freeze(at(2023, 5, 29, 9))

@@ -17,9 +17,10 @@ from workflow.calls.models import PlatformType
 from workflow.core import creditcode
 from workflow.core.clock import LOCAL, freeze
 from workflow.core.extensions import db
+from workflow.core.regions import city_of
 from workflow.core.states import Action
 from workflow.demo import data, review
-from workflow.demo.steps import act, licence_pdf, tiny_pdf, verify_body
+from workflow.demo.steps import act, licence_pdf, recommend, tiny_pdf, verify_body
 from workflow.intake.models import Application
 from workflow.intake.operations import attachments, intake
 from workflow.lifecycle.transitions import transition
@@ -158,3 +159,13 @@ def issue_batch_notice(call, officer: User, leader: User, office: str, first: in
 
 def org_named(name: str) -> Organization:
     return db.session.scalar(select(Organization).where(Organization.name == name))
+
+
+def recommend_by_city(apps: list, recommenders: dict, first: datetime) -> None:
+    """Each city's recommender recommends the applications of its city in their order, ranked
+    1, 2, ..., one a day from `first`."""
+    ranks: dict[str, int] = {}
+    for n, app in enumerate(apps):
+        city = city_of(app.region_code)
+        ranks[city] = ranks.get(city, 0) + 1
+        recommend(first + timedelta(days=n), app, ranks[city], recommenders[city])
