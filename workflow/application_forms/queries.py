@@ -138,16 +138,19 @@ def export_sheet(call, state_labels: dict) -> ExportSheet:
     filed = [(app, app.versions[-1]) for app in apps if app.versions]
     columns: dict[tuple[str, str], str] = {}
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        forms = {}
-        for form in [call_form(call)] + [form_of_snapshot(v.snapshot, call) for _a, v in filed]:
-            for section in form.sections:
+        filed_in = {}  # the form of each version used, read once
+        for _app, version in filed:
+            if version.snapshot.get("form_id") not in filed_in:
+                filed_in[version.snapshot.get("form_id")] = form_of_snapshot(version.snapshot,
+                                                                             call)
+        for used in (call_form(call), *filed_in.values()):
+            for section in used.sections:
                 for f in section.fields:
                     columns.setdefault((section.key, f.key),
                                        f"{section.title}-{f.label_for(call.year)}")
         rows = []
         for app, version in filed:
-            form = forms.setdefault(version.snapshot.get("form_id"),
-                                    form_of_snapshot(version.snapshot, call))
+            form = filed_in[version.snapshot.get("form_id")]
             data = version.snapshot.get("sections", {})
             cells = {(s.key, f.key): schema.value_text(f, data.get(s.key, {}).get(f.key))
                      for s in form.sections for f in s.fields}
